@@ -1,0 +1,111 @@
+using System.Text;
+
+namespace Backup.Providers.Tests.Disk;
+
+public sealed class DiskObjectStoreTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("disk-store-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task PutAsync_NestedKey_WritesFileInSubFoldersWithoutLeftovers()
+    {
+        var store = TestStores.Disk(_folder);
+
+        await store.PutAsync("gateways/gw1/rev-000042.json", Encoding.UTF8.GetBytes("{}"), WriteCondition.None);
+
+        Assert.Equal("{}", await File.ReadAllTextAsync(Path.Combine(_folder, "gateways", "gw1", "rev-000042.json")));
+        Assert.Empty(Directory.EnumerateFiles(_folder, "*.tmp~", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task PutAsync_SameContent_GivesSameETagAcrossStoreInstances()
+    {
+        var first = await TestStores.Disk(_folder).PutAsync("a", Encoding.UTF8.GetBytes("same"), WriteCondition.None);
+
+        var second = await TestStores.Disk(_folder).PutAsync("b", Encoding.UTF8.GetBytes("same"), WriteCondition.None);
+
+        Assert.Equal(first.ETag, second.ETag);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_LastObjectInFolder_RemovesEmptyFolders()
+    {
+        var store = TestStores.Disk(_folder);
+        await store.PutAsync("x/y/z", Encoding.UTF8.GetBytes("1"), WriteCondition.None);
+
+        await store.DeleteAsync("x/y/z");
+
+        Assert.False(Directory.Exists(Path.Combine(_folder, "x")));
+    }
+
+    [Fact]
+    public async Task ListAsync_InternalFiles_AreNotListed()
+    {
+        var store = TestStores.Disk(_folder);
+        await store.PutAsync("k", Encoding.UTF8.GetBytes("1"), WriteCondition.None);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "leftover.tmp~"), "partial");
+
+        var keys = new List<string>();
+        await foreach (var item in store.ListAsync(""))
+        {
+            keys.Add(item.Key);
+        }
+
+        Assert.Equal(["k"], keys);
+    }
+
+    [Fact]
+    public async Task PutAsync_LockFileHeldByAnotherHandle_WaitsThenFailsWithTimeout()
+    {
+        var store = TestStores.Create(("Backup:Provider", "disk"), ("Backup:Disk:Path", _folder), ("Backup:Disk:LockTimeout", "00:00:00.300"));
+        await store.PutAsync("k", Encoding.UTF8.GetBytes("1"), WriteCondition.None);
+
+        // An exclusive open of the lock file is what another process holding the lock looks like (an OS lock, not a flag).
+        using (new FileStream(Path.Combine(_folder, ".lock~"), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            var error = await Assert.ThrowsAsync<ObjectStoreException>(() => store.PutAsync("k", Encoding.UTF8.GetBytes("2"), WriteCondition.None));
+            Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.True((await store.PutAsync("k", Encoding.UTF8.GetBytes("3"), WriteCondition.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task PutAsync_LockFileReleasedShortly_WriterRetriesAndSucceeds()
+    {
+        var store = TestStores.Disk(_folder);
+        await store.PutAsync("k", Encoding.UTF8.GetBytes("1"), WriteCondition.None);
+        var holder = new FileStream(Path.Combine(_folder, ".lock~"), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        var write = store.PutAsync("k", Encoding.UTF8.GetBytes("2"), WriteCondition.None);
+        await Task.Delay(200);
+        Assert.False(write.IsCompleted);
+        await holder.DisposeAsync();
+
+        Assert.True((await write).Succeeded);
+    }
+
+    [Fact]
+    public async Task PutAsync_ConcurrentWritersThroughSeparateStoreInstances_ExactlyOneCreates()
+    {
+        // Separate instances share nothing in memory, so only the lock file keeps them apart.
+        var stores = Enumerable.Range(0, 16).Select(_ => TestStores.Disk(_folder)).ToList();
+
+        var results = await Task.WhenAll(stores.Select((s, i) => Task.Run(() => s.PutAsync("leader", Encoding.UTF8.GetBytes($"{i}"), WriteCondition.IfNoneMatch))));
+
+        Assert.Single(results, r => r.Succeeded);
+    }
+
+    [Fact]
+    public async Task PutAsync_KeyUnderAnExistingObject_ThrowsObjectStoreException()
+    {
+        var store = TestStores.Disk(_folder);
+        await store.PutAsync("file", Encoding.UTF8.GetBytes("1"), WriteCondition.None);
+
+        var error = await Assert.ThrowsAsync<ObjectStoreException>(() => store.PutAsync("file/child", Encoding.UTF8.GetBytes("2"), WriteCondition.None));
+
+        Assert.Equal(store.Name, error.Store);
+    }
+}
