@@ -37,9 +37,10 @@ public sealed class BlobStoreOptions
             errors.Add($"Set exactly one of {path}:ConnectionString or {path}:ServiceUri (managed identity).");
         }
 
-        if (hasServiceUri && (!Uri.TryCreate(ServiceUri, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+        // Token credentials are only sent over HTTPS (the SDK refuses otherwise).
+        if (hasServiceUri && (!Uri.TryCreate(ServiceUri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"{path}:ServiceUri must be an absolute http(s) URI, e.g. https://account.blob.core.windows.net.");
+            errors.Add($"{path}:ServiceUri must be an absolute https URI, e.g. https://account.blob.core.windows.net.");
         }
 
         if (string.IsNullOrWhiteSpace(Container))

@@ -83,6 +83,15 @@ public sealed class ObjectStoreFactoryTests
     }
 
     [Fact]
+    public void Create_BlobServiceUriOverHttp_NamesServiceUriSetting()
+    {
+        var error = CreateFails(("Backup:Provider", "blob"), ("Backup:Blob:ServiceUri", "http://127.0.0.1:10000/devstoreaccount1"), ("Backup:Blob:Container", "backups"));
+
+        Assert.Equal("Backup:Blob:ServiceUri", error.Setting);
+        Assert.Contains("https", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_BlobWithServiceUri_UsesManagedIdentityWithoutNetworkAtStart()
     {
         var store = TestStores.Create(("Backup:Provider", "blob"), ("Backup:Blob:ServiceUri", "https://acct.blob.core.windows.net"), ("Backup:Blob:Container", "backups"));
