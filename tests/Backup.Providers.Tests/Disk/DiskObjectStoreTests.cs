@@ -1,4 +1,6 @@
 using System.Text;
+using Backup.Providers.Configuration;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Backup.Providers.Tests.Disk;
 
@@ -7,6 +9,9 @@ public sealed class DiskObjectStoreTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("disk-store-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private IObjectStore StoreWithClock(TimeProvider clock) =>
+        ObjectStoreFactory.Create(TestStores.Section([KeyValuePair.Create("Backup:Provider", (string?)"disk"), KeyValuePair.Create("Backup:Disk:Path", (string?)_folder)]), "Backup", ObjectStoreProviders.None, clock)!;
 
     [Fact]
     public async Task PutAsync_NestedKey_WritesFileInSubFoldersWithoutLeftovers()
@@ -57,34 +62,42 @@ public sealed class DiskObjectStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task PutAsync_LockFileHeldByAnotherHandle_WaitsThenFailsWithTimeout()
+    public async Task PutAsync_LockFileHeldByAnotherHandle_FailsWithTimeoutAfterLockTimeout()
     {
-        var store = TestStores.Create(("Backup:Provider", "disk"), ("Backup:Disk:Path", _folder), ("Backup:Disk:LockTimeout", "00:00:00.300"));
+        var clock = new FakeTimeProvider();
+        var store = StoreWithClock(clock);
         await store.PutAsync("k", Encoding.UTF8.GetBytes("1"), WriteCondition.None);
 
         // An exclusive open of the lock file is what another process holding the lock looks like (an OS lock, not a flag).
         using (new FileStream(Path.Combine(_folder, ".lock~"), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
         {
-            var error = await Assert.ThrowsAsync<ObjectStoreException>(() => store.PutAsync("k", Encoding.UTF8.GetBytes("2"), WriteCondition.None));
+            var write = store.PutAsync("k", Encoding.UTF8.GetBytes("2"), WriteCondition.None);
+            Assert.False(write.IsCompleted);
+            clock.Advance(TimeSpan.FromSeconds(11));
+
+            var error = await Assert.ThrowsAsync<ObjectStoreException>(() => write);
             Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
         }
 
         Assert.True((await store.PutAsync("k", Encoding.UTF8.GetBytes("3"), WriteCondition.None)).Succeeded);
+        Assert.Equal("3", await File.ReadAllTextAsync(Path.Combine(_folder, "k")));
     }
 
     [Fact]
-    public async Task PutAsync_LockFileReleasedShortly_WriterRetriesAndSucceeds()
+    public async Task PutAsync_LockFileReleasedWithinTimeout_WriterRetriesAndSucceeds()
     {
-        var store = TestStores.Disk(_folder);
+        var clock = new FakeTimeProvider();
+        var store = StoreWithClock(clock);
         await store.PutAsync("k", Encoding.UTF8.GetBytes("1"), WriteCondition.None);
         var holder = new FileStream(Path.Combine(_folder, ".lock~"), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
 
         var write = store.PutAsync("k", Encoding.UTF8.GetBytes("2"), WriteCondition.None);
-        await Task.Delay(200);
         Assert.False(write.IsCompleted);
         await holder.DisposeAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(100));
 
         Assert.True((await write).Succeeded);
+        Assert.Equal("2", await File.ReadAllTextAsync(Path.Combine(_folder, "k")));
     }
 
     [Fact]
