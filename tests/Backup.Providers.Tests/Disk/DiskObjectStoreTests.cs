@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Backup.Providers.Configuration;
 using Microsoft.Extensions.Time.Testing;
@@ -98,6 +99,28 @@ public sealed class DiskObjectStoreTests : IDisposable
 
         Assert.True((await write).Succeeded);
         Assert.Equal("2", await File.ReadAllTextAsync(Path.Combine(_folder, "k")));
+    }
+
+    [Fact]
+    public async Task PutAsync_LockHeldByAnotherOsProcess_WaitsUntilThatProcessReleasesIt()
+    {
+        var store = TestStores.Disk(_folder);
+        await store.PutAsync("k", Encoding.UTF8.GetBytes("1"), WriteCondition.None);
+        var start = new ProcessStartInfo("flock", ["--exclusive", Path.Combine(_folder, ".lock~"), "--command", "echo locked; sleep 1"])
+        {
+            RedirectStandardOutput = true,
+        };
+
+        // util-linux flock(1) takes the same flock(2) lock .NET takes for FileShare.None: a real second process.
+        using var other = Process.Start(start)!;
+        Assert.Equal("locked", await other.StandardOutput.ReadLineAsync());
+        var waited = Stopwatch.StartNew();
+        var write = await store.PutAsync("k", Encoding.UTF8.GetBytes("2"), WriteCondition.IfNoneMatch);
+
+        // The other process holds the lock for about a second; the writer must have waited most of it.
+        Assert.InRange(waited.Elapsed, TimeSpan.FromMilliseconds(600), TimeSpan.FromSeconds(9));
+        Assert.Equal(PutStatus.PreconditionFailed, write.Status);
+        await other.WaitForExitAsync();
     }
 
     [Fact]

@@ -1,0 +1,117 @@
+using System.Collections.Frozen;
+
+namespace EdgeGateway.Contracts.Policies;
+
+/// <summary>
+/// Every policy type a snapshot may name, with the shape of its attributes, and which of them this
+/// build enforces. Both planes validate against this one table, so the management plane refuses
+/// exactly what a gateway would refuse: a policy is never silently skipped.
+/// </summary>
+public static class PolicyCatalog
+{
+    private static readonly FrozenDictionary<string, PolicyShape> Shapes = Build(
+        new("base", Sections.All, []),
+        new("set-header", Sections.All, [
+            Attr.Str("name", required: true), Attr.Str("value"), Attr.StrList("values"),
+            Attr.Enum("existsAction", "override", "skip", "append", "delete")]),
+        new("set-query-parameter", Sections.Inbound | Sections.Backend, [
+            Attr.Str("name", required: true), Attr.Str("value"), Attr.StrList("values"),
+            Attr.Enum("existsAction", "override", "skip", "append", "delete")]),
+        new("rate-limit", Sections.Inbound, [
+            Attr.Int("calls", required: true), Attr.Int("renewalPeriod", required: true),
+            Attr.Str("retryAfterHeaderName"), Attr.Str("remainingCallsHeaderName"), Attr.Str("totalCallsHeaderName")]),
+        new("rate-limit-by-key", Sections.Inbound, [
+            Attr.Int("calls", required: true), Attr.Int("renewalPeriod", required: true),
+            Attr.Str("counterKey", required: true), Attr.Str("incrementCondition"), Attr.Int("incrementCount"),
+            Attr.Str("retryAfterHeaderName"), Attr.Str("remainingCallsHeaderName"), Attr.Str("totalCallsHeaderName")]),
+        new("quota", Sections.Inbound, [
+            Attr.Int("calls"), Attr.Int("bandwidth"), Attr.Int("renewalPeriod", required: true)]),
+        new("quota-by-key", Sections.Inbound, [
+            Attr.Int("calls"), Attr.Int("bandwidth"), Attr.Int("renewalPeriod", required: true),
+            Attr.Str("counterKey", required: true), Attr.Str("incrementCondition"), Attr.Str("firstPeriodStart")]),
+        new("ip-filter", Sections.Inbound, [
+            Attr.Enum("action", required: true, "allow", "forbid"), Attr.StrList("addresses"), Attr.ObjList("addressRanges")]),
+        new("check-header", Sections.Inbound, [
+            Attr.Str("name", required: true), Attr.Int("failedCheckHttpCode", required: true),
+            Attr.Str("failedCheckErrorMessage", required: true), Attr.Bool("ignoreCase"), Attr.StrList("values")]),
+        new("validate-jwt", Sections.Inbound, [
+            Attr.Str("headerName"), Attr.Str("queryParameterName"), Attr.Str("tokenValue"),
+            Attr.Int("failedValidationHttpCode"), Attr.Str("failedValidationErrorMessage"),
+            Attr.Bool("requireExpirationTime"), Attr.Bool("requireSignedTokens"), Attr.Str("requireScheme"),
+            Attr.Int("clockSkew"), Attr.Obj("openidConfig"), Attr.ObjList("issuerSigningKeys"),
+            Attr.StrList("audiences"), Attr.StrList("issuers"), Attr.ObjList("requiredClaims")]),
+        new("cors", Sections.Inbound, [
+            Attr.Bool("allowCredentials"), Attr.StrList("allowedOrigins", required: true), Attr.StrList("allowedMethods"),
+            Attr.StrList("allowedHeaders"), Attr.StrList("exposeHeaders"), Attr.Int("preflightResultMaxAge"),
+            Attr.Bool("terminateUnmatchedRequest")]),
+        new("rewrite-uri", Sections.Inbound, [Attr.Str("template", required: true), Attr.Bool("copyUnmatchedParams")]),
+        new("set-backend-service", Sections.Inbound | Sections.Backend, [Attr.Str("baseUrl", required: true)]),
+        new("set-method", Sections.Inbound | Sections.OnError, [Attr.Str("method", required: true)]),
+        new("set-status", Sections.All, [Attr.Int("code", required: true), Attr.Str("reason")]),
+        new("return-response", Sections.All, [
+            Attr.Int("statusCode"), Attr.Str("reason"), Attr.ObjList("headers"), Attr.Str("body")]),
+        new("mock-response", Sections.Inbound | Sections.Outbound | Sections.OnError, [
+            Attr.Int("statusCode"), Attr.Str("contentType")]),
+        new("cache-lookup", Sections.Inbound, [
+            Attr.Bool("varyByDeveloper", required: true), Attr.Bool("varyByDeveloperGroups", required: true),
+            Attr.StrList("varyByHeaders"), Attr.StrList("varyByQueryParameters"),
+            Attr.Enum("downstreamCachingType", "none", "private", "public"), Attr.Bool("mustRevalidate"),
+            Attr.Bool("allowPrivateResponseCaching")]),
+        new("cache-store", Sections.Outbound, [Attr.Int("duration", required: true), Attr.Bool("cacheResponse")]),
+        new("set-variable", Sections.All, [Attr.Str("name", required: true), Attr.Str("value", required: true)]),
+        new("find-and-replace", Sections.All, [Attr.Str("from", required: true), Attr.Str("to", required: true)]),
+        new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]));
+
+    /// <summary>Types this build enforces. Grows as the policy engine lands; everything else is refused at apply time.</summary>
+    private static readonly FrozenSet<string> Enforced = new[] { "base" }.ToFrozenSet(StringComparer.Ordinal);
+
+    public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
+
+    public static bool IsEnforced(string type) => Enforced.Contains(type);
+
+    internal static bool TryGet(string type, out PolicyShape shape) => Shapes.TryGetValue(type, out shape!);
+
+    private static FrozenDictionary<string, PolicyShape> Build(params PolicyShape[] shapes) =>
+        shapes.ToFrozenDictionary(s => s.Type, StringComparer.Ordinal);
+}
+
+[Flags]
+internal enum Sections
+{
+    Inbound = 1,
+    Backend = 2,
+    Outbound = 4,
+    OnError = 8,
+    All = Inbound | Backend | Outbound | OnError,
+}
+
+internal sealed record PolicyShape(string Type, Sections AllowedIn, IReadOnlyList<Attr> Attributes);
+
+internal enum AttrKind
+{
+    String,
+    Integer,
+    Boolean,
+    StringList,
+    Object,
+    ObjectList,
+}
+
+internal sealed record Attr(string Name, AttrKind Kind, bool Required, IReadOnlyList<string>? AllowedValues = null)
+{
+    public static Attr Str(string name, bool required = false) => new(name, AttrKind.String, required);
+
+    public static Attr Int(string name, bool required = false) => new(name, AttrKind.Integer, required);
+
+    public static Attr Bool(string name, bool required = false) => new(name, AttrKind.Boolean, required);
+
+    public static Attr StrList(string name, bool required = false) => new(name, AttrKind.StringList, required);
+
+    public static Attr Obj(string name, bool required = false) => new(name, AttrKind.Object, required);
+
+    public static Attr ObjList(string name, bool required = false) => new(name, AttrKind.ObjectList, required);
+
+    public static Attr Enum(string name, params string[] values) => new(name, AttrKind.String, false, values);
+
+    public static Attr Enum(string name, bool required, params string[] values) => new(name, AttrKind.String, required, values);
+}

@@ -1,0 +1,196 @@
+using System.Security.Cryptography;
+using EdgeGateway.Contracts.Policies;
+using EdgeGateway.Contracts.Signing;
+using EdgeGateway.Contracts.Snapshot;
+
+namespace EdgeGateway.Cli;
+
+/// <summary>
+/// Operator subcommands. Exit codes: 0 ok; 1 the input is invalid or refused; 2 usage error;
+/// 3 (validate) the document is well-formed but uses policies this build cannot enforce.
+/// </summary>
+internal static class GatewayCli
+{
+    public const int Ok = 0;
+    public const int Invalid = 1;
+    public const int Usage = 2;
+    public const int NotEnforceable = 3;
+
+    private static readonly string[] Commands = ["keygen", "sign", "validate", "version", "help", "--help", "-h", "--version"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = CliArgs.Parse(args.AsSpan(1));
+        try
+        {
+            return args[0] switch
+            {
+                "keygen" => KeyGen(options, stdout, stderr),
+                "sign" => await SignAsync(options, stdout, stderr),
+                "validate" => await ValidateAsync(options, stdout, stderr),
+                "version" or "--version" => Print(stdout, Health.ThisAssembly.Version),
+                _ => Print(stdout, HelpText),
+            };
+        }
+        catch (CliUsageException ex)
+        {
+            await stderr.WriteLineAsync($"error: {ex.Message}\n\n{HelpText}");
+            return Usage;
+        }
+    }
+
+    private static int KeyGen(CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var dir = args.Option("out") ?? ".";
+        Directory.CreateDirectory(dir);
+        var privatePath = Path.Combine(dir, "signing-key.pem");
+        var publicPath = Path.Combine(dir, "signing-key.pub.pem");
+        if (File.Exists(privatePath) && !args.Flag("force"))
+        {
+            stderr.WriteLine($"error: {privatePath} exists; pass --force to replace it");
+            return Invalid;
+        }
+
+        using var key = SigningKeys.Generate();
+        File.WriteAllText(privatePath, SigningKeys.ExportPrivatePem(key));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(privatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        File.WriteAllText(publicPath, SigningKeys.ExportPublicPem(key));
+        stdout.WriteLine($"private key: {privatePath} (keep it secret; it signs configs)");
+        stdout.WriteLine($"public key:  {publicPath} (give it to gateways as Trust:SigningKey)");
+        stdout.WriteLine($"key id:      {SigningKeys.KeyId(key)}");
+        return Ok;
+    }
+
+    private static async Task<int> SignAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var keyPath = args.Option("key") ?? throw new CliUsageException("sign needs --key PRIVATE-KEY.pem");
+        var input = args.Positional(0) ?? throw new CliUsageException("sign needs the config file to sign");
+        if (!SigningKeys.TryImport(await ReadTextAsync(keyPath), out var key, out var keyError))
+        {
+            await stderr.WriteLineAsync($"error: {keyPath} {keyError}");
+            return Invalid;
+        }
+
+        using (key)
+        {
+            var bytes = await File.ReadAllBytesAsync(input);
+            if (SignedSnapshot.IsEnvelope(bytes))
+            {
+                await stderr.WriteLineAsync($"error: {input} is already signed");
+                return Invalid;
+            }
+
+            var parsed = SnapshotReader.Parse(bytes);
+            if (parsed.Snapshot is null)
+            {
+                await WriteProblemsAsync(stderr, input, parsed.Errors.Select(e => e.ToString()));
+                return Invalid;
+            }
+
+            var envelope = SignedSnapshot.Sign(bytes, key!);
+            var output = args.Option("out");
+            if (output is null)
+            {
+                await stdout.WriteLineAsync(System.Text.Encoding.UTF8.GetString(envelope));
+            }
+            else
+            {
+                await File.WriteAllBytesAsync(output, envelope);
+                await stderr.WriteLineAsync($"signed {input} -> {output} (key id {SigningKeys.KeyId(key!)})");
+            }
+
+            return Ok;
+        }
+    }
+
+    private static async Task<int> ValidateAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var input = args.Positional(0) ?? throw new CliUsageException("validate needs the config file");
+        ECDsa? trustKey = null;
+        if (args.Option("trust-key") is { } trustPath && !SigningKeys.TryImport(await ReadTextAsync(trustPath), out trustKey, out var keyError))
+        {
+            await stderr.WriteLineAsync($"error: {trustPath} {keyError}");
+            return Invalid;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(input);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"error: cannot read {input}: {ex.Message}");
+            return Invalid;
+        }
+
+        var load = SnapshotLoader.Load(bytes, trustKey);
+        if (load.Errors.Count > 0)
+        {
+            await WriteProblemsAsync(stderr, input, load.Errors.Select(e => e.ToString()));
+            return Invalid;
+        }
+
+        var signature = trustKey is not null ? $"signature valid (key id {load.VerifiedKeyId})"
+            : load.WasSigned ? "signed, signature NOT checked (no --trust-key)" : "unsigned";
+        if (load.Unenforced.Count > 0)
+        {
+            await stdout.WriteLineAsync($"{input}: valid shape, {signature}; but this build cannot enforce these policies yet, so a gateway will refuse it:");
+            foreach (var policy in load.Unenforced)
+            {
+                await stdout.WriteLineAsync($"  {policy}");
+            }
+
+            var enforced = PolicyCatalog.KnownTypes.Where(PolicyCatalog.IsEnforced);
+            await stdout.WriteLineAsync($"  (enforced by this build: {string.Join(", ", enforced)})");
+            return NotEnforceable;
+        }
+
+        await stdout.WriteLineAsync($"{input}: valid, {signature}");
+        return Ok;
+    }
+
+    private static async Task WriteProblemsAsync(TextWriter stderr, string input, IEnumerable<string> problems)
+    {
+        await stderr.WriteLineAsync($"{input}: invalid");
+        foreach (var problem in problems)
+        {
+            await stderr.WriteLineAsync($"  {problem}");
+        }
+    }
+
+    private static async Task<string> ReadTextAsync(string path)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"cannot read {path}: {ex.Message}");
+        }
+    }
+
+    private static int Print(TextWriter stdout, string text)
+    {
+        stdout.WriteLine(text);
+        return Ok;
+    }
+
+    private const string HelpText = """
+        EdgeGateway: a self-hosted API gateway.
+
+        Run the gateway:  EdgeGateway [--urls http://+:8080] [--Gateway:ConfigFile=PATH] [other settings]
+        Subcommands:
+          keygen [--out DIR] [--force]            create an ECDSA P-256 signing key pair (signing-key.pem, signing-key.pub.pem)
+          sign --key KEY.pem [--out OUT] FILE     sign a config file (JWS, ES256); prints to stdout without --out
+          validate [--trust-key PUB.pem] FILE     check a config file; exit 0 valid, 1 invalid, 3 uses policies this build cannot enforce
+          version                                 print the version
+        """;
+}

@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using EdgeGateway.Contracts.Snapshot;
+using EdgeGateway.Routing;
+
+namespace EdgeGateway.Configuration;
+
+/// <summary>
+/// Standalone mode: the config comes from one file. Loads it at start, then watches its folder
+/// (editors and Kubernetes ConfigMaps replace files by rename) and reloads when the bytes change.
+/// An invalid change is refused and logged; the last good config keeps serving.
+/// </summary>
+internal sealed partial class FileConfigSource(
+    string path, ECDsa? trustKey, ConfigState state, TimeProvider time, ILoggerFactory loggerFactory) : IDisposable
+{
+    private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.FileConfigSource");
+
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
+    private readonly SemaphoreSlim reloadLock = new(1, 1);
+    private FileSystemWatcher? watcher;
+    private ITimer? debounceTimer;
+    private byte[]? lastContent;
+
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public FileLoad Load() => LoadFile(Path, trustKey, time);
+
+    /// <summary>Reads, verifies and compiles the file; the caller applies the result.</summary>
+    public static FileLoad LoadFile(string path, ECDsa? trustKey, TimeProvider time)
+    {
+        var fullPath = System.IO.Path.GetFullPath(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(fullPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var reason = ex is FileNotFoundException or DirectoryNotFoundException ? "file not found" : ex.Message;
+            return new FileLoad(null, null, [$"Gateway:ConfigFile '{fullPath}': {reason}"], false);
+        }
+
+        var load = SnapshotLoader.Load(bytes, trustKey);
+        return load.Succeeded
+            ? new FileLoad(new GatewayRuntime(load.Snapshot!, $"file:{fullPath}", time.GetUtcNow()), bytes, [], load.WasSigned)
+            : new FileLoad(null, bytes, [.. load.Problems], load.WasSigned);
+    }
+
+    public void MarkApplied(byte[]? content) => lastContent = content;
+
+    public void StartWatching()
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path)!;
+        debounceTimer = time.CreateTimer(_ => _ = ReloadAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        watcher = new FileSystemWatcher(directory)
+        {
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName,
+            IncludeSubdirectories = false,
+        };
+        FileSystemEventHandler onChange = (_, _) => debounceTimer.Change(Debounce, Timeout.InfiniteTimeSpan);
+        watcher.Changed += onChange;
+        watcher.Created += onChange;
+        watcher.Deleted += onChange;
+        watcher.Renamed += (_, _) => debounceTimer.Change(Debounce, Timeout.InfiniteTimeSpan);
+        watcher.EnableRaisingEvents = true;
+        LogWatching(logger, Path);
+    }
+
+    public async Task ReloadAsync()
+    {
+        await reloadLock.WaitAsync();
+        try
+        {
+            var result = Load();
+            if (result.Content is not null && lastContent is not null && result.Content.AsSpan().SequenceEqual(lastContent))
+            {
+                return; // touched, not changed
+            }
+
+            if (result.Runtime is null)
+            {
+                if (result.Content is null && !File.Exists(Path))
+                {
+                    // Mid-replace (delete then create): the next event brings the new file.
+                    LogFileMissing(logger, Path);
+                    state.Refuse($"file:{Path}", result.Problems);
+                    return;
+                }
+
+                lastContent = result.Content;
+                state.Refuse($"file:{Path}", result.Problems);
+                LogReloadRefused(logger, Path, string.Join("; ", result.Problems));
+                return;
+            }
+
+            lastContent = result.Content;
+            state.Apply(result.Runtime);
+            LogReloaded(logger, Path, result.Runtime.Revision, result.Runtime.Apis.Length);
+        }
+        finally
+        {
+            reloadLock.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        watcher?.Dispose();
+        debounceTimer?.Dispose();
+        reloadLock.Dispose();
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Watching {Path} for config changes")]
+    private static partial void LogWatching(ILogger logger, string path);
+
+    [LoggerMessage(2, LogLevel.Information, "Config reloaded from {Path}: revision {Revision}, {ApiCount} APIs")]
+    private static partial void LogReloaded(ILogger logger, string path, long revision, int apiCount);
+
+    [LoggerMessage(3, LogLevel.Error, "Config change in {Path} refused, the previous config keeps serving: {Problems}")]
+    private static partial void LogReloadRefused(ILogger logger, string path, string problems);
+
+    [LoggerMessage(4, LogLevel.Warning, "Config file {Path} is missing; the previous config keeps serving")]
+    private static partial void LogFileMissing(ILogger logger, string path);
+}
+
+internal sealed record FileLoad(GatewayRuntime? Runtime, byte[]? Content, IReadOnlyList<string> Problems, bool WasSigned);

@@ -1,0 +1,40 @@
+namespace EdgeGateway.Configuration;
+
+/// <summary>The <c>Gateway:*</c> settings (DESIGN.md is the contract for their names).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Gateway id as registered in the management plane.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>Standalone mode: a snapshot-format JSON file, signed or not, watched for changes.</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>Optional cleartext HTTP/2-only port (h2c prior knowledge, for gRPC clients without TLS).</summary>
+    public int? H2cPort { get; set; }
+
+    /// <summary>How long in-flight requests may finish after SIGTERM.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
+
+    public TlsOptions Tls { get; set; } = new();
+}
+
+public sealed class TlsOptions
+{
+    /// <summary>PEM certificate (with <see cref="KeyPath"/>) or a PKCS#12 file (with <see cref="Password"/>).</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? KeyPath { get; set; }
+
+    public string? Password { get; set; }
+}
+
+/// <summary>The <c>Trust:*</c> settings.</summary>
+public sealed class TrustOptions
+{
+    public const string Section = "Trust";
+
+    /// <summary>The management plane's public key, PEM text as <c>GET /signing-key</c> returns it.</summary>
+    public string? SigningKey { get; set; }
+}

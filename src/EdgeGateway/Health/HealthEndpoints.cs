@@ -1,0 +1,92 @@
+using System.Text.Json;
+using EdgeGateway.Configuration;
+using EdgeGateway.Errors;
+
+namespace EdgeGateway.Health;
+
+/// <summary>
+/// Liveness, readiness and APIM's status probe. Ready means a verified config is loaded (even a
+/// stale one: serving the last good config is the point of failing static).
+/// </summary>
+internal sealed class HealthEndpoints(ConfigState state, TimeProvider time)
+{
+    public const string Live = "/healthz/live";
+    public const string Ready = "/healthz/ready";
+    public const string ApimStatus = "/status-0123456789abcdef";
+
+    private readonly DateTimeOffset started = time.GetUtcNow();
+
+    public bool TryHandle(HttpContext context, string path, out Task task)
+    {
+        if (path.Equals(Live, StringComparison.OrdinalIgnoreCase))
+        {
+            task = Plain(context, 200, "live");
+            return true;
+        }
+
+        if (path.Equals(Ready, StringComparison.OrdinalIgnoreCase))
+        {
+            task = state.Current is null ? Plain(context, 503, "not ready: no verified config loaded") : Plain(context, 200, "ready");
+            return true;
+        }
+
+        if (path.Equals(ApimStatus, StringComparison.OrdinalIgnoreCase))
+        {
+            task = Status(context);
+            return true;
+        }
+
+        task = Task.CompletedTask;
+        return false;
+    }
+
+    public StatusBody Snapshot()
+    {
+        var now = time.GetUtcNow();
+        var runtime = state.Current;
+        var failure = state.LastFailure;
+        return new StatusBody(
+            runtime is null ? "starting" : "ready",
+            ThisAssembly.Version,
+            runtime?.Revision,
+            runtime?.Source,
+            runtime is null ? null : (long)(now - runtime.LoadedAt).TotalSeconds,
+            runtime?.Apis.Length,
+            (long)(now - started).TotalSeconds,
+            failure is null ? null : new LastError(failure.Source, failure.Problems, failure.At));
+    }
+
+    private Task Status(HttpContext context)
+    {
+        var body = Snapshot();
+        context.Response.StatusCode = body.State == "ready" ? 200 : 503;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, GatewayJsonContext.Default.StatusBody, context.RequestAborted);
+    }
+
+    private static Task Plain(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsync(text);
+    }
+}
+
+internal sealed record StatusBody(
+    string State,
+    string Version,
+    long? Revision,
+    string? ConfigSource,
+    long? ConfigAgeSeconds,
+    int? Apis,
+    long UptimeSeconds,
+    LastError? LastConfigError);
+
+internal sealed record LastError(string Source, IReadOnlyList<string> Problems, DateTimeOffset At);
+
+internal static class ThisAssembly
+{
+    public static readonly string Version = typeof(ThisAssembly).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using EdgeGateway.Configuration;
+using EdgeGateway.Logging;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace EdgeGateway.Hosting;
+
+/// <summary>
+/// The host with nothing it does not need: the empty builder, Kestrel core, configuration from
+/// environment variables and the command line (plus appsettings.json only if present), console logs.
+/// Each default left out is start-up time saved (docs/performance.md has the measurements).
+/// </summary>
+internal static class GatewayHostBuilder
+{
+    public const string DefaultUrls = "http://+:8080";
+
+    public static WebApplicationBuilder Create(string[] args)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = args });
+        var config = builder.Configuration;
+        if (File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")))
+        {
+            config.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
+        }
+
+        config.AddEnvironmentVariables("ASPNETCORE_");
+        config.AddEnvironmentVariables();
+        config.AddCommandLine(args);
+
+        // Logging:LogLevel:Default (Logging__LogLevel__Default) sets the level; see GatewayConsoleLoggerProvider for why not AddConsole.
+        var level = Enum.TryParse<LogLevel>(config["Logging:LogLevel:Default"], ignoreCase: true, out var parsed) ? parsed : LogLevel.Information;
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new GatewayConsoleLoggerProvider(level, TimeProvider.System));
+        builder.Logging.SetMinimumLevel(level < LogLevel.Information ? level : LogLevel.Information);
+        return builder;
+    }
+
+    /// <summary>Kestrel listening on <c>urls</c> (default :8080), plus TLS and an h2c port when configured.</summary>
+    public static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)
+    {
+        builder.WebHost.UseKestrelCore();
+        var urls = builder.Configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrls;
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, ""); // the endpoints below are the whole truth
+        var certificate = LoadCertificate(options.Tls);
+        var endpoints = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUrl).ToList();
+        if (endpoints.FirstOrDefault(e => e.Https && certificate is null) is { Host: not null } plain)
+        {
+            throw new StartupException($"urls has an https address (port {plain.Port}), but no certificate is configured: set Gateway:Tls:CertificatePath (and Gateway:Tls:KeyPath for PEM)");
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // streaming proxy: the backend decides
+            foreach (var (https, host, port) in endpoints)
+            {
+                Listen(kestrel, host, port, listen =>
+                {
+                    // HTTP/2 needs ALPN on a shared port; cleartext HTTP/2 has its own port (Gateway:H2cPort).
+                    listen.Protocols = https ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
+                    if (https)
+                    {
+                        listen.UseHttps(certificate!);
+                    }
+                });
+            }
+
+            if (options.H2cPort is { } h2c)
+            {
+                Listen(kestrel, "*", h2c, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+        });
+    }
+
+    private static X509Certificate2? LoadCertificate(TlsOptions tls)
+    {
+        if (string.IsNullOrEmpty(tls.CertificatePath))
+        {
+            return null;
+        }
+
+        try
+        {
+            return tls.KeyPath is { Length: > 0 }
+                ? X509Certificate2.CreateFromPemFile(tls.CertificatePath, tls.KeyPath)
+                : X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath, tls.Password);
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"Gateway:Tls:CertificatePath '{tls.CertificatePath}' could not be loaded: {ex.Message}");
+        }
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, Action<ListenOptions> configure)
+    {
+        switch (host)
+        {
+            case "*" or "+" or "0.0.0.0" or "[::]" or "::":
+                kestrel.ListenAnyIP(port, configure);
+                break;
+            case "localhost":
+                kestrel.ListenLocalhost(port, configure);
+                break;
+            default:
+                kestrel.Listen(IPAddress.Parse(host.Trim('[', ']')), port, configure);
+                break;
+        }
+    }
+
+    private static (bool Https, string Host, int Port) ParseUrl(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        var https = schemeEnd > 0 && url[..schemeEnd].Equals("https", StringComparison.OrdinalIgnoreCase);
+        var rest = schemeEnd > 0 ? url[(schemeEnd + 3)..] : url;
+        rest = rest.Split('/', 2)[0];
+        var colon = rest.LastIndexOf(':');
+        if (colon < 0 || rest.EndsWith(']'))
+        {
+            return (https, rest, https ? 443 : 80);
+        }
+
+        if (!int.TryParse(rest[(colon + 1)..], out var port) || port is < 0 or > 65535
+            || (rest[..colon] is var host && host != "*" && host != "+" && host != "localhost" && !IPAddress.TryParse(host.Trim('[', ']'), out _)))
+        {
+            throw new StartupException($"urls: '{url}' is not like http://+:8080 or http://127.0.0.1:8080");
+        }
+
+        return (https, rest[..colon], port);
+    }
+}

@@ -1,0 +1,114 @@
+using EdgeGateway.Configuration;
+using EdgeGateway.Errors;
+using EdgeGateway.Health;
+using EdgeGateway.Routing;
+using EdgeGateway.Subscriptions;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace EdgeGateway.Proxy;
+
+/// <summary>
+/// The whole request path in one terminal handler: the gateway's own endpoints, then API match,
+/// operation match, subscription key, destination pick and forwarding. No endpoint routing is set up
+/// at all, which keeps start-up short (see docs/performance.md).
+/// </summary>
+internal sealed partial class GatewayRequestHandler(
+    ConfigState state,
+    IHttpForwarder forwarder,
+    HttpMessageInvoker backendClient,
+    HealthEndpoints health,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.GatewayRequestHandler");
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (health.TryHandle(context, path, out var healthTask))
+        {
+            return healthTask;
+        }
+
+        var runtime = state.Current;
+        return runtime is null
+            ? GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayErrors.NotReady)
+            : ProxyAsync(context, runtime, path);
+    }
+
+    private async Task ProxyAsync(HttpContext context, GatewayRuntime runtime, string path)
+    {
+        var api = runtime.Routes.Match(path, out var prefixLength);
+        if (api is null)
+        {
+            await GatewayErrors.WriteAsync(context, StatusCodes.Status404NotFound, GatewayErrors.NoApi);
+            return;
+        }
+
+        var remainder = path[prefixLength..];
+        var request = context.Request;
+        if (!api.MatchOperation(request.Method, remainder).Matched)
+        {
+            await GatewayErrors.WriteAsync(context, StatusCodes.Status404NotFound, GatewayErrors.NoOperation);
+            return;
+        }
+
+        var headerKey = request.Headers[api.KeyHeader];
+        var keyInQuery = headerKey.Count == 0 && request.Query.ContainsKey(api.KeyQuery);
+        string? presented = headerKey.Count > 0 ? headerKey.ToString() : keyInQuery ? request.Query[api.KeyQuery].ToString() : null;
+        if (api.SubscriptionRequired || presented is not null)
+        {
+            var check = runtime.Subscriptions.Check(presented, api);
+            if (check.Outcome != SubscriptionOutcome.Valid)
+            {
+                var message = check.Outcome == SubscriptionOutcome.Missing ? GatewayErrors.MissingKey : GatewayErrors.InvalidKey;
+                await GatewayErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, message);
+                return;
+            }
+        }
+
+        var cluster = api.Cluster;
+        var destination = cluster.Balancer.Pick(cluster.Destinations)!;
+        context.Features.Set(new ProxyRequestState(remainder, api.KeyHeader, api.KeyQuery, keyInQuery) { ApiPrefix = api.Prefix });
+
+        destination.RequestStarted();
+        ForwarderError error;
+        try
+        {
+            error = await forwarder.SendAsync(context, destination.Address, backendClient,
+                cluster.ConfigFor(request, destination), GatewayTransformer.Instance);
+        }
+        finally
+        {
+            destination.RequestEnded();
+        }
+
+        if (error != ForwarderError.None)
+        {
+            await OnForwarderErrorAsync(context, api, error);
+        }
+    }
+
+    private Task OnForwarderErrorAsync(HttpContext context, ApiRoute api, ForwarderError error)
+    {
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
+            or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeResponseCanceled)
+        {
+            return Task.CompletedTask; // the client went away
+        }
+
+        LogBackendError(logger, api.Id, error, exception?.GetType().Name ?? "-", exception?.Message ?? "-");
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask; // YARP already aborted the response
+        }
+
+        var timedOut = error == ForwarderError.RequestTimedOut;
+        return GatewayErrors.WriteAsync(context,
+            timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+            timedOut ? GatewayErrors.BackendTimeout : GatewayErrors.BackendFailed);
+    }
+
+    [LoggerMessage(10, LogLevel.Warning, "Backend call for API {ApiId} failed: {Error} ({ExceptionType}: {ExceptionMessage})")]
+    private static partial void LogBackendError(ILogger logger, string apiId, ForwarderError error, string exceptionType, string exceptionMessage);
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.WebUtilities;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace EdgeGateway.Proxy;
+
+/// <summary>
+/// Rewrites the outgoing request as APIM does: backend URL + the path after the API prefix + the query
+/// (without the subscription key, which never reaches a backend), plus X-Forwarded-* headers.
+/// </summary>
+internal sealed class GatewayTransformer : HttpTransformer
+{
+    public static readonly GatewayTransformer Instance = new();
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest,
+        string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var state = httpContext.Features.Get<ProxyRequestState>()!;
+        var request = httpContext.Request;
+
+        var query = request.QueryString;
+        if (state.KeyInQuery)
+        {
+            query = WithoutParameter(query, state.KeyQuery);
+        }
+
+        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(state.Remainder), query);
+        proxyRequest.Headers.Remove(state.KeyHeader);
+
+        // YARP's defaults: append the client to X-Forwarded-For, set the others (a client must not spoof them).
+        var headers = proxyRequest.Headers;
+        var clientIp = httpContext.Connection.RemoteIpAddress?.ToString();
+        if (clientIp is not null)
+        {
+            var existing = request.Headers["X-Forwarded-For"];
+            headers.Remove("X-Forwarded-For");
+            headers.TryAddWithoutValidation("X-Forwarded-For", existing.Count == 0 ? clientIp : $"{existing}, {clientIp}");
+        }
+
+        headers.Remove("X-Forwarded-Proto");
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
+        headers.Remove("X-Forwarded-Host");
+        headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+        headers.Remove("X-Forwarded-Prefix");
+        if (state.ApiPrefix.Length > 0)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-Prefix", state.ApiPrefix);
+        }
+    }
+
+    private static QueryString WithoutParameter(QueryString query, string name)
+    {
+        var parsed = QueryHelpers.ParseQuery(query.Value);
+        if (!parsed.Remove(name))
+        {
+            return query;
+        }
+
+        var builder = new QueryBuilder();
+        foreach (var (key, values) in parsed)
+        {
+            foreach (var value in values)
+            {
+                builder.Add(key, value ?? "");
+            }
+        }
+
+        return builder.ToQueryString();
+    }
+}

@@ -1,0 +1,16 @@
+namespace EdgeGateway.Proxy;
+
+/// <summary>What the transformer needs to know about the matched API, carried as a request feature.</summary>
+internal sealed class ProxyRequestState(string remainder, string keyHeader, string keyQuery, bool keyInQuery)
+{
+    /// <summary>The request path after the API prefix: appended to the backend URL.</summary>
+    public string Remainder { get; } = remainder;
+
+    public string KeyHeader { get; } = keyHeader;
+
+    public string KeyQuery { get; } = keyQuery;
+
+    public bool KeyInQuery { get; } = keyInQuery;
+
+    public string ApiPrefix { get; init; } = "";
+}

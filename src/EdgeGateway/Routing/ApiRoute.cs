@@ -1,0 +1,81 @@
+using System.Collections.Frozen;
+using EdgeGateway.Contracts.Snapshot;
+
+namespace EdgeGateway.Routing;
+
+/// <summary>One API as the request path sees it: prefix, operations, key rules and backend.</summary>
+internal sealed class ApiRoute
+{
+    public const string DefaultKeyHeader = "Ocp-Apim-Subscription-Key";
+    public const string DefaultKeyQuery = "subscription-key";
+
+    public ApiRoute(ApiDefinition api, IEnumerable<string> productIds)
+    {
+        Id = api.Id!;
+        Prefix = ApiPath.Normalize(api.Path!);
+        SubscriptionRequired = api.SubscriptionRequired ?? true;
+        KeyHeader = api.SubscriptionKeyParameterNames?.Header ?? DefaultKeyHeader;
+        KeyQuery = api.SubscriptionKeyParameterNames?.Query ?? DefaultKeyQuery;
+        Products = productIds.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        Cluster = new BackendCluster(Id, api.Backend!);
+        Operations = [.. (api.Operations ?? [])
+            .Select(o => new OperationRoute(o.Id!, o.Method!, Parse(o.UrlTemplate!)))
+            .OrderByDescending(o => o.Template.Specificity)];
+    }
+
+    public string Id { get; }
+
+    public string Prefix { get; }
+
+    public bool SubscriptionRequired { get; }
+
+    public string KeyHeader { get; }
+
+    public string KeyQuery { get; }
+
+    public FrozenSet<string> Products { get; }
+
+    public BackendCluster Cluster { get; }
+
+    public OperationRoute[] Operations { get; }
+
+    /// <summary>No operations: everything under the prefix passes. Otherwise method and template must match.</summary>
+    public OperationMatch MatchOperation(string method, ReadOnlySpan<char> remainder)
+    {
+        if (Operations.Length == 0)
+        {
+            return OperationMatch.Any;
+        }
+
+        var segments = remainder.Trim('/').ToString().Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var pathMatched = false;
+        foreach (var op in Operations)
+        {
+            if (!op.Template.Matches(segments))
+            {
+                continue;
+            }
+
+            pathMatched = true;
+            if (op.Method == "*" || string.Equals(op.Method, method, StringComparison.OrdinalIgnoreCase)
+                || (op.Method == "GET" && HttpMethods.IsHead(method)))
+            {
+                return new OperationMatch(op, true);
+            }
+        }
+
+        return new OperationMatch(null, false) { PathMatched = pathMatched };
+    }
+
+    private static UrlTemplate Parse(string text) =>
+        UrlTemplate.TryParse(text, out var template, out _) ? template! : throw new InvalidOperationException("validated template failed to parse");
+}
+
+internal sealed record OperationRoute(string Id, string Method, UrlTemplate Template);
+
+internal readonly record struct OperationMatch(OperationRoute? Operation, bool Matched)
+{
+    public static readonly OperationMatch Any = new(null, true);
+
+    public bool PathMatched { get; init; }
+}

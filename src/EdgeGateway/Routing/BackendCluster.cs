@@ -1,0 +1,59 @@
+using System.Net;
+using EdgeGateway.Contracts.Snapshot;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace EdgeGateway.Routing;
+
+/// <summary>An API's backend: its destinations, how to pick one, and how to talk to it.</summary>
+internal sealed class BackendCluster
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(100);
+
+    public BackendCluster(string apiId, BackendDefinition backend)
+    {
+        ApiId = apiId;
+        Destinations = [.. backend.Urls!.Select(u => new Destination(u))];
+        Balancer = new LoadBalancer(backend.LoadBalancing ?? "roundRobin");
+        HealthCheck = backend.HealthCheck;
+        var timeout = backend.Timeout ?? DefaultTimeout;
+        var protocol = backend.Protocol ?? "auto";
+
+        // http1: exact 1.1. http2: exact 2 (h2c prior knowledge on http://, ALPN on https://).
+        // auto: 2 with fallback over TLS (ALPN decides), 1.1 on cleartext; gRPC asks for h2c below.
+        Http = protocol switch
+        {
+            "http1" => Config(timeout, HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
+            "http2" => Config(timeout, HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
+            _ => Config(timeout, HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower),
+        };
+        Grpc = protocol == "http1" ? Http : Config(timeout, HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact);
+        CleartextAuto = protocol == "auto" ? Config(timeout, HttpVersion.Version11, HttpVersionPolicy.RequestVersionOrLower) : Http;
+    }
+
+    public string ApiId { get; }
+
+    public Destination[] Destinations { get; }
+
+    public LoadBalancer Balancer { get; }
+
+    public HealthCheckDefinition? HealthCheck { get; }
+
+    public ForwarderRequestConfig Http { get; }
+
+    public ForwarderRequestConfig Grpc { get; }
+
+    private ForwarderRequestConfig CleartextAuto { get; }
+
+    public ForwarderRequestConfig ConfigFor(HttpRequest request, Destination destination)
+    {
+        if (request.ContentType is { } ct && ct.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
+        {
+            return Grpc;
+        }
+
+        return destination.Address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? CleartextAuto : Http;
+    }
+
+    private static ForwarderRequestConfig Config(TimeSpan timeout, Version version, HttpVersionPolicy policy) =>
+        new() { ActivityTimeout = timeout, Version = version, VersionPolicy = policy };
+}

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using EdgeGateway.Contracts.Snapshot;
+using EdgeGateway.Routing;
+
+namespace EdgeGateway.Subscriptions;
+
+/// <summary>
+/// Subscription keys by hash. A presented key is hashed, looked up, and compared again in constant time;
+/// plain keys from a hand-written file are hashed at load and never kept.
+/// </summary>
+internal sealed class SubscriptionIndex
+{
+    private readonly Dictionary<string, Entry> byHash = new(StringComparer.Ordinal);
+
+    public SubscriptionIndex(IEnumerable<SubscriptionDefinition> subscriptions)
+    {
+        foreach (var s in subscriptions)
+        {
+            var scope = s.Scope!.Trim('/').Split('/');
+            var entry = new Entry(s.Id!, s.State ?? "active", scope[0], scope.Length > 1 ? scope[1] : null);
+            Add(s.PrimaryKey, s.PrimaryKeyHash, entry);
+            Add(s.SecondaryKey, s.SecondaryKeyHash, entry);
+        }
+    }
+
+    public int Count => byHash.Count;
+
+    public SubscriptionCheck Check(string? presentedKey, ApiRoute api)
+    {
+        if (string.IsNullOrEmpty(presentedKey))
+        {
+            return SubscriptionCheck.Missing;
+        }
+
+        var hash = SubscriptionKeyHash.ComputeBytes(presentedKey);
+        if (!byHash.TryGetValue(Convert.ToBase64String(hash), out var entry)
+            || !CryptographicOperations.FixedTimeEquals(hash, entry.Hash))
+        {
+            return SubscriptionCheck.Invalid;
+        }
+
+        if (!string.Equals(entry.State, "active", StringComparison.Ordinal))
+        {
+            return SubscriptionCheck.Inactive;
+        }
+
+        var inScope = entry.ScopeKind switch
+        {
+            "apis" => entry.ScopeTarget is null || string.Equals(entry.ScopeTarget, api.Id, StringComparison.OrdinalIgnoreCase),
+            "products" => api.Products.Contains(entry.ScopeTarget!),
+            _ => false,
+        };
+        return inScope ? new SubscriptionCheck(SubscriptionOutcome.Valid, entry.Id) : SubscriptionCheck.Invalid;
+    }
+
+    private void Add(string? plain, string? hash, Entry entry)
+    {
+        var bytes = plain is not null ? SubscriptionKeyHash.ComputeBytes(plain)
+            : SubscriptionKeyHash.TryDecode(hash, out var decoded) ? decoded : null;
+        if (bytes is not null)
+        {
+            byHash[Convert.ToBase64String(bytes)] = entry with { Hash = bytes };
+        }
+    }
+
+    private sealed record Entry(string Id, string State, string ScopeKind, string? ScopeTarget)
+    {
+        public byte[] Hash { get; init; } = [];
+    }
+}
+
+internal enum SubscriptionOutcome
+{
+    Valid,
+    Missing,
+    Invalid,
+    Inactive,
+}
+
+internal readonly record struct SubscriptionCheck(SubscriptionOutcome Outcome, string? SubscriptionId)
+{
+    public static readonly SubscriptionCheck Missing = new(SubscriptionOutcome.Missing, null);
+    public static readonly SubscriptionCheck Invalid = new(SubscriptionOutcome.Invalid, null);
+    public static readonly SubscriptionCheck Inactive = new(SubscriptionOutcome.Inactive, null);
+}
