@@ -9,26 +9,22 @@ if (GatewayCli.IsCommand(args))
 }
 
 var builder = GatewayHostBuilder.Create(args);
-GatewaySettings settings;
 try
 {
-    settings = GatewaySettings.Read(builder.Configuration);
+    var settings = GatewaySettings.Read(builder.Configuration);
     GatewayHostBuilder.ConfigureKestrel(builder, settings.Gateway);
+
+    // The first config is read before anything listens: no valid config, no server (exit 1).
+    var initial = InitialConfig.Load(settings);
+    builder.AddGateway(settings, initial);
 }
 catch (StartupException ex)
 {
-    foreach (var failure in ex.Failures)
-    {
-        Console.Error.WriteLine($"EdgeGateway: {failure}");
-    }
-
+    StartupException.Report(ex);
     return 1;
 }
 
-// Read on this thread: a parallel Task.Run measured ~3 ms slower (it starts a pool thread early).
-var initialLoad = FileConfigSource.LoadFile(settings.Gateway.ConfigFile!, settings.TrustKey, TimeProvider.System);
-builder.AddGateway(settings);
-
 var app = builder.Build();
 app.UseGateway();
-return await app.RunGatewayAsync(initialLoad);
+await app.RunAsync();
+return 0;

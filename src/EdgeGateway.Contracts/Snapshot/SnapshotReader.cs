@@ -39,7 +39,8 @@ public static class SnapshotReader
         if (message.Contains(unmappedMarker, StringComparison.Ordinal))
         {
             var name = Between(message, "The JSON property '", "'");
-            var fieldPath = path.Length == 0 ? name : $"{path}.{name}";
+            // The reader's path already ends at the unknown property.
+            var fieldPath = path.EndsWith(name, StringComparison.Ordinal) ? path : path.Length == 0 ? name : $"{path}.{name}";
             return new ConfigError(fieldPath, "unknown field (check its spelling; unknown fields are rejected)" + where);
         }
 

@@ -10,7 +10,7 @@ namespace EdgeGateway.Configuration;
 /// An invalid change is refused and logged; the last good config keeps serving.
 /// </summary>
 internal sealed partial class FileConfigSource(
-    string path, ECDsa? trustKey, ConfigState state, TimeProvider time, ILoggerFactory loggerFactory) : IDisposable
+    string path, ECDsa? trustKey, ConfigState state, TimeProvider time, ILoggerFactory loggerFactory, InitialConfig initial) : IDisposable
 {
     private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.FileConfigSource");
 
@@ -18,7 +18,7 @@ internal sealed partial class FileConfigSource(
     private readonly SemaphoreSlim reloadLock = new(1, 1);
     private FileSystemWatcher? watcher;
     private ITimer? debounceTimer;
-    private byte[]? lastContent;
+    private byte[]? lastContent = initial.Content;
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -45,7 +45,7 @@ internal sealed partial class FileConfigSource(
             : new FileLoad(null, bytes, [.. load.Problems], load.WasSigned);
     }
 
-    public void MarkApplied(byte[]? content) => lastContent = content;
+    public bool InitialWasSigned => initial.WasSigned;
 
     public void StartWatching()
     {

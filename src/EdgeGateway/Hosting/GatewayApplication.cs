@@ -1,23 +1,26 @@
 using EdgeGateway.Configuration;
 using EdgeGateway.Health;
 using EdgeGateway.Proxy;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace EdgeGateway.Hosting;
 
-/// <summary>Registration and run loop of the gateway: the pieces Program.cs lists.</summary>
-internal static partial class GatewayApplication
+/// <summary>Registration of the gateway's pieces: what Program.cs lists.</summary>
+internal static class GatewayApplication
 {
-    public static void AddGateway(this WebApplicationBuilder builder, GatewaySettings settings)
+    public static void AddGateway(this WebApplicationBuilder builder, GatewaySettings settings, InitialConfig initial)
     {
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        var time = TimeProvider.System;
+        var state = new ConfigState(time);
+        state.Apply(initial.Runtime);
+
+        services.AddSingleton(time);
         services.AddSingleton(settings);
-        services.AddSingleton<ConfigState>();
+        services.AddSingleton(state);
         services.AddSingleton<HealthEndpoints>();
-        services.AddSingleton(sp => new FileConfigSource(settings.Gateway.ConfigFile!, settings.TrustKey,
-            sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new FileConfigSource(settings.Gateway.ConfigFile!, settings.TrustKey, state, time,
+            sp.GetRequiredService<ILoggerFactory>(), initial));
+        services.AddHostedService<StartupReporter>();
         services.AddHttpForwarder();
         services.AddSingleton(_ => new HttpMessageInvoker(new SocketsHttpHandler
         {
@@ -41,53 +44,4 @@ internal static partial class GatewayApplication
         var handler = app.Services.GetRequiredService<GatewayRequestHandler>();
         app.Run(handler.InvokeAsync);
     }
-
-    /// <summary>Applies the first config, starts listening, then watches for changes until SIGTERM.</summary>
-    public static async Task<int> RunGatewayAsync(this WebApplication app, FileLoad initial)
-    {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeGateway");
-        var source = app.Services.GetRequiredService<FileConfigSource>();
-        var state = app.Services.GetRequiredService<ConfigState>();
-
-        if (initial.Runtime is null)
-        {
-            foreach (var problem in initial.Problems)
-            {
-                LogStartupProblem(logger, problem);
-            }
-
-            LogNotStarting(logger, source.Path);
-            await app.DisposeAsync(); // flushes the console logger
-            return 1;
-        }
-
-        if (initial.WasSigned && app.Services.GetRequiredService<GatewaySettings>().TrustKey is null)
-        {
-            LogSignatureNotChecked(logger);
-        }
-
-        state.Apply(initial.Runtime);
-        source.MarkApplied(initial.Content);
-        await app.StartAsync();
-
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        LogStarted(logger, string.Join(", ", addresses), initial.Runtime.Revision, initial.Runtime.Apis.Length, source.Path);
-        source.StartWatching();
-
-        await app.WaitForShutdownAsync();
-        await app.DisposeAsync();
-        return 0;
-    }
-
-    [LoggerMessage(100, LogLevel.Information, "EdgeGateway listening on {Addresses}; revision {Revision} with {ApiCount} APIs from {Path}")]
-    private static partial void LogStarted(ILogger logger, string addresses, long revision, int apiCount, string path);
-
-    [LoggerMessage(101, LogLevel.Critical, "Config problem: {Problem}")]
-    private static partial void LogStartupProblem(ILogger logger, string problem);
-
-    [LoggerMessage(102, LogLevel.Critical, "Not starting: no valid config in {Path} (Gateway:ConfigFile). Fix the problems above and start again.")]
-    private static partial void LogNotStarting(ILogger logger, string path);
-
-    [LoggerMessage(103, LogLevel.Warning, "The config file is signed but Trust:SigningKey is not set: its signature was NOT checked")]
-    private static partial void LogSignatureNotChecked(ILogger logger);
 }

@@ -9,4 +9,13 @@ internal sealed class StartupException(IReadOnlyList<string> failures) : Excepti
     }
 
     public IReadOnlyList<string> Failures { get; } = failures;
+
+    /// <summary>Written straight to stderr: the logger is not built yet, and the process exits next.</summary>
+    public static void Report(StartupException ex)
+    {
+        foreach (var failure in ex.Failures)
+        {
+            Console.Error.WriteLine($"EdgeGateway: {failure}");
+        }
+    }
 }
