@@ -11,6 +11,7 @@ namespace EdgeGateway.Contracts.Snapshot;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     AllowTrailingCommas = false,
+    AllowDuplicateProperties = false,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     WriteIndented = false)]
 [JsonSerializable(typeof(GatewaySnapshot))]

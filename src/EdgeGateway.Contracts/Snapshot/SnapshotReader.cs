@@ -49,15 +49,11 @@ public static class SnapshotReader
             return new ConfigError(path, "duplicate property" + where);
         }
 
-        if (message.Contains("could not be converted to", StringComparison.Ordinal))
+        if (message.Contains("could not be converted to", StringComparison.Ordinal) || message.Contains("TimeSpan", StringComparison.Ordinal))
         {
-            var target = Between(message, "could not be converted to ", ".", lastDot: true);
-            return new ConfigError(path, $"expected {Expected(target)}{where}");
-        }
-
-        if (message.Contains("TimeSpan", StringComparison.Ordinal))
-        {
-            return new ConfigError(path, "expected a duration like \"00:00:30\"" + where);
+            // The source-generated reader names the parent type, not the field's: the field name says what was expected.
+            var field = LastPropertyName(path);
+            return new ConfigError(path, $"expected {(FieldKinds.TryGetValue(field, out var kind) ? kind : "a value of another type")}{where}");
         }
 
         // Syntax errors: the reader's own message is already precise about what it saw.
@@ -65,16 +61,34 @@ public static class SnapshotReader
         return new ConfigError(path, $"malformed JSON: {reason}{where}");
     }
 
-    private static string Expected(string clrType) => clrType switch
+    private const string Duration = "a duration like \"00:00:30\"";
+
+    private static readonly Dictionary<string, string> FieldKinds = new(StringComparer.Ordinal)
     {
-        "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" => "a whole number",
-        "System.String" => "a string",
-        "System.Boolean" or "System.Nullable`1[System.Boolean]" => "true or false",
-        var t when t.Contains("TimeSpan", StringComparison.Ordinal) => "a duration like \"00:00:30\"",
-        var t when t.Contains("IReadOnlyList", StringComparison.Ordinal) => "an array",
-        var t when t.Contains("Dictionary", StringComparison.Ordinal) => "an object",
-        _ => "an object",
+        ["schemaVersion"] = "a whole number", ["revision"] = "a whole number",
+        ["unhealthyThreshold"] = "a whole number", ["healthyThreshold"] = "a whole number",
+        ["subscriptionRequired"] = "true or false", ["secret"] = "true or false",
+        ["timeout"] = Duration, ["interval"] = Duration,
+        ["apis"] = "an array", ["products"] = "an array", ["subscriptions"] = "an array", ["namedValues"] = "an array",
+        ["operations"] = "an array", ["urls"] = "an array", ["inbound"] = "an array", ["backend"] = "an object",
+        ["outbound"] = "an array", ["onError"] = "an array", ["policies"] = "an object", ["healthCheck"] = "an object",
+        ["subscriptionKeyParameterNames"] = "an object",
     };
+
+    private static string LastPropertyName(string path)
+    {
+        var trimmed = path;
+        while (trimmed.EndsWith(']'))
+        {
+            trimmed = trimmed[..trimmed.LastIndexOf('[')];
+        }
+
+        var dot = trimmed.LastIndexOf('.');
+        var name = dot < 0 ? trimmed : trimmed[(dot + 1)..];
+
+        // An array element of a known field is an object or a string, not the array itself.
+        return trimmed.Length != path.Length ? name + "[]" : name;
+    }
 
     private static string ToDocumentPath(string? jsonPath)
     {
@@ -87,7 +101,7 @@ public static class SnapshotReader
         return path.Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal);
     }
 
-    private static string Between(string text, string start, string end, bool lastDot = false)
+    private static string Between(string text, string start, string end)
     {
         var i = text.IndexOf(start, StringComparison.Ordinal);
         if (i < 0)
@@ -97,13 +111,6 @@ public static class SnapshotReader
 
         i += start.Length;
         var rest = text[i..];
-        if (lastDot)
-        {
-            // CLR type names contain dots: cut at ". Path" which ends the sentence.
-            var cut = rest.IndexOf(". Path", StringComparison.Ordinal);
-            return cut < 0 ? rest.TrimEnd('.') : rest[..cut];
-        }
-
         var j = rest.IndexOf(end, StringComparison.Ordinal);
         return j < 0 ? rest : rest[..j];
     }
