@@ -1,0 +1,89 @@
+using EdgeGateway.EndToEnd.Tests.Infrastructure;
+
+namespace EdgeGateway.EndToEnd.Tests;
+
+/// <summary>The operator subcommands of the AOT binary: exit codes and messages.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly ConfigFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private const string Valid = """
+        { "schemaVersion": 1, "revision": 2, "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["http://127.0.0.1:9"] } } ] }
+        """;
+
+    [Fact]
+    public async Task KeygenSignValidate_RoundTrip()
+    {
+        var keys = folder.File_("keys");
+        var (keygen, keygenOut, _) = await GatewayCommand.RunAsync("keygen", "--out", keys);
+        Assert.Equal(0, keygen);
+        Assert.Contains("key id:", keygenOut, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(keys, "signing-key.pem")));
+
+        var config = folder.Write(Valid);
+        var signed = folder.File_("signed.json");
+        var (sign, _, signErr) = await GatewayCommand.RunAsync("sign", "--key", Path.Combine(keys, "signing-key.pem"), "--out", signed, config);
+        Assert.Equal(0, sign);
+        Assert.Contains("signed", signErr, StringComparison.Ordinal);
+
+        var (validate, validateOut, _) = await GatewayCommand.RunAsync("validate", "--trust-key", Path.Combine(keys, "signing-key.pub.pem"), signed);
+        Assert.Equal(0, validate);
+        Assert.Contains("signature valid", validateOut, StringComparison.Ordinal);
+
+        var (unsigned, _, unsignedErr) = await GatewayCommand.RunAsync("validate", "--trust-key", Path.Combine(keys, "signing-key.pub.pem"), config);
+        Assert.Equal(1, unsigned);
+        Assert.Contains("not signed", unsignedErr, StringComparison.Ordinal);
+
+        var (again, _, _) = await GatewayCommand.RunAsync("keygen", "--out", keys);
+        Assert.Equal(1, again); // never overwrites a key silently
+    }
+
+    [Fact]
+    public async Task Validate_IssueSample_AcceptsShapeAndListsUnenforcedPolicies()
+    {
+        var config = folder.Write("""
+            { "schemaVersion": 1, "revision": 1,
+              "apis": [ { "id": "echo", "path": "/echo", "subscriptionRequired": true, "backend": { "urls": ["http://127.0.0.1:5099"] },
+                  "operations": [ { "id": "get-item", "method": "GET", "urlTemplate": "/items/{id}" } ],
+                  "policies": { "inbound": [ { "type": "base" },
+                    { "type": "rate-limit-by-key", "calls": 5, "renewalPeriod": 60, "counterKey": "@(context.Subscription.Id)" } ] } } ],
+              "products": [ { "id": "starter", "apis": ["echo"], "subscriptionRequired": true } ],
+              "subscriptions": [ { "id": "alice", "scope": "products/starter", "primaryKey": "alice-key-1", "state": "active" } ],
+              "namedValues": [ { "id": "backend-token", "value": "s3cr3t", "secret": true } ],
+              "policies": { "inbound": [ { "type": "set-header", "name": "X-Gateway", "value": "edge" } ] } }
+            """);
+
+        var (code, stdout, _) = await GatewayCommand.RunAsync("validate", config);
+
+        Assert.Equal(3, code);
+        Assert.Contains("valid shape", stdout, StringComparison.Ordinal);
+        Assert.Contains("apis[0].policies.inbound[1]: policy 'rate-limit-by-key'", stdout, StringComparison.Ordinal);
+        Assert.Contains("policies.inbound[0]: policy 'set-header'", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_Invalid_Exit1WithJsonPaths()
+    {
+        var config = folder.Write("""{ "schemaVersion": 1, "apis": [ { "id": "a b", "path": "/a", "backend": { "urls": ["http://ok", "nope"] } } ] }""");
+
+        var (code, _, stderr) = await GatewayCommand.RunAsync("validate", config);
+
+        Assert.Equal(1, code);
+        Assert.Contains("apis[0].id: 'a b' is not a valid API id", stderr, StringComparison.Ordinal);
+        Assert.Contains("apis[0].backend.urls[1]: not an absolute http(s) URL", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sign")]
+    [InlineData("validate")]
+    [InlineData("sign", "--key")]
+    public async Task BadUsage_Exit2WithHelp(params string[] args)
+    {
+        var (code, _, stderr) = await GatewayCommand.RunAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains("Subcommands:", stderr, StringComparison.Ordinal);
+    }
+}
