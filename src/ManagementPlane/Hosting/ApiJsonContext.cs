@@ -1,0 +1,48 @@
+using System.Text.Json.Serialization;
+using EdgeGateway.Contracts.Snapshot;
+using EdgeGateway.Contracts.Sync;
+using ManagementPlane.Config;
+using ManagementPlane.Import;
+using ManagementPlane.Resources;
+using ManagementPlane.Sync;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ManagementPlane.Hosting;
+
+/// <summary>Every request and response body of the management API (source-generated; unknown request fields are errors).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip)]
+[JsonSerializable(typeof(ApiProblem))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(ApiDefinition))]
+[JsonSerializable(typeof(OperationDefinition))]
+[JsonSerializable(typeof(ProductDefinition))]
+[JsonSerializable(typeof(PolicySet))]
+[JsonSerializable(typeof(ImportResult))]
+[JsonSerializable(typeof(ResourceList<ApiDefinition>))]
+[JsonSerializable(typeof(ResourceList<OperationDefinition>))]
+[JsonSerializable(typeof(ResourceList<ProductDefinition>))]
+[JsonSerializable(typeof(ResourceList<NamedValueResource>))]
+[JsonSerializable(typeof(ResourceList<SubscriptionResource>))]
+[JsonSerializable(typeof(ResourceList<GatewayResource>))]
+[JsonSerializable(typeof(NamedValueRequest))]
+[JsonSerializable(typeof(NamedValueResource))]
+[JsonSerializable(typeof(NamedValueSecret))]
+[JsonSerializable(typeof(SubscriptionRequest))]
+[JsonSerializable(typeof(SubscriptionResource))]
+[JsonSerializable(typeof(SubscriptionSecrets))]
+[JsonSerializable(typeof(GatewayRequest))]
+[JsonSerializable(typeof(GatewayResource))]
+[JsonSerializable(typeof(TokenRequest))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(RegenerateKeyRequest))]
+[JsonSerializable(typeof(ConfigDocument))]
+[JsonSerializable(typeof(ConfigApplyResult))]
+[JsonSerializable(typeof(HeartbeatRequest))]
+[JsonSerializable(typeof(GatewayStatus))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

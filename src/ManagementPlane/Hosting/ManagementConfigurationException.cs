@@ -1,0 +1,4 @@
+namespace ManagementPlane.Hosting;
+
+/// <summary>A start-up misconfiguration; the message names the setting to fix.</summary>
+internal sealed class ManagementConfigurationException(string message) : Exception(message);

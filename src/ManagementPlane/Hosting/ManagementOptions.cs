@@ -1,0 +1,71 @@
+namespace ManagementPlane.Hosting;
+
+/// <summary>The management plane's own settings, section <c>Management</c>.</summary>
+public sealed class ManagementOptions
+{
+    public const string Section = "Management";
+
+    /// <summary>Admin API keys accepted as <c>Authorization: Bearer &lt;key&gt;</c> (<c>Management__AdminKeys__0</c>, …).</summary>
+    public List<string> AdminKeys { get; set; } = [];
+
+    /// <summary>ECDSA P-256 private key (PEM) that signs snapshots; generated into the store when absent.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>Base64 of 32 bytes: the AES-GCM key for secrets at rest; generated into the store when absent.</summary>
+    public string? EncryptionKey { get; set; }
+
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The gateways' heartbeat interval: an instance is stale after three missed beats.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the head record is re-read so another instance's writes wake long polls.</summary>
+    public TimeSpan StatePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    public long MaxImportBytes { get; set; } = 8 * 1024 * 1024;
+
+    internal IEnumerable<string> Validate()
+    {
+        if (AdminKeys.Count(k => !string.IsNullOrWhiteSpace(k)) == 0)
+        {
+            yield return "Management:AdminKeys is empty: set at least one admin key (environment: Management__AdminKeys__0=<a long random string>); the management API refuses anonymous access.";
+        }
+        else if (AdminKeys.Any(k => !string.IsNullOrWhiteSpace(k) && k.Trim().Length < 16))
+        {
+            yield return "Management:AdminKeys: every admin key must be at least 16 characters long.";
+        }
+
+        if (MaxTokenLifetime <= TimeSpan.Zero)
+        {
+            yield return "Management:MaxTokenLifetime must be more than 00:00:00.";
+        }
+
+        if (HeartbeatInterval <= TimeSpan.Zero)
+        {
+            yield return "Management:HeartbeatInterval must be more than 00:00:00.";
+        }
+
+        if (StatePollInterval < TimeSpan.FromMilliseconds(50))
+        {
+            yield return "Management:StatePollInterval must be at least 00:00:00.05.";
+        }
+
+        if (MaxBodyBytes < 1024 || MaxImportBytes < 1024)
+        {
+            yield return "Management:MaxBodyBytes and Management:MaxImportBytes must be at least 1024.";
+        }
+
+        if (EncryptionKey is { Length: > 0 } key && !IsAesKey(key))
+        {
+            yield return "Management:EncryptionKey must be base64 of exactly 32 random bytes (e.g. `openssl rand -base64 32`).";
+        }
+    }
+
+    private static bool IsAesKey(string base64)
+    {
+        Span<byte> buffer = stackalloc byte[48];
+        return Convert.TryFromBase64String(base64.Trim(), buffer, out var written) && written == 32;
+    }
+}

@@ -1,0 +1,72 @@
+using Backup.Providers;
+using Backup.Providers.Configuration;
+using ManagementPlane.Auth;
+using ManagementPlane.Config;
+using ManagementPlane.Resources;
+using ManagementPlane.Snapshots;
+using ManagementPlane.State;
+using ManagementPlane.Sync;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ManagementPlane.Hosting;
+
+internal static class ManagementPlaneExtensions
+{
+    public const string StoreSection = "Management:Store";
+
+    public static WebApplicationBuilder AddManagementPlane(this WebApplicationBuilder builder)
+    {
+        // Defaults go first, so every other source (appsettings, environment, command line) overrides them.
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { [$"{StoreSection}:Disk:Path"] = "./data" },
+        });
+
+        var services = builder.Services;
+        services.AddManagementOptions(builder.Configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.AddProblemDetails();
+        services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+        services.AddOpenApi();
+
+        // Created on first resolve (the start-up loader), after every configuration source is in place.
+        services.AddSingleton<IObjectStore>(sp => ObjectStoreFactory.Create(
+                sp.GetRequiredService<IConfiguration>().GetSection(StoreSection), StoreSection, ObjectStoreProviders.Disk, sp.GetRequiredService<TimeProvider>())
+            ?? throw new ManagementConfigurationException($"{StoreSection}:Provider is 'none', but the management plane keeps its state there: use disk, blob or s3."));
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<ChangeNotifier>();
+        services.AddSingleton<SnapshotCompiler>();
+        services.AddSingleton<SignedSnapshotCache>();
+        services.AddSingleton<StateStore>();
+        services.AddSingleton<ConfigApplier>();
+        services.AddSingleton<AdminKeys>();
+        services.AddSingleton<GatewayAuthenticator>();
+        services.AddSingleton<HeartbeatStore>();
+        services.AddHostedService<StartupLoader>();
+        services.AddHostedService<StateWatcher>();
+        return builder;
+    }
+
+    public static WebApplication MapManagementPlane(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapOpenApi();
+        app.MapSigningKey();
+        app.MapSync();
+
+        var admin = app.MapGroup("").RequireAdminKey();
+        admin.MapGateways().MapGatewayStatus();
+        admin.MapApis();
+        admin.MapProducts();
+        admin.MapSubscriptions();
+        admin.MapNamedValues();
+        admin.MapGlobalPolicies();
+        admin.MapConfig();
+        return app;
+    }
+}

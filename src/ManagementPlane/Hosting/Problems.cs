@@ -1,0 +1,64 @@
+using EdgeGateway.Contracts.Validation;
+
+namespace ManagementPlane.Hosting;
+
+/// <summary>Every error answer of the management API, as <c>application/problem+json</c>.</summary>
+internal static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static IResult Create(int status, string title, string? detail = null, IEnumerable<ProblemError>? errors = null) =>
+        new ProblemResult(new ApiProblem
+        {
+            Type = $"https://httpstatuses.io/{status}",
+            Title = title,
+            Status = status,
+            Detail = detail,
+            Errors = errors?.ToList(),
+        });
+
+    public static IResult BadRequest(string detail, IEnumerable<ProblemError>? errors = null) => Create(StatusCodes.Status400BadRequest, "Bad Request", detail, errors);
+
+    public static IResult Invalid(IEnumerable<ConfigError> errors, string detail = "the configuration is invalid; see errors", int status = StatusCodes.Status400BadRequest) =>
+        Create(status, status == StatusCodes.Status409Conflict ? "Conflict" : "Bad Request", detail, errors.Select(e => new ProblemError(e.Path, e.Message)));
+
+    public static IResult NotFound(string detail) => Create(StatusCodes.Status404NotFound, "Not Found", detail);
+
+    public static IResult Conflict(string detail) => Create(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    public static IResult PreconditionFailed(string detail) => Create(StatusCodes.Status412PreconditionFailed, "Precondition Failed", detail);
+
+    public static IResult Unauthorized(string detail, string scheme) => new ChallengeProblem(Create(StatusCodes.Status401Unauthorized, "Unauthorized", detail), scheme);
+
+    public static IResult InvalidId(string what, string id) =>
+        BadRequest($"'{Truncate(id)}' is not a valid {what} id (letters, digits, '-', '_', '.'; starting with a letter or digit; up to 80 characters)");
+
+    private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "…";
+
+    private sealed class ProblemResult(ApiProblem problem) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = problem.Status;
+            var body = new ApiProblem
+            {
+                Type = problem.Type,
+                Title = problem.Title,
+                Status = problem.Status,
+                Detail = problem.Detail,
+                Errors = problem.Errors,
+                Instance = httpContext.Request.Path,
+            };
+            return httpContext.Response.WriteAsJsonAsync(body, ApiJsonContext.Default.ApiProblem, ContentType, httpContext.RequestAborted);
+        }
+    }
+
+    private sealed class ChallengeProblem(IResult inner, string scheme) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = scheme;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

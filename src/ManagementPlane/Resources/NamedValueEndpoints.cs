@@ -1,0 +1,100 @@
+using EdgeGateway.Contracts.Validation;
+using ManagementPlane.Hosting;
+using ManagementPlane.State;
+
+namespace ManagementPlane.Resources;
+
+/// <summary><c>/named-values</c>: secret ones are encrypted at rest and never returned by GET (only by <c>list-value</c>).</summary>
+internal static class NamedValueEndpoints
+{
+    private const string What = "named value";
+
+    public static RouteGroupBuilder MapNamedValues(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/named-values", (HttpContext c, StateStore s) => Crud.ListAsync(c, s, st => st.NamedValues.Select(Show), ApiJsonContext.Default.ResourceListNamedValueResource))
+            .Produces<ResourceList<NamedValueResource>>();
+        admin.MapGet("/named-values/{id}", (HttpContext c, StateStore s, string id) =>
+                Crud.GetAsync(c, s, What, id, Crud.Key("named-values", id), st => Find(st, id) is { } nv ? Show(nv) : null, ApiJsonContext.Default.NamedValueResource))
+            .Produces<NamedValueResource>().ProducesProblem(404);
+        admin.MapPut("/named-values/{id}", PutAsync).Accepts<NamedValueRequest>("application/json")
+            .Produces<NamedValueResource>().Produces<NamedValueResource>(201).ProducesProblem(400).ProducesProblem(412);
+        admin.MapDelete("/named-values/{id}", (HttpContext c, StateStore s, string id) =>
+                Crud.DeleteAsync(c, s, What, id, Crud.Key("named-values", id), st => Find(st, id) is not null, (st, m) => st.NamedValues.RemoveAll(n => Crud.SameId(n.Id, id))))
+            .Produces(204).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+        admin.MapPost("/named-values/{id}/list-value", ListValueAsync).Produces<NamedValueSecret>().ProducesProblem(404);
+        return admin;
+    }
+
+    private static StoredNamedValue? Find(ManagementState state, string id) => state.NamedValues.Find(n => Crud.SameId(n.Id, id));
+
+    private static NamedValueResource Show(StoredNamedValue nv) => new(nv.Id, nv.Secret ? null : nv.Value, nv.Secret);
+
+    private static async Task<IResult> PutAsync(HttpContext context, StateStore store, SecretProtector protector, string id)
+    {
+        if (!SnapshotValidator.IsValidId(id))
+        {
+            return Problems.InvalidId(What, id);
+        }
+
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.NamedValueRequest, context.RequestAborted);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+
+        var request = body.Value!;
+        return await Crud.PutAsync(context, store, What, id, Crud.Key("named-values", id), s => Find(s, id) is not null,
+            (state, mutation, exists) =>
+            {
+                var existing = Find(state, id);
+                var secret = request.Secret ?? existing?.Secret ?? false;
+                var value = request.Value ?? (existing is null ? null : existing.Secret ? protector.Unprotect(existing.ValueProtected, Purpose(existing.Id)) : existing.Value);
+                if (value is null)
+                {
+                    return Problems.BadRequest("'value' is required", [new ProblemError("value", "required")]);
+                }
+
+                var nv = existing ?? new StoredNamedValue { Id = id };
+                if (existing is null)
+                {
+                    state.NamedValues.Add(nv);
+                }
+
+                nv.Secret = secret;
+                nv.Value = secret ? null : value;
+                // A secret is checked by the validator as an empty placeholder, so check its content here.
+                if (secret && value.Contains("{{", StringComparison.Ordinal))
+                {
+                    return Problems.BadRequest("a named value must not reference another named value", [new ProblemError("value", "must not contain '{{'")]);
+                }
+
+                nv.ValueProtected = secret ? protector.Protect(value, Purpose(nv.Id)) : null;
+                return null;
+            },
+            s => Show(Find(s, id)!), ApiJsonContext.Default.NamedValueResource);
+    }
+
+    private static async Task<IResult> ListValueAsync(HttpContext context, StateStore store, SecretProtector protector, string id)
+    {
+        if (!SnapshotValidator.IsValidId(id))
+        {
+            return Problems.InvalidId(What, id);
+        }
+
+        var state = (await store.ReadAsync(context.RequestAborted)).State;
+        if (Find(state, id) is not { } nv)
+        {
+            return Problems.NotFound($"no named value with id '{id}'");
+        }
+
+        return Results.Json(new NamedValueSecret(nv.Secret ? protector.Unprotect(nv.ValueProtected, Purpose(nv.Id)) : nv.Value), ApiJsonContext.Default.NamedValueSecret);
+    }
+
+    internal static string Purpose(string id) => $"named-values/{id.ToLowerInvariant()}";
+}
+
+internal sealed record NamedValueRequest(string? Value, bool? Secret);
+
+internal sealed record NamedValueResource(string Id, string? Value, bool Secret);
+
+internal sealed record NamedValueSecret(string? Value);

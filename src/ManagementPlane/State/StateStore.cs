@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Backup.Providers;
+using EdgeGateway.Contracts.Snapshot;
+using ManagementPlane.Hosting;
+using ManagementPlane.Snapshots;
+
+namespace ManagementPlane.State;
+
+/// <summary>
+/// Reads and writes the head record. Writes are optimistic: read (document + ETag), apply the change to a fresh copy,
+/// validate the whole result, put with If-Match (If-None-Match for the first write), and on a failed precondition
+/// start again from the newer document. So two processes sharing a store serialise through the store itself.
+/// </summary>
+internal sealed partial class StateStore(IObjectStore store, ChangeNotifier notifier, SnapshotCompiler compiler, TimeProvider time, ILogger<StateStore> logger)
+{
+    public const string HeadKey = "state/head.json";
+    private const int MaxAttempts = 100;
+
+    private volatile LoadedState current = LoadedState.Empty;
+
+    /// <summary>The last state read or written by this process (refreshed by <see cref="ReadAsync"/> and the watcher).</summary>
+    public LoadedState Current => current;
+
+    public async Task<LoadedState> ReadAsync(CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(HeadKey, cancellationToken);
+        if (stored is null)
+        {
+            return current.ETag is null ? current : Remember(LoadedState.Empty);
+        }
+
+        var known = current;
+        if (string.Equals(known.ETag, stored.ETag, StringComparison.Ordinal))
+        {
+            return known;
+        }
+
+        var bytes = stored.Content.ToArray();
+        var state = JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ManagementState)
+            ?? throw new InvalidDataException($"{HeadKey} in {store.Name} is not a state document.");
+        return Remember(new LoadedState(state, bytes, stored.ETag));
+    }
+
+    /// <summary>Applies <paramref name="mutate"/> atomically; it returns an error result to abort (it may run several times).</summary>
+    public async Task<WriteOutcome> UpdateAsync(Func<ManagementState, Mutation, IResult?> mutate, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var loaded = await ReadAsync(cancellationToken);
+            var copy = loaded.Bytes.Length == 0
+                ? new ManagementState()
+                : JsonSerializer.Deserialize(loaded.Bytes, StateJsonContext.Default.ManagementState)!;
+            var mutation = new Mutation(copy, loaded.State.Revision + 1);
+            if (mutate(copy, mutation) is { } error)
+            {
+                return new WriteOutcome(error, loaded.State);
+            }
+
+            copy.Revision = mutation.NewRevision;
+            var problems = StateValidation.Validate(copy);
+            if (problems.Count > 0)
+            {
+                return new WriteOutcome(Problems.Invalid(problems, "the change would leave the configuration invalid; nothing was stored",
+                    mutation.ConflictOnInvalid ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest), loaded.State);
+            }
+
+            StampSnapshots(copy);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(copy, StateJsonContext.Default.ManagementState);
+            var condition = loaded.ETag is null ? WriteCondition.IfNoneMatch : WriteCondition.IfMatch(loaded.ETag);
+            var put = await store.PutAsync(HeadKey, bytes, condition, cancellationToken);
+            if (put.Succeeded)
+            {
+                Remember(new LoadedState(copy, bytes, put.ETag));
+                LogWritten(logger, copy.Revision, attempt);
+                return new WriteOutcome(null, copy);
+            }
+
+            if (attempt >= MaxAttempts)
+            {
+                return new WriteOutcome(Problems.Create(StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+                    "too many concurrent writers; try again"), loaded.State);
+            }
+
+            LogConflict(logger, attempt);
+            // Back off a little with jitter so two busy writers do not keep colliding.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * Math.Min(attempt, 10))), time, cancellationToken);
+        }
+    }
+
+    /// <summary>A gateway's snapshot revision moves only when its compiled content changes, so unrelated writes wake nobody.</summary>
+    private void StampSnapshots(ManagementState state)
+    {
+        foreach (var gateway in state.Gateways)
+        {
+            var bytes = SnapshotReader.Serialize(compiler.Compile(state, gateway, revision: 0));
+            var hash = Convert.ToBase64String(SHA256.HashData(bytes));
+            if (gateway.SnapshotHash != hash || gateway.SnapshotRevision == 0)
+            {
+                gateway.SnapshotHash = hash;
+                gateway.SnapshotRevision = state.Revision;
+            }
+        }
+    }
+
+    private LoadedState Remember(LoadedState loaded)
+    {
+        var known = current;
+        // Keep the newest: a slow read must not roll back what a faster write already published.
+        if (loaded.State.Revision >= known.State.Revision || known.ETag is null)
+        {
+            current = loaded;
+        }
+
+        notifier.Publish(loaded.State.Revision);
+        return loaded;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "State revision {Revision} written (attempt {Attempt})")]
+    private static partial void LogWritten(ILogger logger, long revision, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Head record changed under us (attempt {Attempt}); re-reading and re-applying")]
+    private static partial void LogConflict(ILogger logger, int attempt);
+}
+
+internal sealed record LoadedState(ManagementState State, byte[] Bytes, string? ETag)
+{
+    public static LoadedState Empty { get; } = new(new ManagementState(), [], null);
+}
+
+internal sealed record WriteOutcome(IResult? Error, ManagementState State);

@@ -1,0 +1,32 @@
+using EdgeGateway.Contracts.Validation;
+using ManagementPlane.Snapshots;
+
+namespace ManagementPlane.State;
+
+/// <summary>
+/// The one invariant of the stored state: everything in it, as one snapshot, passes the gateway's own validator
+/// and every policy is enforced; and gateways reference only existing APIs.
+/// </summary>
+internal static class StateValidation
+{
+    public static List<ConfigError> Validate(ManagementState state)
+    {
+        var report = SnapshotValidator.Validate(SnapshotCompiler.CompileAll(state), new ValidationOptions());
+        var errors = report.Errors.ToList();
+        errors.AddRange(report.Unenforced.Select(u => new ConfigError(u.Path, $"policy '{u.Type}' is not enforced by the gateway yet")));
+        var apiIds = state.Apis.Select(a => a.Id!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < state.Gateways.Count; i++)
+        {
+            var gateway = state.Gateways[i];
+            for (var j = 0; j < gateway.Apis.Count; j++)
+            {
+                if (!apiIds.Contains(gateway.Apis[j]))
+                {
+                    errors.Add(new ConfigError($"gateways[{i}].apis[{j}]", $"no API with id '{gateway.Apis[j]}'"));
+                }
+            }
+        }
+
+        return errors;
+    }
+}

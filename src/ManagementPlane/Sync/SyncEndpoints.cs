@@ -1,0 +1,134 @@
+using System.Globalization;
+using EdgeGateway.Contracts.Sync;
+using EdgeGateway.Contracts.Validation;
+using ManagementPlane.Hosting;
+using ManagementPlane.Resources;
+using ManagementPlane.Snapshots;
+using ManagementPlane.State;
+
+namespace ManagementPlane.Sync;
+
+/// <summary>
+/// The gateway-facing protocol, authenticated by the gateway's own token:
+/// <c>GET /gateway/v1/gateways/{id}/snapshot</c> (ETag <c>"revision"</c>, If-None-Match → 304, <c>?wait=N</c> long poll) and
+/// <c>POST /gateway/v1/gateways/{id}/heartbeat</c>.
+/// </summary>
+internal static partial class SyncEndpoints
+{
+    public static IEndpointRouteBuilder MapSync(this IEndpointRouteBuilder app)
+    {
+        var sync = app.MapGroup("/gateway/v1/gateways/{id}").WithTags("Gateway sync");
+        sync.MapGet("/snapshot", SnapshotAsync)
+            .Produces(200, contentType: "application/json").Produces(304).ProducesProblem(400).ProducesProblem(401).ProducesProblem(404)
+            .WithDescription("The gateway's signed snapshot (flattened JWS). ETag is the quoted revision; If-None-Match with it answers 304; wait=N (seconds, at most 60) holds the request until a newer revision exists.");
+        sync.MapPost("/heartbeat", HeartbeatAsync).Accepts<HeartbeatRequest>("application/json")
+            .Produces(204).ProducesProblem(400).ProducesProblem(401);
+        return app;
+    }
+
+    private static async Task<IResult> SnapshotAsync(HttpContext context, StateStore store, GatewayAuthenticator auth, SignedSnapshotCache cache,
+        ChangeNotifier notifier, TimeProvider time, string id, string? wait)
+    {
+        if (!SnapshotValidator.IsValidId(id))
+        {
+            return Problems.InvalidId("gateway", id);
+        }
+
+        var waitFor = TimeSpan.Zero;
+        if (wait is not null)
+        {
+            if (!int.TryParse(wait, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > SyncProtocol.MaxWaitSeconds)
+            {
+                return Problems.BadRequest($"'wait' must be a whole number of seconds from 0 to {SyncProtocol.MaxWaitSeconds}");
+            }
+
+            waitFor = TimeSpan.FromSeconds(seconds);
+        }
+
+        var cancellationToken = context.RequestAborted;
+        var loaded = await store.ReadAsync(cancellationToken);
+        var gateway = GatewayEndpoints.Find(loaded.State, id);
+        if (auth.Check(context, gateway, id) is { } denied)
+        {
+            return denied;
+        }
+
+        var known = context.Request.Headers.IfNoneMatch.ToString();
+        var deadline = time.GetUtcNow() + waitFor;
+        while (true)
+        {
+            // Take the change signal before looking, so a write between the look and the wait is not missed.
+            var changed = notifier.NextChange;
+            var state = store.Current.State.Revision >= loaded.State.Revision ? store.Current.State : loaded.State;
+            gateway = GatewayEndpoints.Find(state, id);
+            if (gateway is null)
+            {
+                return Problems.NotFound($"gateway '{id}' no longer exists");
+            }
+
+            var etag = SyncProtocol.ETag(gateway.SnapshotRevision);
+            if (!Matches(known, etag))
+            {
+                var bytes = cache.Get(state, gateway);
+                context.Response.Headers.ETag = etag;
+                context.Response.Headers.CacheControl = "no-cache";
+                return Results.Bytes(bytes, "application/json");
+            }
+
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                context.Response.Headers.ETag = etag;
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+
+            try
+            {
+                await changed.WaitAsync(remaining, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                // The gateway hung up; nothing is read from this result.
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+        }
+    }
+
+    private static bool Matches(string ifNoneMatch, string etag) =>
+        ifNoneMatch.Length > 0 && ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "W/" + etag);
+
+    private static async Task<IResult> HeartbeatAsync(HttpContext context, StateStore store, GatewayAuthenticator auth, HeartbeatStore heartbeats, TimeProvider time, string id)
+    {
+        if (!SnapshotValidator.IsValidId(id))
+        {
+            return Problems.InvalidId("gateway", id);
+        }
+
+        var state = (await store.ReadAsync(context.RequestAborted)).State;
+        if (auth.Check(context, GatewayEndpoints.Find(state, id), id) is { } denied)
+        {
+            return denied;
+        }
+
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.HeartbeatRequest, context.RequestAborted);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+
+        var beat = body.Value!;
+        if (!SnapshotValidator.IsValidId(beat.InstanceId))
+        {
+            return Problems.BadRequest("'instanceId' is required: letters, digits, '-', '_', '.', up to 80 characters", [new ProblemError("instanceId", "required, a valid id")]);
+        }
+
+        beat = beat with { HostName = Clip(beat.HostName, 255), Version = Clip(beat.Version, 100), LastSyncError = Clip(beat.LastSyncError, 2000), LastBackupError = Clip(beat.LastBackupError, 2000) };
+        await heartbeats.RecordAsync(GatewayEndpoints.Find(state, id)!.Id, beat, time.GetUtcNow(), context.RequestAborted);
+        return Results.NoContent();
+    }
+
+    private static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max] + "…";
+}
