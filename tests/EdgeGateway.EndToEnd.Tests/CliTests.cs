@@ -75,6 +75,25 @@ public sealed class CliTests : IDisposable
         Assert.Contains("apis[0].backend.urls[1]: not an absolute http(s) URL", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Sign_MissingOrInvalidInput_Exit1AndNothingSigned()
+    {
+        var keys = folder.File_("keys");
+        await GatewayCommand.RunAsync("keygen", "--out", keys);
+        var key = Path.Combine(keys, "signing-key.pem");
+
+        var (missing, _, missingErr) = await GatewayCommand.RunAsync("sign", "--key", key, folder.File_("nope.json"));
+        Assert.Equal(1, missing);
+        Assert.Contains("cannot read", missingErr, StringComparison.Ordinal);
+
+        var invalid = folder.Write("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["nope"] } } ] }""");
+        var output = folder.File_("out.json");
+        var (code, _, stderr) = await GatewayCommand.RunAsync("sign", "--key", key, "--out", output, invalid);
+        Assert.Equal(1, code);
+        Assert.Contains("apis[0].backend.urls[0]", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
     [Theory]
     [InlineData("sign")]
     [InlineData("validate")]

@@ -160,6 +160,48 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_ConfigForAnotherGateway_IsRefused()
+    {
+        folder.Write(Api("a", "/a").Replace("\"revision\"", "\"gatewayId\": \"gw-east\", \"revision\"", StringComparison.Ordinal));
+
+        await using var wrong = GatewayProcess.Launch(folder.ConfigFile, env: new Dictionary<string, string> { ["Gateway__Id"] = "gw-west" });
+        Assert.Equal(1, await wrong.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("gatewayId: this snapshot is for gateway 'gw-east', not 'gw-west'", wrong.Output, StringComparison.Ordinal);
+
+        await using var right = await GatewayProcess.StartAsync(folder.ConfigFile, env: new Dictionary<string, string> { ["Gateway__Id"] = "gw-east" });
+        Assert.Equal(HttpStatusCode.OK, (await right.Client.GetAsync("/a/x")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("http://example.com:8080")]
+    [InlineData("http://example.com")]
+    [InlineData("https://127.0.0.1:0")]
+    public async Task Start_BadUrls_ExitsNamingTheSetting(string urls)
+    {
+        folder.Write(Api("a", "/a"));
+        await using var gateway = GatewayProcess.Launch(folder.ConfigFile, args: ["--urls", urls]);
+
+        Assert.Equal(1, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("urls", gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reload_FileDeletedThenRestored_ErrorClearsAndServingNeverStops()
+    {
+        var json = Api("one", "/one");
+        folder.Write(json);
+        await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile);
+
+        File.Delete(folder.ConfigFile);
+        await gateway.EventuallyAsync(async () => (await StatusAsync(gateway)).TryGetProperty("lastConfigError", out _), "missing file reported");
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/one/x")).StatusCode);
+
+        folder.Write(json);
+        await gateway.EventuallyAsync(async () => !(await StatusAsync(gateway)).TryGetProperty("lastConfigError", out _), "error cleared");
+        Assert.Single(gateway.Output.Split('\n'), l => l.Contains("is missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Start_BadTrustKey_ExitsNamingTheSetting()
     {
         folder.Write(Api("a", "/a"));

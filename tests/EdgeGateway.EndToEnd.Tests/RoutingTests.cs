@@ -203,6 +203,27 @@ public sealed class RoutingTests(RoutingFixture f) : IClassFixture<RoutingFixtur
     }
 
     [Fact]
+    public async Task Subscription_KeyInHeaderAndQuery_NeitherReachesBackend()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/keyed/x?subscription-key=leak&b=2");
+        request.Headers.Add("Ocp-Apim-Subscription-Key", "carol-key");
+        using var response = await Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = await Echo.ReadAsync(response);
+        Assert.Equal("?b=2", echo.Query);
+        Assert.DoesNotContain("ocp-apim-subscription-key", echo.Headers.Keys);
+    }
+
+    [Fact]
+    public async Task Forwarding_BackendSeesItsOwnHostName()
+    {
+        using var response = await Client.GetAsync("/echo/host");
+
+        Assert.Equal($"127.0.0.1:{f.Main.Port}", (await Echo.ReadAsync(response)).Headers["host"]);
+    }
+
+    [Fact]
     public async Task Subscription_CustomParameterNames_AreUsed()
     {
         using var viaDefault = new HttpRequestMessage(HttpMethod.Get, "/custom/x");

@@ -73,6 +73,11 @@ public static class SnapshotReader
         ["operations"] = "an array", ["urls"] = "an array", ["inbound"] = "an array", ["backend"] = "an object",
         ["outbound"] = "an array", ["onError"] = "an array", ["policies"] = "an object", ["healthCheck"] = "an object",
         ["subscriptionKeyParameterNames"] = "an object",
+        ["id"] = "a string", ["name"] = "a string", ["path"] = "a string", ["gatewayId"] = "a string", ["method"] = "a string",
+        ["urlTemplate"] = "a string", ["scope"] = "a string", ["state"] = "a string", ["value"] = "a string", ["type"] = "a string",
+        ["loadBalancing"] = "a string", ["protocol"] = "a string", ["header"] = "a string", ["query"] = "a string",
+        ["primaryKey"] = "a string", ["secondaryKey"] = "a string", ["primaryKeyHash"] = "a string", ["secondaryKeyHash"] = "a string",
+        ["urls[]"] = "a string", ["apis[]"] = "an object or, in a product, an API id string",
     };
 
     private static string LastPropertyName(string path)

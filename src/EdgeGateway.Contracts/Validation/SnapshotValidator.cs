@@ -68,9 +68,16 @@ public static partial class SnapshotValidator
                 Error("gatewayId", "not a valid id (letters, digits, '-', '_', '.', up to 80 characters)");
             }
 
-            if (options.ExpectedGatewayId is { } expected && !string.Equals(s.GatewayId, expected, StringComparison.Ordinal))
+            if (options.ExpectedGatewayId is { } expected)
             {
-                Error("gatewayId", $"this snapshot is for gateway '{s.GatewayId}', not '{expected}'");
+                if (s.GatewayId is null && options.RequireGatewayId)
+                {
+                    Error("gatewayId", $"required: this gateway is '{expected}'");
+                }
+                else if (s.GatewayId is not null && !string.Equals(s.GatewayId, expected, StringComparison.Ordinal))
+                {
+                    Error("gatewayId", $"this snapshot is for gateway '{s.GatewayId}', not '{expected}'");
+                }
             }
 
             namedValues = NamedValues(s.NamedValues ?? []);
@@ -94,11 +101,11 @@ public static partial class SnapshotValidator
                 }
 
                 Id(path, nv.Id, ids, "named value");
-                if (nv.Value is null)
+                if (nv.Value is null && !(nv.Secret && options.AllowWithheldSecrets))
                 {
                     Error($"{path}.value", "required");
                 }
-                else if (nv.Value.Contains("{{", StringComparison.Ordinal))
+                else if (nv.Value is not null && nv.Value.Contains("{{", StringComparison.Ordinal))
                 {
                     Error($"{path}.value", "a named value must not reference another named value");
                 }

@@ -16,6 +16,12 @@ public sealed record ValidationOptions
     /// <summary>Hand-written standalone files may carry plain subscription keys; management-plane snapshots never do.</summary>
     public bool AllowPlainKeys { get; init; } = true;
 
-    /// <summary>When set, the snapshot's gatewayId must equal it.</summary>
+    /// <summary>When set, a snapshot that names a gateway must name this one.</summary>
     public string? ExpectedGatewayId { get; init; }
+
+    /// <summary>With <see cref="ExpectedGatewayId"/>: the snapshot must name its gateway (management-plane snapshots always do).</summary>
+    public bool RequireGatewayId { get; init; }
+
+    /// <summary>Named values marked secret may come without a value (withheld by the management plane).</summary>
+    public bool AllowWithheldSecrets { get; init; } = true;
 }

@@ -79,17 +79,22 @@ internal static class GatewayCli
 
         using (key)
         {
-            var bytes = await File.ReadAllBytesAsync(input);
+            if (await ReadInputAsync(input, stderr) is not { } bytes)
+            {
+                return Invalid;
+            }
+
             if (SignedSnapshot.IsEnvelope(bytes))
             {
                 await stderr.WriteLineAsync($"error: {input} is already signed");
                 return Invalid;
             }
 
-            var parsed = SnapshotReader.Parse(bytes);
-            if (parsed.Snapshot is null)
+            // Never sign what no gateway would accept: check the shape first (unenforced policies may still be signed).
+            var load = SnapshotLoader.Load(bytes, trustedKey: null);
+            if (load.Errors.Count > 0)
             {
-                await WriteProblemsAsync(stderr, input, parsed.Errors.Select(e => e.ToString()));
+                await WriteProblemsAsync(stderr, input, load.Errors.Select(e => e.ToString()));
                 return Invalid;
             }
 
@@ -119,14 +124,8 @@ internal static class GatewayCli
             return Invalid;
         }
 
-        byte[] bytes;
-        try
+        if (await ReadInputAsync(input, stderr) is not { } bytes)
         {
-            bytes = await File.ReadAllBytesAsync(input);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            await stderr.WriteLineAsync($"error: cannot read {input}: {ex.Message}");
             return Invalid;
         }
 
@@ -154,6 +153,19 @@ internal static class GatewayCli
 
         await stdout.WriteLineAsync($"{input}: valid, {signature}");
         return Ok;
+    }
+
+    private static async Task<byte[]?> ReadInputAsync(string input, TextWriter stderr)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(input);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"error: cannot read {input}: {ex.Message}");
+            return null;
+        }
     }
 
     private static async Task WriteProblemsAsync(TextWriter stderr, string input, IEnumerable<string> problems)

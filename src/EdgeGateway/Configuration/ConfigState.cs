@@ -24,6 +24,8 @@ internal sealed class ConfigState(TimeProvider time)
         Applied?.Invoke(runtime);
     }
 
+    public void ClearFailure() => lastFailure = null;
+
     public void Refuse(string source, IReadOnlyList<string> problems) =>
         lastFailure = new ConfigFailure(source, problems, time.GetUtcNow());
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EdgeGateway.Contracts.Snapshot;
+using EdgeGateway.Contracts.Validation;
 using EdgeGateway.Routing;
 
 namespace EdgeGateway.Configuration;
@@ -10,7 +11,7 @@ namespace EdgeGateway.Configuration;
 /// An invalid change is refused and logged; the last good config keeps serving.
 /// </summary>
 internal sealed partial class FileConfigSource(
-    string path, ECDsa? trustKey, ConfigState state, TimeProvider time, ILoggerFactory loggerFactory, InitialConfig initial) : IDisposable
+    string path, ECDsa? trustKey, string? gatewayId, ConfigState state, TimeProvider time, ILoggerFactory loggerFactory, InitialConfig initial) : IDisposable
 {
     private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.FileConfigSource");
 
@@ -19,13 +20,16 @@ internal sealed partial class FileConfigSource(
     private FileSystemWatcher? watcher;
     private ITimer? debounceTimer;
     private byte[]? lastContent = initial.Content;
+    private byte[]? appliedContent = initial.Content;
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
-    public FileLoad Load() => LoadFile(Path, trustKey, time);
+    private bool missingReported;
+
+    public FileLoad Load() => LoadFile(Path, trustKey, gatewayId, time);
 
     /// <summary>Reads, verifies and compiles the file; the caller applies the result.</summary>
-    public static FileLoad LoadFile(string path, ECDsa? trustKey, TimeProvider time)
+    public static FileLoad LoadFile(string path, ECDsa? trustKey, string? gatewayId, TimeProvider time)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
         byte[] bytes;
@@ -39,7 +43,7 @@ internal sealed partial class FileConfigSource(
             return new FileLoad(null, null, [$"Gateway:ConfigFile '{fullPath}': {reason}"], false);
         }
 
-        var load = SnapshotLoader.Load(bytes, trustKey);
+        var load = SnapshotLoader.Load(bytes, trustKey, new ValidationOptions { ExpectedGatewayId = gatewayId });
         return load.Succeeded
             ? new FileLoad(new GatewayRuntime(load.Snapshot!, $"file:{fullPath}", time.GetUtcNow()), bytes, [], load.WasSigned)
             : new FileLoad(null, bytes, [.. load.Problems], load.WasSigned);
@@ -73,18 +77,32 @@ internal sealed partial class FileConfigSource(
             var result = Load();
             if (result.Content is not null && lastContent is not null && result.Content.AsSpan().SequenceEqual(lastContent))
             {
-                return; // touched, not changed
+                // Touched, not changed. If these bytes are what is being served, an earlier refusal is over.
+                if (state.LastFailure is not null && state.Current is not null && appliedContent == lastContent)
+                {
+                    state.ClearFailure();
+                }
+
+                missingReported = false;
+                return;
             }
 
             if (result.Runtime is null)
             {
                 if (result.Content is null && !File.Exists(Path))
                 {
-                    // Mid-replace (delete then create): the next event brings the new file.
-                    LogFileMissing(logger, Path);
-                    state.Refuse($"file:{Path}", result.Problems);
+                    // Deleted, or mid-replace (delete then create): the next event brings the new file. Say it once.
+                    if (!missingReported)
+                    {
+                        LogFileMissing(logger, Path);
+                        state.Refuse($"file:{Path}", result.Problems);
+                        missingReported = true;
+                    }
+
                     return;
                 }
+
+                missingReported = false;
 
                 lastContent = result.Content;
                 state.Refuse($"file:{Path}", result.Problems);
@@ -92,7 +110,9 @@ internal sealed partial class FileConfigSource(
                 return;
             }
 
+            missingReported = false;
             lastContent = result.Content;
+            appliedContent = result.Content;
             state.Apply(result.Runtime);
             LogReloaded(logger, Path, result.Runtime.Revision, result.Runtime.Apis.Length);
         }

@@ -9,7 +9,7 @@ internal sealed record InitialConfig(GatewayRuntime Runtime, byte[] Content, boo
     public static InitialConfig Load(GatewaySettings settings)
     {
         var path = settings.Gateway.ConfigFile!;
-        var load = FileConfigSource.LoadFile(path, settings.TrustKey, TimeProvider.System);
+        var load = FileConfigSource.LoadFile(path, settings.TrustKey, settings.Gateway.Id, TimeProvider.System);
         if (load.Runtime is null)
         {
             throw new StartupException([.. load.Problems.Select(p => $"config problem: {p}"),

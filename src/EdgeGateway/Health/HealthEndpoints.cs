@@ -16,6 +16,21 @@ internal sealed class HealthEndpoints(ConfigState state, TimeProvider time)
 
     private readonly DateTimeOffset started = time.GetUtcNow();
 
+    /// <summary>Paths under the gateway's own prefixes never reach an API, not even one mounted at the root.</summary>
+    public static bool IsReserved(string path)
+    {
+        foreach (var reserved in Contracts.Snapshot.ApiPath.Reserved)
+        {
+            if (path.StartsWith(reserved, StringComparison.OrdinalIgnoreCase)
+                && (path.Length == reserved.Length || path[reserved.Length] == '/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public bool TryHandle(HttpContext context, string path, out Task task)
     {
         if (path.Equals(Live, StringComparison.OrdinalIgnoreCase))

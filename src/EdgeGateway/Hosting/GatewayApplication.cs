@@ -18,7 +18,7 @@ internal static class GatewayApplication
         services.AddSingleton(settings);
         services.AddSingleton(state);
         services.AddSingleton<HealthEndpoints>();
-        services.AddSingleton(sp => new FileConfigSource(settings.Gateway.ConfigFile!, settings.TrustKey, state, time,
+        services.AddSingleton(sp => new FileConfigSource(settings.Gateway.ConfigFile!, settings.TrustKey, settings.Gateway.Id, state, time,
             sp.GetRequiredService<ILoggerFactory>(), initial));
         services.AddHostedService<StartupReporter>();
         services.AddHttpForwarder();

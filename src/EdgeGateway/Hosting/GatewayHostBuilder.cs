@@ -117,7 +117,8 @@ internal static class GatewayHostBuilder
         var colon = rest.LastIndexOf(':');
         if (colon < 0 || rest.EndsWith(']'))
         {
-            return (https, rest, https ? 443 : 80);
+            colon = rest.Length;
+            rest += https ? ":443" : ":80";
         }
 
         if (!int.TryParse(rest[(colon + 1)..], out var port) || port is < 0 or > 65535

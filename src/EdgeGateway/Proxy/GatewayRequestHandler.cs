@@ -29,6 +29,11 @@ internal sealed partial class GatewayRequestHandler(
             return healthTask;
         }
 
+        if (HealthEndpoints.IsReserved(path))
+        {
+            return GatewayErrors.WriteAsync(context, StatusCodes.Status404NotFound, GatewayErrors.NoApi);
+        }
+
         var runtime = state.Current;
         return runtime is null
             ? GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayErrors.NotReady)
@@ -53,7 +58,7 @@ internal sealed partial class GatewayRequestHandler(
         }
 
         var headerKey = request.Headers[api.KeyHeader];
-        var keyInQuery = headerKey.Count == 0 && request.Query.ContainsKey(api.KeyQuery);
+        var keyInQuery = request.Query.ContainsKey(api.KeyQuery); // stripped before forwarding even when the header wins
         string? presented = headerKey.Count > 0 ? headerKey.ToString() : keyInQuery ? request.Query[api.KeyQuery].ToString() : null;
         if (api.SubscriptionRequired || presented is not null)
         {

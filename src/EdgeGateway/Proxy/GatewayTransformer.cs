@@ -28,6 +28,10 @@ internal sealed class GatewayTransformer : HttpTransformer
         proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(state.Remainder), query);
         proxyRequest.Headers.Remove(state.KeyHeader);
 
+        // As APIM does: the backend sees its own host name (name-based virtual hosts and TLS SNI need it);
+        // the client's host travels in X-Forwarded-Host.
+        proxyRequest.Headers.Host = null;
+
         // YARP's defaults: append the client to X-Forwarded-For, set the others (a client must not spoof them).
         var headers = proxyRequest.Headers;
         var clientIp = httpContext.Connection.RemoteIpAddress?.ToString();

@@ -14,7 +14,8 @@ internal sealed class GatewayRuntime
         Revision = snapshot.Revision;
         Source = source;
         LoadedAt = loadedAt;
-        var productsByApi = (snapshot.Products ?? [])
+        // An unpublished product grants nothing: its subscriptions do not open its APIs (APIM semantics).
+        var productsByApi = (snapshot.Products ?? []).Where(p => p.State != "notPublished")
             .SelectMany(p => (p.Apis ?? []).Select(a => (Api: a, Product: p.Id!)))
             .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
         Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, productsByApi[a.Id!]))];

@@ -67,6 +67,26 @@ public sealed class SnapshotReaderTests
     }
 
     [Fact]
+    public void Parse_DuplicatePolicyType_IsRejected()
+    {
+        var result = SnapshotReader.Parse(Samples.Utf8("""{ "schemaVersion": 1, "policies": { "inbound": [ { "type": "base", "type": "cors" } ] } }"""));
+
+        Assert.Null(result.Snapshot);
+    }
+
+    [Theory]
+    [InlineData("""{ "schemaVersion": 1, "revision": "1" }""", "revision", "expected a whole number")]
+    [InlineData("""{ "schemaVersion": 1, "apis": [ { "path": 5 } ] }""", "apis[0].path", "expected a string")]
+    [InlineData("""{ "schemaVersion": 1, "namedValues": [ { "id": "x", "secret": null } ] }""", "namedValues[0].secret", "true or false")]
+    public void Parse_MistypedField_SaysWhatWasExpected(string json, string path, string message)
+    {
+        var error = Assert.Single(SnapshotReader.Parse(Samples.Utf8(json)).Errors);
+
+        Assert.Equal(path, error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Serialize_ThenParse_RoundTrips()
     {
         var first = SnapshotReader.Parse(Samples.Utf8(Samples.IssueSample)).Snapshot!;

@@ -34,6 +34,23 @@ public sealed class SubscriptionIndexTests
         Assert.Equal(id, check.SubscriptionId);
     }
 
+    [Fact]
+    public void Runtime_UnpublishedProduct_GrantsNothing()
+    {
+        var runtime = new GatewayRuntime(new GatewaySnapshot
+        {
+            SchemaVersion = 1,
+            Apis = [new ApiDefinition { Id = "a", Path = "/a", Backend = new BackendDefinition { Urls = ["http://127.0.0.1:1"] } }],
+            Products = [new ProductDefinition { Id = "draft", Apis = ["a"], State = "notPublished" }, new ProductDefinition { Id = "live", Apis = ["a"] }],
+            Subscriptions = [new SubscriptionDefinition { Id = "d", Scope = "products/draft", PrimaryKey = "d-key" },
+                new SubscriptionDefinition { Id = "l", Scope = "products/live", PrimaryKey = "l-key" }],
+        }, "test", DateTimeOffset.UnixEpoch);
+        var api = runtime.Apis[0];
+
+        Assert.Equal(SubscriptionOutcome.Invalid, runtime.Subscriptions.Check("d-key", api).Outcome);
+        Assert.Equal(SubscriptionOutcome.Valid, runtime.Subscriptions.Check("l-key", api).Outcome);
+    }
+
     [Theory]
     [InlineData(null, "Missing")]
     [InlineData("", "Missing")]
