@@ -20,7 +20,12 @@ internal static class ManagementPlaneExtensions
         // Defaults go first, so every other source (appsettings, environment, command line) overrides them.
         ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource
         {
-            InitialData = new Dictionary<string, string?> { [$"{StoreSection}:Disk:Path"] = "./data" },
+            InitialData = new Dictionary<string, string?>
+            {
+                [$"{StoreSection}:Disk:Path"] = "./data",
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
         });
 
         var services = builder.Services;

@@ -113,7 +113,7 @@ internal static partial class SyncEndpoints
             return denied;
         }
 
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.HeartbeatRequest, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, SyncJsonContext.Default.HeartbeatRequest, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using EdgeGateway.Contracts.Signing;
+using EdgeGateway.Contracts.Snapshot;
+using EdgeGateway.Contracts.Sync;
+using ManagementPlane.Tests.Infrastructure;
+
+namespace ManagementPlane.Tests.Sync;
+
+public sealed class SyncEndpointTests : IAsyncLifetime
+{
+    private TestPlane plane = null!;
+
+    public async Task InitializeAsync() => plane = await TestPlane.StartAsync();
+
+    public async Task DisposeAsync() => await plane.DisposeAsync();
+
+    private Task<HttpResponseMessage> SnapshotAsync(string token, string? ifNoneMatch = null, string gateway = "gw1", string query = "")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, SyncProtocol.SnapshotPath(gateway) + query);
+        request.Headers.TryAddWithoutValidation("Authorization", token);
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        }
+
+        return plane.Anonymous.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Snapshot_Signed_VerifiesWithPublishedKeyAndCarriesHashesOnly()
+    {
+        var token = await plane.SeedGatewayAsync();
+        await plane.PutOkAsync("/apis/other", """{"path":"/other","backend":{"urls":["http://127.0.0.1:9"]}}""");
+        await plane.PutOkAsync("/products/p1", """{"apis":["echo","other"]}""");
+        await plane.PutOkAsync("/subscriptions/s1", """{"scope":"products/p1"}""");
+        await plane.PutOkAsync("/subscriptions/s2", """{"scope":"apis/other"}""");
+        await plane.PutOkAsync("/named-values/region", """{"value":"eu"}""");
+        var keys = await plane.PostJsonAsync("/subscriptions/s1/list-secrets", "{}");
+
+        var response = await SnapshotAsync(token);
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var envelope = await response.Content.ReadAsByteArrayAsync();
+
+        SigningKeys.TryImport(await plane.Anonymous.GetStringAsync("/signing-key"), out var publicKey, out _);
+        var check = SignedSnapshot.Verify(envelope, publicKey!);
+        Assert.True(check.IsValid, check.Error);
+        var snapshot = SnapshotReader.Parse(check.Payload!).Snapshot!;
+        Assert.Equal("gw1", snapshot.GatewayId);
+        Assert.Equal(SyncProtocol.ETag(snapshot.Revision), response.Headers.ETag!.Tag);
+        Assert.Equal(["echo"], snapshot.Apis!.Select(a => a.Id));
+        Assert.Equal(["echo"], snapshot.Products!.Single().Apis);
+        var subscription = Assert.Single(snapshot.Subscriptions!);
+        Assert.Equal("s1", subscription.Id);
+        Assert.Null(subscription.PrimaryKey);
+        Assert.Equal(SubscriptionKeyHash.Compute(keys["primaryKey"]!.GetValue<string>()), subscription.PrimaryKeyHash);
+        Assert.DoesNotContain(keys["primaryKey"]!.GetValue<string>(), System.Text.Encoding.UTF8.GetString(check.Payload!), StringComparison.Ordinal);
+        Assert.True(SnapshotValidatorAccepts(snapshot, "gw1"));
+    }
+
+    private static bool SnapshotValidatorAccepts(GatewaySnapshot snapshot, string gatewayId) =>
+        EdgeGateway.Contracts.Validation.SnapshotValidator.Validate(snapshot, new() { AllowPlainKeys = false, ExpectedGatewayId = gatewayId }).IsValid;
+
+    [Fact]
+    public async Task Snapshot_IfNoneMatchCurrent_Is304AndUnrelatedWriteKeepsRevision()
+    {
+        var token = await plane.SeedGatewayAsync();
+        var first = await SnapshotAsync(token);
+        var etag = first.Headers.ETag!.Tag;
+        Assert.Equal(304, (int)(await SnapshotAsync(token, etag)).StatusCode);
+
+        // A change that does not reach gw1's snapshot does not move its revision.
+        await plane.PutOkAsync("/gateways/gw2", "{}");
+        Assert.Equal(304, (int)(await SnapshotAsync(token, etag)).StatusCode);
+
+        await plane.PutOkAsync("/apis/echo", """{"path":"/echo","name":"changed","backend":{"urls":["http://127.0.0.1:9"]}}""");
+        var changed = await SnapshotAsync(token, etag);
+        Assert.Equal(200, (int)changed.StatusCode);
+        Assert.True(SyncProtocol.TryParseETag(changed.Headers.ETag!.Tag, out var newer) && SyncProtocol.TryParseETag(etag, out var older) && newer > older);
+    }
+
+    [Fact]
+    public async Task Snapshot_LongPoll_ReturnsSoonAfterAWrite()
+    {
+        var token = await plane.SeedGatewayAsync();
+        var etag = (await SnapshotAsync(token)).Headers.ETag!.Tag;
+        var watch = Stopwatch.StartNew();
+        var poll = SnapshotAsync(token, etag, query: "?wait=30");
+        await Task.Delay(200);
+        Assert.False(poll.IsCompleted);
+        await plane.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
+        var response = await poll;
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Snapshot_LongPollWithoutChange_Is304AfterWait()
+    {
+        var token = await plane.SeedGatewayAsync();
+        var etag = (await SnapshotAsync(token)).Headers.ETag!.Tag;
+        var watch = Stopwatch.StartNew();
+        var response = await SnapshotAsync(token, etag, query: "?wait=1");
+        Assert.Equal(304, (int)response.StatusCode);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
+        await Problem.AssertAsync(await SnapshotAsync(token, etag, query: "?wait=61"), 400);
+        await Problem.AssertAsync(await SnapshotAsync(token, etag, query: "?wait=abc"), 400);
+    }
+
+    [Fact]
+    public async Task Snapshot_BadTokens_Are401WithReason()
+    {
+        var token = await plane.SeedGatewayAsync();
+        await plane.PutOkAsync("/gateways/gw2", """{"apis":["echo"]}""");
+        var missing = await Problem.AssertAsync(await SnapshotAsync(""), 401);
+        Assert.Contains("token", missing["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("issued for gateway 'gw1'", (await Problem.AssertAsync(await SnapshotAsync(token, gateway: "gw2"), 401))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("invalid", (await Problem.AssertAsync(await SnapshotAsync("GatewayKey garbage"), 401))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await Problem.AssertAsync(await SnapshotAsync("Bearer " + TestPlane.AdminKey), 401);
+
+        var secondary = await plane.TokenAsync("gw1", "secondary");
+        await plane.PostJsonAsync("/gateways/gw1/regenerate-key", """{"keyType":"primary"}""");
+        var revoked = await Problem.AssertAsync(await SnapshotAsync(token), 401);
+        Assert.Contains("invalid", revoked["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(200, (int)(await SnapshotAsync(secondary)).StatusCode);
+        Assert.Equal(200, (int)(await SnapshotAsync(await plane.TokenAsync("gw1"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_ExpiryBeyondMaxLifetimeOrPast_Is400()
+    {
+        await plane.SeedGatewayAsync();
+        var tooLong = DateTimeOffset.UtcNow.AddDays(31).ToString("O");
+        await Problem.AssertAsync(await plane.Client.PostAsync("/gateways/gw1/token", TestPlane.Json($$"""{"keyType":"primary","expiry":"{{tooLong}}"}""")), 400);
+        var past = DateTimeOffset.UtcNow.AddHours(-1).ToString("O");
+        await Problem.AssertAsync(await plane.Client.PostAsync("/gateways/gw1/token", TestPlane.Json($$"""{"keyType":"primary","expiry":"{{past}}"}""")), 400);
+        await Problem.AssertAsync(await plane.Client.PostAsync("/gateways/gw1/token", TestPlane.Json("""{"keyType":"tertiary","expiry":"2030-01-01T00:00:00Z"}""")), 400);
+        await Problem.AssertAsync(await plane.Client.PostAsync("/gateways/nope/token", TestPlane.Json($$"""{"keyType":"primary","expiry":"{{DateTimeOffset.UtcNow.AddDays(1):O}}"}""")), 404);
+    }
+
+    [Fact]
+    public async Task Heartbeat_Recorded_ShowsInStatusAndSurvivesRestart()
+    {
+        var token = await plane.SeedGatewayAsync();
+        var revision = (await plane.GetJsonAsync("/gateways/gw1"))["snapshotRevision"]!.GetValue<long>();
+        var request = new HttpRequestMessage(HttpMethod.Post, SyncProtocol.HeartbeatPath("gw1"))
+        {
+            Content = TestPlane.Json($$"""{"instanceId":"i-1","hostName":"host-a","version":"0.1.0","appliedRevision":{{revision}},"configAgeSeconds":2.5,"uptimeSeconds":10,"lastSyncError":null,"requestsTotal":5,"requestsFailed":1}"""),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", token);
+        Assert.Equal(204, (int)(await plane.Anonymous.SendAsync(request)).StatusCode);
+
+        var status = await plane.GetJsonAsync("/gateways/gw1/status");
+        var instance = status["instances"]![0]!;
+        Assert.Equal("i-1", instance["instanceId"]!.GetValue<string>());
+        Assert.Equal("current", instance["state"]!.GetValue<string>());
+        Assert.True(instance["isLatest"]!.GetValue<bool>());
+        Assert.Equal("host-a", instance["hostName"]!.GetValue<string>());
+
+        await using var restarted = await TestPlane.StartAsync(plane.StorePath);
+        var after = await restarted.GetJsonAsync("/gateways/gw1/status");
+        Assert.Equal("i-1", after["instances"]![0]!["instanceId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Heartbeat_BadBodyOrToken_Is4xxProblem()
+    {
+        var token = await plane.SeedGatewayAsync();
+        async Task<HttpResponseMessage> Send(string auth, string body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, SyncProtocol.HeartbeatPath("gw1")) { Content = TestPlane.Json(body) };
+            request.Headers.TryAddWithoutValidation("Authorization", auth);
+            return await plane.Anonymous.SendAsync(request);
+        }
+
+        await Problem.AssertAsync(await Send(token, """{"instanceId":"../x"}"""), 400);
+        await Problem.AssertAsync(await Send(token, """{"instanceId":"i1","appliedRevision":"x"}"""), 400);
+        await Problem.AssertAsync(await Send("GatewayKey gw1&209901010000&AAAA", """{"instanceId":"i1"}"""), 401);
+    }
+}
