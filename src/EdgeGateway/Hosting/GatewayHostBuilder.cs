@@ -14,9 +14,44 @@ namespace EdgeGateway.Hosting;
 internal static class GatewayHostBuilder
 {
     public const string DefaultUrls = "http://+:8080";
+    private const string UrlsKey = "EdgeGateway:Urls";
+
+    /// <summary>--urls / --urls=, else ASPNETCORE_URLS or DOTNET_URLS: removed from what the host sees.</summary>
+    private static string? TakeUrls(ref string[] args)
+    {
+        string? urls = null;
+        var rest = new List<string>(args.Length);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--urls" or "/urls" && i + 1 < args.Length)
+            {
+                urls = args[++i];
+            }
+            else if (args[i].StartsWith("--urls=", StringComparison.Ordinal))
+            {
+                urls = args[i]["--urls=".Length..];
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        args = [.. rest];
+        foreach (var name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS" })
+        {
+            urls ??= Environment.GetEnvironmentVariable(name);
+            Environment.SetEnvironmentVariable(name, null);
+        }
+
+        return urls;
+    }
 
     public static WebApplicationBuilder Create(string[] args)
     {
+        // The gateway binds its endpoints itself (h2c and TLS ports beside the urls): take "urls" away from
+        // the host, which would otherwise also bind them and warn that it is "overriding" them.
+        var urls = TakeUrls(ref args);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = args });
         var config = builder.Configuration;
         if (File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")))
@@ -27,6 +62,7 @@ internal static class GatewayHostBuilder
         config.AddEnvironmentVariables("ASPNETCORE_");
         config.AddEnvironmentVariables();
         config.AddCommandLine(args);
+        config.AddInMemoryCollection([new(UrlsKey, urls)]);
 
         // Logging:LogLevel:Default (Logging__LogLevel__Default) sets the level; see GatewayConsoleLoggerProvider for why not AddConsole.
         var level = Enum.TryParse<LogLevel>(config["Logging:LogLevel:Default"], ignoreCase: true, out var parsed) ? parsed : LogLevel.Information;
@@ -40,8 +76,7 @@ internal static class GatewayHostBuilder
     public static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)
     {
         builder.WebHost.UseKestrelCore();
-        var urls = builder.Configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrls;
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, ""); // the endpoints below are the whole truth
+        var urls = builder.Configuration[UrlsKey] is { Length: > 0 } configured ? configured : DefaultUrls;
         var certificate = LoadCertificate(options.Tls);
         var endpoints = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUrl).ToList();
         if (endpoints.FirstOrDefault(e => e.Https && certificate is null) is { Host: not null } plain)

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh Debian machine with the .NET 10 SDK: installs what the tests need,
+# publishes the Native AOT binaries once, and runs all test projects against them.
+# Ends with one line "tests: N passed, N failed, N skipped"; exits non-zero if anything failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '\n== %s\n' "$*"; }
+
+apt_updated=0
+need_apt() { # need_apt COMMAND PACKAGE...
+  command -v "$1" >/dev/null 2>&1 && return 0
+  shift
+  log "installing $*"
+  if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+need_apt node nodejs
+need_apt npm npm
+need_apt flock util-linux
+
+log "npm packages (storage emulators) from the lock file"
+(cd tests/emulators && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
+
+log "build"
+dotnet build EdgeGateway.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly
+
+log "publish Native AOT binaries once for every end-to-end test"
+publish() { # publish PROJECT: zero IL trim/AOT warnings from our code, or fail
+  local out="$root/artifacts/publish/$1" logf="$root/artifacts/publish-$1.log"
+  mkdir -p "$out"
+  if ! dotnet publish "src/$1" -c Release -r linux-x64 -o "$out" -nologo >"$logf" 2>&1; then
+    cat "$logf"; echo "publish of $1 failed"; exit 1
+  fi
+  if grep -E 'warning IL[23][0-9]{3}' "$logf" | grep -v 'Microsoft.NET.Publish' >/dev/null; then
+    grep -E 'warning IL[23][0-9]{3}' "$logf" | sort -u; echo "trim/AOT warnings in $1"; exit 1
+  fi
+  echo "$1: $(du -h "$out/$1" | cut -f1) native binary, no IL2xxx/IL3xxx warnings"
+}
+publish EdgeGateway
+export EDGEGATEWAY_BIN="$root/artifacts/publish/EdgeGateway/EdgeGateway"
+if [ -d src/ManagementPlane ]; then
+  publish ManagementPlane
+  export MANAGEMENTPLANE_BIN="$root/artifacts/publish/ManagementPlane/ManagementPlane"
+fi
+
+log "tests"
+results="$root/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  echo "-- $name"
+  if ! dotnet test "$project" --no-build -c Debug -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+      2>&1 | tee "$results/$name.log" | grep -E '^\s*(Failed|Passed!|Failed!|Skipped)|error' ; then
+    :
+  fi
+  if ! grep -qE '^\s*Passed!' "$results/$name.log"; then status=1; fi
+done
+
+# One closing line over all projects, from the runners' own summaries.
+read -r passed failed skipped < <(grep -hE '^\s*(Passed|Failed)!' "$results"/*.log \
+  | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+echo
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$failed" != 0 ] || [ "$passed" = 0 ]; then status=1; fi
+exit $status
