@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ManagementPlane.Tests.Aot;
+
+/// <summary>
+/// The Native AOT binary: <c>MANAGEMENTPLANE_BIN</c> when set (CI publishes once), else published once per test run
+/// into artifacts/publish/ManagementPlane. Started as a real process on a free port with its own disk store.
+/// </summary>
+public sealed class PublishedPlane : IAsyncLifetime
+{
+    public const string AdminKey = "aot-admin-key-0123456789";
+
+    private static readonly SemaphoreSlim PublishLock = new(1, 1);
+    private static string? published;
+
+    private Process? process;
+    private readonly StringBuilder output = new();
+
+    public string StorePath { get; } = Directory.CreateTempSubdirectory("mp-aot-").FullName;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        var binary = await BinaryAsync();
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        process = Start(binary, new()
+        {
+            ["Management__AdminKeys__0"] = AdminKey,
+            ["Management__Store__Disk__Path"] = StorePath,
+            ["ASPNETCORE_URLS"] = BaseAddress.ToString(),
+        }, output);
+
+        using var client = new HttpClient { BaseAddress = BaseAddress };
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                if ((await client.GetAsync("/signing-key")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+            }
+
+            if (DateTime.UtcNow >= deadline || process.HasExited)
+            {
+                throw new InvalidOperationException($"the AOT management plane did not start: {Output}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+
+        process?.Dispose();
+        try
+        {
+            Directory.Delete(StorePath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public static Process Start(string binary, Dictionary<string, string> environment, StringBuilder output)
+    {
+        var info = new ProcessStartInfo(binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var started = Process.Start(info)!;
+        started.OutputDataReceived += (_, e) => Append(output, e.Data);
+        started.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        started.BeginOutputReadLine();
+        started.BeginErrorReadLine();
+        return started;
+    }
+
+    public static async Task<string> BinaryAsync()
+    {
+        if (Environment.GetEnvironmentVariable("MANAGEMENTPLANE_BIN") is { Length: > 0 } fromEnvironment)
+        {
+            return File.Exists(fromEnvironment) ? fromEnvironment : throw new FileNotFoundException($"MANAGEMENTPLANE_BIN points at a missing file: {fromEnvironment}");
+        }
+
+        await PublishLock.WaitAsync();
+        try
+        {
+            if (published is not null)
+            {
+                return published;
+            }
+
+            var root = RepositoryRoot();
+            var outputDir = Path.Combine(root, "artifacts", "publish", "ManagementPlane");
+            var info = new ProcessStartInfo("dotnet", ["publish", Path.Combine(root, "src", "ManagementPlane"), "-c", "Release", "-r", "linux-x64", "-o", outputDir])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var publish = Process.Start(info)!;
+            var stdout = publish.StandardOutput.ReadToEndAsync();
+            var stderr = publish.StandardError.ReadToEndAsync();
+            await publish.WaitForExitAsync();
+            if (publish.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"dotnet publish failed: {await stdout}{await stderr}");
+            }
+
+            published = Path.Combine(outputDir, "ManagementPlane");
+            return published;
+        }
+        finally
+        {
+            PublishLock.Release();
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeGateway.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+}
