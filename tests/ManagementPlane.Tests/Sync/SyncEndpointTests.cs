@@ -58,6 +58,41 @@ public sealed class SyncEndpointTests : IAsyncLifetime
         Assert.True(SnapshotValidatorAccepts(snapshot, "gw1"));
     }
 
+    [Fact]
+    public async Task Snapshot_FromConfigWithSecretsAndHashedKeys_ShipsNoSecret()
+    {
+        var hash = SubscriptionKeyHash.Compute("key-known-only-to-the-customer");
+        await plane.PutOkAsync("/config", $$"""
+            {
+              "schemaVersion": 1,
+              "apis": [ { "id": "echo", "path": "/echo", "backend": { "urls": ["http://127.0.0.1:9"] } } ],
+              "subscriptions": [
+                { "id": "hashed", "scope": "apis/echo", "primaryKeyHash": "{{hash}}" },
+                { "id": "plain", "scope": "apis", "primaryKey": "plain-key-in-git-0123456789" }
+              ],
+              "namedValues": [ { "id": "pw", "value": "hunter2-secret", "secret": true }, { "id": "region", "value": "eu" } ],
+              "gateways": [ { "id": "gw1", "apis": ["echo"] } ]
+            }
+            """);
+        var token = await plane.TokenAsync("gw1");
+        var response = await SnapshotAsync(token);
+        SigningKeys.TryImport(await plane.Anonymous.GetStringAsync("/signing-key"), out var publicKey, out _);
+        var check = SignedSnapshot.Verify(await response.Content.ReadAsByteArrayAsync(), publicKey!);
+        Assert.True(check.IsValid, check.Error);
+        var payload = System.Text.Encoding.UTF8.GetString(check.Payload!);
+        Assert.DoesNotContain("hunter2-secret", payload, StringComparison.Ordinal);
+        Assert.DoesNotContain("plain-key-in-git", payload, StringComparison.Ordinal);
+        var snapshot = SnapshotReader.Parse(check.Payload!).Snapshot!;
+        Assert.Equal(hash, snapshot.Subscriptions!.Single(s => s.Id == "hashed").PrimaryKeyHash);
+        Assert.Equal(SubscriptionKeyHash.Compute("plain-key-in-git-0123456789"), snapshot.Subscriptions!.Single(s => s.Id == "plain").PrimaryKeyHash);
+        Assert.Contains(snapshot.NamedValues!, n => n.Id == "region" && n.Value == "eu");
+        Assert.DoesNotContain(snapshot.NamedValues!, n => n.Value == "hunter2-secret");
+        Assert.True(SnapshotValidatorAccepts(snapshot, "gw1"));
+
+        // A key given only as a hash cannot be shown back.
+        Assert.Null((await plane.PostJsonAsync("/subscriptions/hashed/list-secrets", "{}"))["primaryKey"]);
+    }
+
     private static bool SnapshotValidatorAccepts(GatewaySnapshot snapshot, string gatewayId) =>
         EdgeGateway.Contracts.Validation.SnapshotValidator.Validate(snapshot, new() { AllowPlainKeys = false, ExpectedGatewayId = gatewayId }).IsValid;
 
