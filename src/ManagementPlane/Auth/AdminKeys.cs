@@ -59,6 +59,7 @@ internal static class AdminAuthExtensions
     public static RouteGroupBuilder RequireAdminKey(this RouteGroupBuilder group)
     {
         group.AddEndpointFilter<AdminAuthFilter>();
+        group.WithMetadata(new CredentialMetadata(CredentialMetadata.AdminKey));
         group.ProducesProblem(StatusCodes.Status401Unauthorized);
         return group;
     }

@@ -33,8 +33,14 @@ internal static class ManagementPlaneExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddProblemDetails();
-        services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
-        services.AddOpenApi();
+        // A store that is down or timing out is the service being unavailable, not a bug.
+        services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = ex => ex switch
+        {
+            BadHttpRequestException bad => bad.StatusCode,
+            ObjectStoreException => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status500InternalServerError,
+        });
+        services.AddOpenApi(OpenApiSecurity.Describe);
 
         // Created on first resolve (the start-up loader), after every configuration source is in place.
         services.AddSingleton<IObjectStore>(sp => ObjectStoreFactory.Create(

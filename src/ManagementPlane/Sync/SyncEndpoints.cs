@@ -17,7 +17,8 @@ internal static partial class SyncEndpoints
 {
     public static IEndpointRouteBuilder MapSync(this IEndpointRouteBuilder app)
     {
-        var sync = app.MapGroup("/gateway/v1/gateways/{id}").WithTags("Gateway sync");
+        var sync = app.MapGroup("/gateway/v1/gateways/{id}").WithTags("Gateway sync")
+            .WithMetadata(new CredentialMetadata(CredentialMetadata.GatewayToken));
         sync.MapGet("/snapshot", SnapshotAsync)
             .Produces(200, contentType: "application/json").Produces(304).ProducesProblem(400).ProducesProblem(401).ProducesProblem(404)
             .WithDescription("The gateway's signed snapshot (flattened JWS). ETag is the quoted revision; If-None-Match with it answers 304; wait=N (seconds, at most 60) holds the request until a newer revision exists.");

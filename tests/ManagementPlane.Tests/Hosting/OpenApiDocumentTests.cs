@@ -47,4 +47,20 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.True(mapped.Count > 30, $"only {mapped.Count} endpoints mapped");
         Assert.Equal(mapped, documented);
     }
+
+    [Fact]
+    public async Task OpenApiDocument_Security_NamesTheCredentialOfEachEndpoint()
+    {
+        var document = JsonNode.Parse(await plane.Anonymous.GetStringAsync("/openapi/v1.json"))!;
+        Assert.NotNull(document["components"]!["securitySchemes"]!["AdminKey"]);
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                var schemes = operation!["security"]?.AsArray().SelectMany(r => r!.AsObject().Select(p => p.Key)).ToList() ?? [];
+                var expected = path == "/signing-key" ? [] : path.StartsWith("/gateway/v1/", StringComparison.Ordinal) ? ["GatewayToken"] : new List<string> { "AdminKey" };
+                Assert.True(expected.SequenceEqual(schemes), $"{method} {path}: {string.Join(",", schemes)}");
+            }
+        }
+    }
 }
