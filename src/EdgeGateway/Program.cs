@@ -1,8 +1,9 @@
+using EdgeGateway.Backup;
 using EdgeGateway.Cli;
 using EdgeGateway.Configuration;
 using EdgeGateway.Hosting;
 
-// Operator subcommands (keygen, sign, validate, ...) run and exit without starting a server.
+// Operator subcommands (keygen, sign, validate, check-backup, ...) run and exit without starting a server.
 if (GatewayCli.IsCommand(args))
 {
     return await GatewayCli.RunAsync(args, Console.Out, Console.Error);
@@ -14,9 +15,11 @@ try
     var settings = GatewaySettings.Read(builder.Configuration);
     GatewayHostBuilder.ConfigureKestrel(builder, settings.Gateway);
 
-    // The first config is read before anything listens: no valid config, no server (exit 1).
-    var initial = InitialConfig.Load(settings);
-    builder.AddGateway(settings, initial);
+    // The first config is found before anything listens (file, else backup; hybrid: backup, else the
+    // management plane within ManagementPlane:StartupTimeout). No valid config in standalone mode: exit 1.
+    var backups = SnapshotBackups.From(settings);
+    var initial = await InitialConfig.LoadAsync(settings, backups, TimeProvider.System);
+    builder.AddGateway(settings, initial, backups);
 }
 catch (StartupException ex)
 {
@@ -27,4 +30,4 @@ catch (StartupException ex)
 var app = builder.Build();
 app.UseGateway();
 await app.RunAsync();
-return 0;
+return Environment.ExitCode;

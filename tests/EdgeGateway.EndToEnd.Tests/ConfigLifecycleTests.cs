@@ -97,7 +97,7 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
 
         await using var unset = GatewayProcess.Launch("");
         Assert.Equal(1, await unset.WaitForExitAsync(TimeSpan.FromSeconds(20)));
-        Assert.Contains("Gateway:ConfigFile is not set", unset.Output, StringComparison.Ordinal);
+        Assert.Contains("no config source: set Gateway:ConfigFile", unset.Output, StringComparison.Ordinal);
     }
 
     [Fact]

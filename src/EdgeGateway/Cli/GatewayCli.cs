@@ -16,7 +16,7 @@ internal static class GatewayCli
     public const int Usage = 2;
     public const int NotEnforceable = 3;
 
-    private static readonly string[] Commands = ["keygen", "sign", "validate", "version", "help", "--help", "-h", "--version"];
+    private static readonly string[] Commands = ["keygen", "sign", "validate", "check-backup", "version", "help", "--help", "-h", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
 
@@ -30,6 +30,7 @@ internal static class GatewayCli
                 "keygen" => KeyGen(options, stdout, stderr),
                 "sign" => await SignAsync(options, stdout, stderr),
                 "validate" => await ValidateAsync(options, stdout, stderr),
+                "check-backup" => await CheckBackupCommand.RunAsync(args[1..], stdout, stderr),
                 "version" or "--version" => Print(stdout, Health.ThisAssembly.Version),
                 _ => Print(stdout, HelpText),
             };
@@ -203,6 +204,7 @@ internal static class GatewayCli
           keygen [--out DIR] [--force]            create an ECDSA P-256 signing key pair (signing-key.pem, signing-key.pub.pem)
           sign --key KEY.pem [--out OUT] FILE     sign a config file (JWS, ES256); prints to stdout without --out
           validate [--trust-key PUB.pem] FILE     check a config file; exit 0 valid, 1 invalid, 3 uses policies this build cannot enforce
+          check-backup [--Backup:Provider=...]    write, read, list and delete a probe object in the configured backup store
           version                                 print the version
         """;
 }

@@ -19,8 +19,8 @@ internal sealed partial class FileConfigSource(
     private readonly SemaphoreSlim reloadLock = new(1, 1);
     private FileSystemWatcher? watcher;
     private ITimer? debounceTimer;
-    private byte[]? lastContent = initial.Content;
-    private byte[]? appliedContent = initial.Content;
+    private byte[]? lastContent = initial.FileContent;
+    private byte[]? appliedContent = initial.Runtime is { FromBackup: false } ? initial.FileContent : null;
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -45,7 +45,7 @@ internal sealed partial class FileConfigSource(
 
         var load = SnapshotLoader.Load(bytes, trustKey, new ValidationOptions { ExpectedGatewayId = gatewayId });
         return load.Succeeded
-            ? new FileLoad(new GatewayRuntime(load.Snapshot!, $"file:{fullPath}", time.GetUtcNow()), bytes, [], load.WasSigned)
+            ? new FileLoad(new GatewayRuntime(load.Snapshot!, $"file:{fullPath}", time.GetUtcNow(), bytes), bytes, [], load.WasSigned)
             : new FileLoad(null, bytes, [.. load.Problems], load.WasSigned);
     }
 

@@ -1,22 +1,51 @@
 using System.Security.Cryptography;
+using Backup.Providers;
+using Backup.Providers.Configuration;
 using EdgeGateway.Contracts.Signing;
+using EdgeGateway.Contracts.Validation;
 using EdgeGateway.Hosting;
 
 namespace EdgeGateway.Configuration;
 
 /// <summary>Options read once at start and validated; every message names the setting to fix.</summary>
-internal sealed record GatewaySettings(GatewayOptions Gateway, ECDsa? TrustKey)
+internal sealed record GatewaySettings(
+    GatewayOptions Gateway,
+    ManagementPlaneOptions ManagementPlane,
+    BackupOptions Backup,
+    IObjectStore? BackupStore,
+    ECDsa? TrustKey)
 {
+    /// <summary>Hybrid mode: snapshots come from the management plane.</summary>
+    public bool Hybrid => !string.IsNullOrWhiteSpace(ManagementPlane.Url);
+
+    /// <summary>The id backups are stored under; snapshots naming another gateway are refused.</summary>
+    public string BackupGatewayId => Gateway.Id ?? EdgeGateway.Backup.BackupNames.DefaultGatewayId;
+
+    public ValidationOptions Validation => new()
+    {
+        ExpectedGatewayId = Gateway.Id,
+        RequireGatewayId = Hybrid,
+        AllowPlainKeys = !Hybrid,
+    };
+
     public static GatewaySettings Read(IConfiguration configuration)
     {
         var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        var managementPlane = configuration.GetSection(ManagementPlaneOptions.Section).Get<ManagementPlaneOptions>() ?? new ManagementPlaneOptions();
+        var backup = configuration.GetSection(BackupOptions.Section).Get<BackupOptions>() ?? new BackupOptions();
         var trust = configuration.GetSection(TrustOptions.Section).Get<TrustOptions>() ?? new TrustOptions();
         var errors = new List<string>();
+        var hybrid = !string.IsNullOrWhiteSpace(managementPlane.Url);
 
-        if (string.IsNullOrWhiteSpace(gateway.ConfigFile))
+        if (hybrid)
         {
-            errors.Add("Gateway:ConfigFile is not set: give the path of a snapshot-format JSON file "
-                + "(environment variable Gateway__ConfigFile, or --Gateway:ConfigFile=PATH)");
+            HybridRules(gateway, managementPlane, trust, errors);
+        }
+        else if (string.IsNullOrWhiteSpace(gateway.ConfigFile))
+        {
+            errors.Add("no config source: set Gateway:ConfigFile to a snapshot-format JSON file (standalone mode), "
+                + "or ManagementPlane:Url, ManagementPlane:Token and Gateway:Id (hybrid mode); "
+                + "as environment variables: Gateway__ConfigFile=PATH or ManagementPlane__Url=...");
         }
 
         if (gateway.H2cPort is < 1 or > 65535)
@@ -29,10 +58,35 @@ internal sealed record GatewaySettings(GatewayOptions Gateway, ECDsa? TrustKey)
             errors.Add("Gateway:ShutdownTimeout must be between 00:00:00 and 00:10:00");
         }
 
+        if (gateway.Id is not null && !SnapshotValidator.IsValidId(gateway.Id))
+        {
+            errors.Add($"Gateway:Id '{gateway.Id}' is not a valid id (letters, digits, '-', '_', '.', up to 80 characters)");
+        }
+
+        if (backup.Keep is < 1 or > 1000)
+        {
+            errors.Add("Backup:Keep must be between 1 and 1000");
+        }
+
         ECDsa? key = null;
         if (!string.IsNullOrWhiteSpace(trust.SigningKey) && !SigningKeys.TryImport(trust.SigningKey, out key, out var keyError))
         {
             errors.Add($"Trust:SigningKey {keyError}");
+        }
+
+        IObjectStore? store = null;
+        try
+        {
+            store = ObjectStoreFactory.Create(configuration.GetSection(BackupOptions.Section), BackupOptions.Section, ObjectStoreProviders.None, TimeProvider.System);
+        }
+        catch (ObjectStoreException ex)
+        {
+            errors.Add(ex.Message);
+        }
+
+        if (store is null && !string.IsNullOrEmpty(backup.EncryptionKey))
+        {
+            errors.Add("Backup:EncryptionKey is set but Backup:Provider is none: set Backup:Provider to disk, blob or s3");
         }
 
         if (errors.Count > 0)
@@ -40,6 +94,49 @@ internal sealed record GatewaySettings(GatewayOptions Gateway, ECDsa? TrustKey)
             throw new StartupException(errors);
         }
 
-        return new GatewaySettings(gateway, key);
+        return new GatewaySettings(gateway, managementPlane, backup, store, key);
+    }
+
+    private static void HybridRules(GatewayOptions gateway, ManagementPlaneOptions mp, TrustOptions trust, List<string> errors)
+    {
+        if (!string.IsNullOrWhiteSpace(gateway.ConfigFile))
+        {
+            errors.Add("both Gateway:ConfigFile and ManagementPlane:Url are set: choose standalone (file) or hybrid (management plane) mode");
+        }
+
+        if (!Uri.TryCreate(mp.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"ManagementPlane:Url '{mp.Url}' is not an absolute http(s) URL");
+        }
+
+        if (string.IsNullOrWhiteSpace(gateway.Id))
+        {
+            errors.Add("Gateway:Id is not set: hybrid mode needs the gateway id registered in the management plane (Gateway__Id)");
+        }
+
+        if (string.IsNullOrWhiteSpace(mp.Token))
+        {
+            errors.Add("ManagementPlane:Token is not set: issue one with POST /gateways/{id}/token on the management plane (ManagementPlane__Token)");
+        }
+
+        if (string.IsNullOrWhiteSpace(trust.SigningKey))
+        {
+            errors.Add("Trust:SigningKey is not set: hybrid mode only serves snapshots signed by the management plane; "
+                + "set it to the PEM text GET /signing-key returns (Trust__SigningKey)");
+        }
+
+        foreach (var (name, value, min) in new[] { ("PollInterval", mp.PollInterval, 1.0), ("HeartbeatInterval", mp.HeartbeatInterval, 1.0),
+            ("StartupTimeout", mp.StartupTimeout, 0.0), ("MaxBackoff", mp.MaxBackoff, 0.1), ("LongPollWait", mp.LongPollWait, 0.0) })
+        {
+            if (value < TimeSpan.FromSeconds(min) || value > TimeSpan.FromHours(1))
+            {
+                errors.Add($"ManagementPlane:{name} {value} must be between {TimeSpan.FromSeconds(min)} and 01:00:00");
+            }
+        }
+
+        if (mp.CaCertificatePath is { Length: > 0 } ca && !File.Exists(ca))
+        {
+            errors.Add($"ManagementPlane:CaCertificatePath '{ca}' does not exist");
+        }
     }
 }

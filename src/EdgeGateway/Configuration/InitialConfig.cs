@@ -1,21 +1,73 @@
+using EdgeGateway.Backup;
+using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Hosting;
 using EdgeGateway.Routing;
 
 namespace EdgeGateway.Configuration;
 
-/// <summary>The config the gateway starts with. Read on the main thread: a parallel Task.Run measured ~3 ms slower (it starts a pool thread early).</summary>
-internal sealed record InitialConfig(GatewayRuntime Runtime, byte[] Content, bool WasSigned)
+/// <summary>
+/// The config the gateway starts with, found before anything listens (DESIGN.md, "Start order"):
+/// standalone: the file, else the newest valid backup; hybrid: the newest valid backup, else nothing yet
+/// (the sync service then has ManagementPlane:StartupTimeout to get a first snapshot).
+/// Read on the main thread: a parallel Task.Run measured ~3 ms slower (it starts a pool thread early).
+/// </summary>
+internal sealed partial record InitialConfig(GatewayRuntime? Runtime, byte[]? FileContent, bool WasSigned, IReadOnlyList<string> Notes)
 {
-    public static InitialConfig Load(GatewaySettings settings)
+    public static async Task<InitialConfig> LoadAsync(GatewaySettings settings, SnapshotBackups? backups, TimeProvider time)
     {
-        var path = settings.Gateway.ConfigFile!;
-        var load = FileConfigSource.LoadFile(path, settings.TrustKey, settings.Gateway.Id, TimeProvider.System);
-        if (load.Runtime is null)
+        var notes = new List<string>();
+        if (!settings.Hybrid)
         {
-            throw new StartupException([.. load.Problems.Select(p => $"config problem: {p}"),
-                $"not starting: no valid config in '{Path.GetFullPath(path)}' (Gateway:ConfigFile); fix the problems above and start again"]);
+            var path = settings.Gateway.ConfigFile!;
+            var load = FileConfigSource.LoadFile(path, settings.TrustKey, settings.Gateway.Id, time);
+            if (load.Runtime is not null)
+            {
+                return new InitialConfig(load.Runtime, load.Content, load.WasSigned, notes);
+            }
+
+            var problems = load.Problems.Select(p => $"config problem: {p}").ToList();
+            if (backups is null)
+            {
+                throw new StartupException([.. problems,
+                    $"not starting: no valid config in '{Path.GetFullPath(path)}' (Gateway:ConfigFile) and no backup store (Backup:Provider); fix the problems above and start again"]);
+            }
+
+            notes.AddRange(problems);
+            var restored = await RestoreAsync(settings, backups, time, notes);
+            return restored is not null
+                ? new InitialConfig(restored, load.Content, true, [.. notes, $"the config file is not usable: serving the last good backup ({restored.Source})"])
+                : throw new StartupException([.. notes,
+                    $"not starting: no valid config in '{Path.GetFullPath(path)}' (Gateway:ConfigFile) and no valid backup in {backups.StoreName} (Backup:*)"]);
         }
 
-        return new InitialConfig(load.Runtime, load.Content!, load.WasSigned);
+        var fromBackup = backups is null ? null : await RestoreAsync(settings, backups, time, notes);
+        return new InitialConfig(fromBackup, null, fromBackup is not null, notes);
+    }
+
+    private static async Task<GatewayRuntime?> RestoreAsync(GatewaySettings settings, SnapshotBackups backups, TimeProvider time, List<string> notes)
+    {
+        using var timeout = new CancellationTokenSource(settings.Backup.ReadTimeout);
+        try
+        {
+            GatewaySnapshot? accepted = null;
+            var restored = await backups.ReadNewestValidAsync(bytes =>
+            {
+                var load = SnapshotLoader.Load(bytes, settings.TrustKey, settings.Validation);
+                accepted = load.Snapshot;
+                return load.Succeeded ? null : string.Join("; ", load.Problems);
+            }, timeout.Token);
+            if (restored is null)
+            {
+                notes.Add($"no valid backup in {backups.StoreName}");
+                return null;
+            }
+
+            return new GatewayRuntime(accepted!, $"backup:{restored.Key}", time.GetUtcNow(), restored.Bytes, fromBackup: true);
+        }
+        catch (Exception ex) when (ex is global::Backup.Providers.ObjectStoreException or OperationCanceledException)
+        {
+            notes.Add($"the backup store {backups.StoreName} could not be read: {(ex is OperationCanceledException ? $"no answer within Backup:ReadTimeout ({settings.Backup.ReadTimeout})" : ex.Message)}");
+            return null;
+        }
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using EdgeGateway.Configuration;
+using EdgeGateway.Backup;
 using EdgeGateway.Errors;
+using EdgeGateway.Sync;
 
 namespace EdgeGateway.Health;
 
@@ -8,8 +10,11 @@ namespace EdgeGateway.Health;
 /// Liveness, readiness and APIM's status probe. Ready means a verified config is loaded (even a
 /// stale one: serving the last good config is the point of failing static).
 /// </summary>
-internal sealed class HealthEndpoints(ConfigState state, TimeProvider time)
+internal sealed class HealthEndpoints(ConfigState state, TimeProvider time, IServiceProvider services)
 {
+    private readonly SyncStatus? sync = services.GetService<SyncStatus>();
+    private readonly BackupStatus? backup = services.GetService<BackupStatus>();
+
     public const string Live = "/healthz/live";
     public const string Ready = "/healthz/ready";
     public const string ApimStatus = "/status-0123456789abcdef";
@@ -41,7 +46,7 @@ internal sealed class HealthEndpoints(ConfigState state, TimeProvider time)
 
         if (path.Equals(Ready, StringComparison.OrdinalIgnoreCase))
         {
-            task = state.Current is null ? Plain(context, 503, "not ready: no verified config loaded") : Plain(context, 200, "ready");
+            task = state.Current is null ? Plain(context, 503, "not ready: no verified config loaded yet") : Plain(context, 200, "ready");
             return true;
         }
 
@@ -68,7 +73,9 @@ internal sealed class HealthEndpoints(ConfigState state, TimeProvider time)
             runtime is null ? null : (long)(now - runtime.LoadedAt).TotalSeconds,
             runtime?.Apis.Length,
             (long)(now - started).TotalSeconds,
-            failure is null ? null : new LastError(failure.Source, failure.Problems, failure.At));
+            failure is null ? null : new LastError(failure.Source, failure.Problems, failure.At),
+            sync?.Snapshot(now),
+            backup?.Snapshot(now));
     }
 
     private Task Status(HttpContext context)
@@ -97,7 +104,9 @@ internal sealed record StatusBody(
     long? ConfigAgeSeconds,
     int? Apis,
     long UptimeSeconds,
-    LastError? LastConfigError);
+    LastError? LastConfigError,
+    SyncStatusBody? ManagementPlane,
+    BackupStatusBody? Backup);
 
 internal sealed record LastError(string Source, IReadOnlyList<string> Problems, DateTimeOffset At);
 

@@ -1,26 +1,65 @@
+using EdgeGateway.Backup;
 using EdgeGateway.Configuration;
 using EdgeGateway.Health;
 using EdgeGateway.Proxy;
+using EdgeGateway.Sync;
 
 namespace EdgeGateway.Hosting;
 
 /// <summary>Registration of the gateway's pieces: what Program.cs lists.</summary>
 internal static class GatewayApplication
 {
-    public static void AddGateway(this WebApplicationBuilder builder, GatewaySettings settings, InitialConfig initial)
+    public static void AddGateway(this WebApplicationBuilder builder, GatewaySettings settings, InitialConfig initial, SnapshotBackups? backups)
     {
         var services = builder.Services;
         var time = TimeProvider.System;
         var state = new ConfigState(time);
-        state.Apply(initial.Runtime);
+        if (initial.Runtime is not null)
+        {
+            state.Apply(initial.Runtime);
+        }
 
         services.AddSingleton(time);
         services.AddSingleton(settings);
+        services.AddSingleton(initial);
         services.AddSingleton(state);
+        services.AddSingleton<RequestCounters>();
         services.AddSingleton<HealthEndpoints>();
-        services.AddSingleton(sp => new FileConfigSource(settings.Gateway.ConfigFile!, settings.TrustKey, settings.Gateway.Id, state, time,
-            sp.GetRequiredService<ILoggerFactory>(), initial));
         services.AddHostedService<StartupReporter>();
+        services.AddProxy();
+        services.AddHostedService<ActiveHealthChecker>();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Gateway.ShutdownTimeout);
+
+        if (settings.Hybrid)
+        {
+            services.AddSingleton<SyncStatus>();
+            services.AddSingleton<ManagementPlaneClient>();
+            services.AddSingleton(sp => new HeartbeatBuilder(state, sp.GetRequiredService<SyncStatus>(), sp.GetRequiredService<RequestCounters>(),
+                time, sp.GetService<BackupStatus>()));
+            services.AddHostedService<ManagementPlaneSync>();
+        }
+        else
+        {
+            services.AddSingleton(sp => new FileConfigSource(settings.Gateway.ConfigFile!, settings.TrustKey, settings.Gateway.Id, state, time,
+                sp.GetRequiredService<ILoggerFactory>(), initial));
+        }
+
+        if (backups is not null)
+        {
+            services.AddSingleton(backups);
+            services.AddSingleton(new BackupStatus(backups.StoreName));
+            services.AddHostedService<BackupWriter>();
+        }
+    }
+
+    public static void UseGateway(this WebApplication app)
+    {
+        var handler = app.Services.GetRequiredService<GatewayRequestHandler>();
+        app.Run(handler.InvokeAsync);
+    }
+
+    private static void AddProxy(this IServiceCollection services)
+    {
         services.AddHttpForwarder();
         services.AddSingleton(_ => new HttpMessageInvoker(new SocketsHttpHandler
         {
@@ -35,13 +74,5 @@ internal static class GatewayApplication
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         }));
         services.AddSingleton<GatewayRequestHandler>();
-        services.AddHostedService<ActiveHealthChecker>();
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Gateway.ShutdownTimeout);
-    }
-
-    public static void UseGateway(this WebApplication app)
-    {
-        var handler = app.Services.GetRequiredService<GatewayRequestHandler>();
-        app.Run(handler.InvokeAsync);
     }
 }

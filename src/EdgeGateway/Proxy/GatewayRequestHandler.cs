@@ -17,6 +17,7 @@ internal sealed partial class GatewayRequestHandler(
     IHttpForwarder forwarder,
     HttpMessageInvoker backendClient,
     HealthEndpoints health,
+    RequestCounters counters,
     ILoggerFactory loggerFactory)
 {
     private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.GatewayRequestHandler");
@@ -35,12 +36,28 @@ internal sealed partial class GatewayRequestHandler(
         }
 
         var runtime = state.Current;
-        return runtime is null
-            ? GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayErrors.NotReady)
-            : ProxyAsync(context, runtime, path);
+        if (runtime is null)
+        {
+            counters.Record(StatusCodes.Status503ServiceUnavailable);
+            return GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayErrors.NotReady);
+        }
+
+        return ProxyAsync(context, runtime, path);
     }
 
     private async Task ProxyAsync(HttpContext context, GatewayRuntime runtime, string path)
+    {
+        try
+        {
+            await RouteAndForwardAsync(context, runtime, path);
+        }
+        finally
+        {
+            counters.Record(context.Response.StatusCode);
+        }
+    }
+
+    private async Task RouteAndForwardAsync(HttpContext context, GatewayRuntime runtime, string path)
     {
         var api = runtime.Routes.Match(path, out var prefixLength);
         if (api is null)

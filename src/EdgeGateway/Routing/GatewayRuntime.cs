@@ -9,9 +9,11 @@ namespace EdgeGateway.Routing;
 /// </summary>
 internal sealed class GatewayRuntime
 {
-    public GatewayRuntime(GatewaySnapshot snapshot, string source, DateTimeOffset loadedAt)
+    public GatewayRuntime(GatewaySnapshot snapshot, string source, DateTimeOffset loadedAt, byte[]? content = null, bool fromBackup = false)
     {
         Revision = snapshot.Revision;
+        Content = content ?? [];
+        FromBackup = fromBackup;
         Source = source;
         LoadedAt = loadedAt;
         // An unpublished product grants nothing: its subscriptions do not open its APIs (APIM semantics).
@@ -24,6 +26,12 @@ internal sealed class GatewayRuntime
     }
 
     public long Revision { get; }
+
+    /// <summary>The exact bytes this runtime was verified from (a signed envelope or a plain file): what a backup stores.</summary>
+    public byte[] Content { get; }
+
+    /// <summary>Restored from a backup: already in the store, nothing to back up.</summary>
+    public bool FromBackup { get; }
 
     public string Source { get; }
 

@@ -152,7 +152,9 @@ public sealed class GatewayProcess : IAsyncDisposable
 /// <summary>Runs the gateway binary as a one-shot command (keygen, sign, validate).</summary>
 public static class GatewayCommand
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(null, args);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? env, params string[] args)
     {
         var psi = new ProcessStartInfo(GatewayBinary.Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
@@ -160,10 +162,15 @@ public static class GatewayCommand
             psi.ArgumentList.Add(arg);
         }
 
+        foreach (var (key, value) in env ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
+        }
+
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await process.WaitForExitAsync(cts.Token);
         return (process.ExitCode, await stdout, await stderr);
     }

@@ -1,0 +1,77 @@
+namespace EdgeGateway.Backup;
+
+/// <summary>What the status endpoint and heartbeats say about backups. Written by the writer, read by anyone.</summary>
+internal sealed class BackupStatus(string store)
+{
+    private readonly Lock gate = new();
+    private long? lastRevision;
+    private DateTimeOffset? lastAt;
+    private string? lastError;
+    private DateTimeOffset? lastErrorAt;
+    private long? pendingRevision;
+    private long successes;
+    private long failures;
+
+    public string Store { get; } = store;
+
+    public long Successes => Interlocked.Read(ref successes);
+
+    public long Failures => Interlocked.Read(ref failures);
+
+    public void Pending(long revision)
+    {
+        lock (gate)
+        {
+            pendingRevision = revision;
+        }
+    }
+
+    public void Succeeded(long revision, DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            lastRevision = revision;
+            lastAt = at;
+            lastError = null;
+            lastErrorAt = null;
+            if (pendingRevision == revision)
+            {
+                pendingRevision = null;
+            }
+        }
+
+        Interlocked.Increment(ref successes);
+    }
+
+    /// <summary>Records a failure; true when it is a change of state worth a log line (not every retry).</summary>
+    public bool Failed(string error, DateTimeOffset at)
+    {
+        Interlocked.Increment(ref failures);
+        lock (gate)
+        {
+            var first = lastError is null;
+            lastError = error;
+            lastErrorAt = at;
+            return first;
+        }
+    }
+
+    public BackupStatusBody Snapshot(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            return new BackupStatusBody(Store, lastRevision, lastAt is null ? null : (long)(now - lastAt.Value).TotalSeconds,
+                pendingRevision, lastError, lastErrorAt, Successes, Failures);
+        }
+    }
+}
+
+internal sealed record BackupStatusBody(
+    string Store,
+    long? LastRevision,
+    long? LastBackupAgeSeconds,
+    long? PendingRevision,
+    string? LastError,
+    DateTimeOffset? LastErrorAt,
+    long Succeeded,
+    long Failed);

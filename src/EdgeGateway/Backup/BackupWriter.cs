@@ -1,0 +1,170 @@
+using EdgeGateway.Configuration;
+using EdgeGateway.Routing;
+
+namespace EdgeGateway.Backup;
+
+/// <summary>
+/// Backs up every applied snapshot, off the request path: bursts coalesce to the newest revision, failures
+/// retry with capped exponential backoff (the store's SDK retries inside each attempt), a newer snapshot
+/// supersedes a failing one, and at shutdown a pending backup gets a bounded chance to finish.
+/// </summary>
+internal sealed partial class BackupWriter : IHostedService, IDisposable
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FlushOnStop = TimeSpan.FromSeconds(5);
+
+    private readonly SnapshotBackups backups;
+    private readonly ConfigState state;
+    private readonly TimeProvider time;
+    private readonly BackupStatus status;
+    private readonly ILogger logger;
+    private readonly SemaphoreSlim signal = new(0, 1);
+    private readonly CancellationTokenSource stopping = new();
+    private volatile GatewayRuntime? pending;
+    private GatewayRuntime? lastWritten;
+    private Task loop = Task.CompletedTask;
+
+    public BackupWriter(SnapshotBackups backups, ConfigState state, TimeProvider time, BackupStatus status, ILoggerFactory loggerFactory)
+    {
+        this.backups = backups;
+        this.state = state;
+        this.time = time;
+        this.status = status;
+        logger = loggerFactory.CreateLogger("EdgeGateway.Backup");
+        state.Applied += Enqueue;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (state.Current is { } current)
+        {
+            Enqueue(current);
+        }
+
+        loop = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        state.Applied -= Enqueue;
+        if (pending is not null)
+        {
+            LogFlushing(logger, pending.Revision);
+            stopping.CancelAfter(FlushOnStop);
+        }
+        else
+        {
+            await stopping.CancelAsync();
+        }
+
+        await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose()
+    {
+        state.Applied -= Enqueue;
+        stopping.Dispose();
+        signal.Dispose();
+    }
+
+    private void Enqueue(GatewayRuntime runtime)
+    {
+        if (runtime.FromBackup || runtime.Content.Length == 0 || ReferenceEquals(runtime, lastWritten))
+        {
+            return;
+        }
+
+        pending = runtime;
+        status.Pending(runtime.Revision);
+        try
+        {
+            signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // already signalled: the loop takes the newest pending one
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var next = pending;
+            if (ReferenceEquals(next, lastWritten))
+            {
+                Interlocked.CompareExchange(ref pending, null, next);
+                continue;
+            }
+
+            if (next is null)
+            {
+                try
+                {
+                    await signal.WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                var key = await backups.WriteAsync(next.Revision, next.Content, cancellationToken);
+                Interlocked.CompareExchange(ref pending, null, next);
+                lastWritten = next;
+                attempt = 0;
+                status.Succeeded(next.Revision, time.GetUtcNow());
+                LogBackedUp(logger, next.Revision, key, backups.StoreName);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                LogNotFlushed(logger, next.Revision);
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                attempt++;
+                var delay = Backoff(attempt);
+                if (status.Failed(ex.Message, time.GetUtcNow()))
+                {
+                    LogFailed(logger, next.Revision, backups.StoreName, ex.Message, delay.TotalSeconds);
+                }
+
+                try
+                {
+                    // A newer snapshot (signal) cuts the wait short.
+                    await signal.WaitAsync(delay, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    LogNotFlushed(logger, next.Revision);
+                    return;
+                }
+            }
+        }
+    }
+
+    private static TimeSpan Backoff(int attempt)
+    {
+        var seconds = Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(attempt, 10) - 1));
+        return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    [LoggerMessage(41, LogLevel.Information, "Backed up revision {Revision} as {Key} in {Store}")]
+    private static partial void LogBackedUp(ILogger logger, long revision, string key, string store);
+
+    [LoggerMessage(42, LogLevel.Error, "Backup of revision {Revision} to {Store} failed: {Error}; retrying in {Seconds:0.#} s (the gateway keeps serving)")]
+    private static partial void LogFailed(ILogger logger, long revision, string store, string error, double seconds);
+
+    [LoggerMessage(43, LogLevel.Information, "Stopping: finishing the backup of revision {Revision}")]
+    private static partial void LogFlushing(ILogger logger, long revision);
+
+    [LoggerMessage(44, LogLevel.Warning, "Stopped before revision {Revision} was backed up")]
+    private static partial void LogNotFlushed(ILogger logger, long revision);
+}

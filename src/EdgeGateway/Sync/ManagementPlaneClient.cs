@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using EdgeGateway.Configuration;
+using EdgeGateway.Contracts.Sync;
+
+namespace EdgeGateway.Sync;
+
+/// <summary>
+/// The gateway's only outbound conversation: fetch the snapshot (long poll with ETags) and send heartbeats.
+/// Trusts the system CAs plus <c>ManagementPlane:CaCertificatePath</c> when given.
+/// </summary>
+internal sealed class ManagementPlaneClient : IDisposable
+{
+    private readonly HttpClient http;
+    private readonly string gatewayId;
+    private readonly string token;
+
+    public ManagementPlaneClient(GatewaySettings settings)
+    {
+        var mp = settings.ManagementPlane;
+        gatewayId = settings.Gateway.Id!;
+        token = mp.Token!.StartsWith(GatewayToken.Scheme + " ", StringComparison.OrdinalIgnoreCase) ? mp.Token : $"{GatewayToken.Scheme} {mp.Token}";
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = true,
+            AllowAutoRedirect = false,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        if (mp.CaCertificatePath is { Length: > 0 } caPath)
+        {
+            var ca = X509Certificate2.CreateFromPemFile(caPath);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == SslPolicyErrors.None || (certificate is not null && ChainsTo(certificate, ca, errors));
+        }
+
+        http = new HttpClient(handler) { BaseAddress = new Uri(mp.Url!.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("EdgeGateway", Health.ThisAssembly.Version));
+    }
+
+    public Uri BaseAddress => http.BaseAddress!;
+
+    public async Task<SnapshotResponse> GetSnapshotAsync(string? etag, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var path = SyncProtocol.SnapshotPath(gatewayId).TrimStart('/') + (wait > TimeSpan.Zero ? $"?wait={(int)wait.TotalSeconds}" : "");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Authorization", token);
+        if (etag is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        }
+
+        // The poll itself may take `wait`; anything much longer is a dead connection.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(wait + TimeSpan.FromSeconds(15));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        var body = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsByteArrayAsync(timeout.Token) : null;
+        var detail = body is null && !response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotModified
+            ? await ProblemDetailAsync(response, timeout.Token) : null;
+        return new SnapshotResponse(response.StatusCode, body, response.Headers.ETag?.ToString(), detail);
+    }
+
+    public async Task<HttpStatusCode> SendHeartbeatAsync(HeartbeatRequest heartbeat, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, SyncProtocol.HeartbeatPath(gatewayId).TrimStart('/'))
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(heartbeat, SyncJsonContext.Default.HeartbeatRequest)),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("Authorization", token);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        using var response = await http.SendAsync(request, cts.Token);
+        return response.StatusCode;
+    }
+
+    public void Dispose() => http.Dispose();
+
+    private static async Task<string?> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString()
+                : doc.RootElement.TryGetProperty("title", out var title) ? title.GetString() : null;
+        }
+        catch (Exception ex) when (ex is JsonException or HttpRequestException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool ChainsTo(X509Certificate certificate, X509Certificate2 ca, SslPolicyErrors errors)
+    {
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
+    }
+}
+
+internal sealed record SnapshotResponse(HttpStatusCode Status, byte[]? Body, string? ETag, string? ProblemDetail);

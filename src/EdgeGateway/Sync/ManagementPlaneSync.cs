@@ -1,0 +1,298 @@
+using System.Net;
+using EdgeGateway.Configuration;
+using EdgeGateway.Contracts.Snapshot;
+using EdgeGateway.Contracts.Sync;
+using EdgeGateway.Routing;
+
+namespace EdgeGateway.Sync;
+
+/// <summary>
+/// Hybrid mode: pulls signed snapshots from the management plane for as long as the process runs (long poll with
+/// ETags, so a change arrives at once), verifies and applies them, and sends heartbeats (at start, every
+/// <c>ManagementPlane:HeartbeatInterval</c>, and at stop). When the management plane is away or refuses the
+/// token, the gateway keeps serving what it has (fail static), backs off with jitter and says so once.
+/// </summary>
+internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
+{
+    private readonly GatewaySettings settings;
+    private readonly ConfigState state;
+    private readonly ManagementPlaneClient client;
+    private readonly SyncStatus status;
+    private readonly HeartbeatBuilder heartbeats;
+    private readonly IHostApplicationLifetime lifetime;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly CancellationTokenSource stopping = new();
+    private Task pollLoop = Task.CompletedTask;
+    private Task heartbeatLoop = Task.CompletedTask;
+    private string? lastSeenETag;
+
+    public ManagementPlaneSync(GatewaySettings settings, ConfigState state, ManagementPlaneClient client, SyncStatus status,
+        HeartbeatBuilder heartbeats, IHostApplicationLifetime lifetime, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        this.settings = settings;
+        this.state = state;
+        this.client = client;
+        this.status = status;
+        this.heartbeats = heartbeats;
+        this.lifetime = lifetime;
+        this.time = time;
+        logger = loggerFactory.CreateLogger("EdgeGateway.Sync");
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!IPAddress.TryParse(client.BaseAddress.Host, out var ip) ? client.BaseAddress.Host != "localhost" && client.BaseAddress.Scheme == "http"
+            : client.BaseAddress.Scheme == "http" && !IPAddress.IsLoopback(ip))
+        {
+            LogPlainHttp(logger, client.BaseAddress.ToString());
+        }
+
+        pollLoop = Task.Run(() => PollLoopAsync(stopping.Token), CancellationToken.None);
+        heartbeatLoop = Task.Run(() => HeartbeatLoopAsync(stopping.Token), CancellationToken.None);
+        if (state.Current is null)
+        {
+            _ = Task.Run(() => StartupDeadlineAsync(stopping.Token), CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        await Task.WhenAll(pollLoop, heartbeatLoop).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        // The last heartbeat says this instance is going away on purpose.
+        try
+        {
+            await client.SendHeartbeatAsync(heartbeats.Build(stopping: true), TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            LogHeartbeatFailed(logger, ex.Message);
+        }
+    }
+
+    public void Dispose() => stopping.Dispose();
+
+    private async Task PollLoopAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // The first ask does not wait: a starting gateway wants whatever is newest now.
+            var wait = state.Current is null ? TimeSpan.Zero : settings.ManagementPlane.LongPollWait;
+            var etag = lastSeenETag ?? (state.Current is { FromBackup: false } c ? SyncProtocol.ETag(c.Revision) : null);
+            var started = time.GetTimestamp();
+            TimeSpan pause;
+            try
+            {
+                var response = await client.GetSnapshotAsync(etag, wait, cancellationToken);
+                pause = Handle(response, wait, time.GetElapsedTime(started), ref failures);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+            {
+                failures++;
+                if (status.Problem("unreachable", $"management plane unreachable: {Describe(ex)}", time.GetUtcNow()))
+                {
+                    LogUnreachable(logger, client.BaseAddress.ToString(), Describe(ex));
+                }
+
+                pause = Backoff(failures);
+            }
+
+            if (pause > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(pause, time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private TimeSpan Handle(SnapshotResponse response, TimeSpan wait, TimeSpan elapsed, ref int failures)
+    {
+        var now = time.GetUtcNow();
+        switch (response.Status)
+        {
+            case HttpStatusCode.OK when response.Body is not null:
+                failures = 0;
+                lastSeenETag = response.ETag;
+                Apply(response.Body, now);
+                return TimeSpan.Zero;
+            case HttpStatusCode.NotModified:
+                failures = 0;
+                if (status.State != "connected")
+                {
+                    LogConnected(logger, client.BaseAddress.ToString(), state.Current?.Revision ?? 0);
+                }
+
+                status.Connected(now);
+
+                // A 304 long before the wait ran out means the server does not hold polls: fall back to polling.
+                return wait > TimeSpan.Zero && elapsed < wait / 2 ? settings.ManagementPlane.PollInterval : TimeSpan.Zero;
+            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                failures++;
+                var detail = response.ProblemDetail ?? "token refused";
+                if (status.Problem("unauthorized", $"the management plane refused the gateway token ({detail}): issue a new one "
+                    + "(POST /gateways/{id}/token) and set ManagementPlane:Token", now))
+                {
+                    LogUnauthorized(logger, detail, status.TokenExpiry);
+                }
+
+                return Backoff(failures);
+            default:
+                failures++;
+                var problem = $"management plane answered {(int)response.Status}{(response.ProblemDetail is null ? "" : $": {response.ProblemDetail}")}";
+                if (status.Problem("error", problem, now))
+                {
+                    LogBadAnswer(logger, problem);
+                }
+
+                return Backoff(failures);
+        }
+    }
+
+    private void Apply(byte[] body, DateTimeOffset now)
+    {
+        var load = SnapshotLoader.Load(body, settings.TrustKey, settings.Validation);
+        var current = state.Current;
+        string? refusal = !load.Succeeded ? string.Join("; ", load.Problems)
+            : current is not null && !current.FromBackup && load.Snapshot!.Revision < current.Revision
+                ? $"revision {load.Snapshot.Revision} is older than the applied revision {current.Revision} (refusing a rollback)"
+                : null;
+        if (refusal is not null)
+        {
+            state.Refuse("management plane", [refusal]);
+            if (status.Problem("refused", $"snapshot refused: {refusal}", now))
+            {
+                LogRefused(logger, refusal);
+            }
+
+            return;
+        }
+
+        var snapshot = load.Snapshot!;
+        if (current is not null && snapshot.Revision == current.Revision && body.AsSpan().SequenceEqual(current.Content))
+        {
+            status.Connected(now);
+            return;
+        }
+
+        state.Apply(new GatewayRuntime(snapshot, $"managementPlane:{client.BaseAddress}", now, body));
+        status.Connected(now);
+        LogApplied(logger, snapshot.Revision, snapshot.Apis?.Count ?? 0);
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(settings.ManagementPlane.HeartbeatInterval, time);
+        do
+        {
+            try
+            {
+                var code = await client.SendHeartbeatAsync(heartbeats.Build(stopping: false), TimeSpan.FromSeconds(10), cancellationToken);
+                if ((int)code >= 400)
+                {
+                    LogHeartbeatFailed(logger, $"HTTP {(int)code}");
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                // The poll loop reports reachability; a failed heartbeat is only worth a debug line.
+                LogHeartbeatFailed(logger, Describe(ex));
+            }
+        }
+        while (await WaitTick(timer, cancellationToken));
+    }
+
+    private static async Task<bool> WaitTick(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Nothing usable anywhere: do not pretend. Exit non-zero, naming what was tried.</summary>
+    private async Task StartupDeadlineAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(settings.ManagementPlane.StartupTimeout, time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (state.Current is not null)
+        {
+            return;
+        }
+
+        var backup = settings.BackupStore is null ? "no backup store (Backup:Provider is none)" : $"no valid backup in {settings.BackupStore.Name}";
+        LogGivingUp(logger, settings.ManagementPlane.StartupTimeout, client.BaseAddress.ToString(), status.LastError ?? "no answer", backup);
+        Environment.ExitCode = 1;
+        lifetime.StopApplication();
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var cap = settings.ManagementPlane.MaxBackoff.TotalSeconds;
+        var seconds = Math.Min(cap, 0.5 * Math.Pow(2, Math.Min(failures, 16) - 1));
+        return TimeSpan.FromSeconds(seconds * (0.5 + Random.Shared.NextDouble() * 0.5)); // "equal jitter"
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        HttpRequestException { InnerException: { } inner } => $"{ex.Message} ({inner.Message})",
+        OperationCanceledException => "timed out",
+        _ => ex.Message,
+    };
+
+    [LoggerMessage(60, LogLevel.Information, "Applied revision {Revision} from the management plane ({ApiCount} APIs)")]
+    private static partial void LogApplied(ILogger logger, long revision, int apiCount);
+
+    [LoggerMessage(61, LogLevel.Warning, "Management plane {Url} unreachable ({Error}); serving the last good config and retrying with backoff")]
+    private static partial void LogUnreachable(ILogger logger, string url, string error);
+
+    [LoggerMessage(62, LogLevel.Error, "THE GATEWAY TOKEN WAS REFUSED ({Detail}; token expiry {Expiry}): still serving the last good config, but no changes arrive until ManagementPlane:Token is renewed")]
+    private static partial void LogUnauthorized(ILogger logger, string detail, DateTimeOffset? expiry);
+
+    [LoggerMessage(63, LogLevel.Information, "Connected to the management plane {Url}; serving revision {Revision}")]
+    private static partial void LogConnected(ILogger logger, string url, long revision);
+
+    [LoggerMessage(64, LogLevel.Error, "Snapshot from the management plane refused, the previous config keeps serving: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
+
+    [LoggerMessage(65, LogLevel.Warning, "{Problem}; serving the last good config and retrying with backoff")]
+    private static partial void LogBadAnswer(ILogger logger, string problem);
+
+    [LoggerMessage(66, LogLevel.Debug, "Heartbeat not delivered: {Error}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, string error);
+
+    [LoggerMessage(67, LogLevel.Critical, "No config after ManagementPlane:StartupTimeout ({Timeout}): the management plane {Url} gave none ({Error}) and there is {Backup}. Exiting; check ManagementPlane:Url, ManagementPlane:Token, Gateway:Id, Trust:SigningKey and Backup:*")]
+    private static partial void LogGivingUp(ILogger logger, TimeSpan timeout, string url, string error, string backup);
+
+    [LoggerMessage(68, LogLevel.Warning, "ManagementPlane:Url {Url} is plain http to a non-loopback host: snapshots are signed, but the token travels in clear text; use https or a TLS sidecar")]
+    private static partial void LogPlainHttp(ILogger logger, string url);
+}

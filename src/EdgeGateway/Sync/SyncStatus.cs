@@ -1,0 +1,82 @@
+namespace EdgeGateway.Sync;
+
+/// <summary>The sync loop's state as the status endpoint and heartbeats report it.</summary>
+internal sealed class SyncStatus
+{
+    private readonly Lock gate = new();
+    private string state = "starting";
+    private string? lastError;
+    private DateTimeOffset? lastErrorAt;
+    private DateTimeOffset? lastContactAt;
+
+    public string State
+    {
+        get
+        {
+            lock (gate)
+            {
+                return state;
+            }
+        }
+    }
+
+    public string? LastError
+    {
+        get
+        {
+            lock (gate)
+            {
+                return lastError;
+            }
+        }
+    }
+
+    /// <summary>When the management plane last confirmed (200 or 304) what this gateway serves.</summary>
+    public DateTimeOffset? LastContactAt
+    {
+        get
+        {
+            lock (gate)
+            {
+                return lastContactAt;
+            }
+        }
+    }
+
+    public DateTimeOffset? TokenExpiry { get; init; }
+
+    public void Connected(DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            state = "connected";
+            lastError = null;
+            lastErrorAt = null;
+            lastContactAt = at;
+        }
+    }
+
+    /// <summary>Records a problem; true when the state changed (worth one log line, not one per retry).</summary>
+    public bool Problem(string newState, string error, DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            var changed = state != newState || lastError != error;
+            state = newState;
+            lastError = error;
+            lastErrorAt = at;
+            return changed;
+        }
+    }
+
+    public SyncStatusBody Snapshot(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            return new SyncStatusBody(state, lastContactAt is null ? null : (long)(now - lastContactAt.Value).TotalSeconds,
+                lastError, lastErrorAt, TokenExpiry);
+        }
+    }
+}
+
+internal sealed record SyncStatusBody(string State, long? LastContactAgeSeconds, string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? TokenExpiry);
