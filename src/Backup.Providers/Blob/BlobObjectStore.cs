@@ -117,7 +117,16 @@ internal sealed class BlobObjectStore(BlobContainerClient container, bool create
                 _containerReady = true;
             }
 
-            return await action(ct).ConfigureAwait(false);
+            try
+            {
+                return await action(ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (createContainer && ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
+                // Deleted (or an emulator restarted empty) after we created it: create it again, once, then retry.
+                await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+                return await action(ct).ConfigureAwait(false);
+            }
         }, cancellationToken);
 
     internal static StoreFailure? Classify(Exception exception) => exception switch

@@ -49,10 +49,10 @@ internal sealed class BackupStatus(string store)
         Interlocked.Increment(ref failures);
         lock (gate)
         {
-            var first = lastError is null;
+            var changed = lastError != error;
             lastError = error;
             lastErrorAt = at;
-            return first;
+            return changed;
         }
     }
 

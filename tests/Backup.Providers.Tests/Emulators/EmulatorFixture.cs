@@ -50,9 +50,10 @@ public sealed class EmulatorFixture : IAsyncLifetime
         }
     }
 
-    public static Task<EmulatorProcess> StartAzuriteAsync() =>
+    public static Task<EmulatorProcess> StartAzuriteAsync(int? port = null, string? dataFolder = null) =>
         EmulatorProcess.StartAsync(EmulatorsFolder, "azurite-blob", [], (port, folder) =>
-            ["--location", folder, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck", "--silent"]);
+            ["--location", folder, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck", "--silent"],
+            port, dataFolder);
 
     // s3rver 3.7 makes ListObjectsV2 continuation tokens with DES, which Node 17+ (OpenSSL 3) only has in its legacy provider.
     public static Task<EmulatorProcess> StartS3rverAsync(string bucket) =>

@@ -34,10 +34,12 @@ public sealed class EmulatorProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>node [nodeOptions] node_modules/.bin/{bin} args...</c> and waits until the port accepts connections.</summary>
-    public static async Task<EmulatorProcess> StartAsync(string emulatorsFolder, string bin, IEnumerable<string> nodeOptions, Func<int, string, IEnumerable<string>> arguments)
+    /// <remarks>Give <paramref name="port"/> and <paramref name="dataFolder"/> to bring a stopped emulator back with its data.</remarks>
+    public static async Task<EmulatorProcess> StartAsync(string emulatorsFolder, string bin, IEnumerable<string> nodeOptions,
+        Func<int, string, IEnumerable<string>> arguments, int? port = null, string? dataFolder = null)
     {
-        var port = FreePort();
-        var dataFolder = Directory.CreateTempSubdirectory($"{bin}-").FullName;
+        port ??= FreePort();
+        dataFolder ??= Directory.CreateTempSubdirectory($"{bin}-").FullName;
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = emulatorsFolder,
@@ -51,13 +53,13 @@ public sealed class EmulatorProcess : IAsyncDisposable
         }
 
         start.ArgumentList.Add(Path.Combine(emulatorsFolder, "node_modules", ".bin", bin));
-        foreach (var argument in arguments(port, dataFolder))
+        foreach (var argument in arguments(port.Value, dataFolder))
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {bin}.");
-        var emulator = new EmulatorProcess(process, port, dataFolder);
+        var emulator = new EmulatorProcess(process, port.Value, dataFolder);
         process.OutputDataReceived += (_, e) => emulator.Append(e.Data);
         process.ErrorDataReceived += (_, e) => emulator.Append(e.Data);
         process.BeginOutputReadLine();
@@ -71,7 +73,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
                 throw new InvalidOperationException($"{bin} exited with code {process.ExitCode} before listening on {port}:\n{emulator.Output}");
             }
 
-            if (await CanConnectAsync(port))
+            if (await CanConnectAsync(port.Value))
             {
                 return emulator;
             }
