@@ -22,8 +22,11 @@ need_apt node nodejs
 need_apt npm npm
 need_apt flock util-linux
 
-log "npm packages (storage emulators) from the lock file"
-(cd tests/emulators && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
+log "npm packages from their lock files (storage emulators, OpenAPI example documents)"
+for dir in tests/emulators tests/ManagementPlane.Tests/oas; do
+  [ -f "$dir/package-lock.json" ] || continue
+  (cd "$dir" && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
+done
 
 log "build"
 dotnet build EdgeGateway.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly

@@ -134,9 +134,16 @@ internal sealed record GatewaySettings(
             }
         }
 
-        if (mp.CaCertificatePath is { Length: > 0 } ca && !File.Exists(ca))
+        if (mp.CaCertificatePath is { Length: > 0 } ca)
         {
-            errors.Add($"ManagementPlane:CaCertificatePath '{ca}' does not exist");
+            try
+            {
+                using var _ = Sync.ManagementPlaneClient.LoadCa(ca);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+            {
+                errors.Add($"ManagementPlane:CaCertificatePath '{ca}' is not a readable PEM certificate: {ex.Message}");
+            }
         }
     }
 }

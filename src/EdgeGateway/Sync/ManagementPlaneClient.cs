@@ -33,7 +33,7 @@ internal sealed class ManagementPlaneClient : IDisposable
         };
         if (mp.CaCertificatePath is { Length: > 0 } caPath)
         {
-            var ca = X509Certificate2.CreateFromPemFile(caPath);
+            var ca = LoadCa(caPath);
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 errors == SslPolicyErrors.None || (certificate is not null && ChainsTo(certificate, ca, errors));
         }
@@ -94,6 +94,9 @@ internal sealed class ManagementPlaneClient : IDisposable
             return null;
         }
     }
+
+    /// <summary>The first certificate in a PEM file (no key needed); validated at start by <see cref="GatewaySettings"/>.</summary>
+    public static X509Certificate2 LoadCa(string path) => X509Certificate2.CreateFromPem(File.ReadAllText(path));
 
     private static bool ChainsTo(X509Certificate certificate, X509Certificate2 ca, SslPolicyErrors errors)
     {
