@@ -129,19 +129,19 @@ public sealed class PublishedPlane : IAsyncLifetime
 
             var root = RepositoryRoot();
             var outputDir = Path.Combine(root, "artifacts", "publish", "ManagementPlane");
-            var info = new ProcessStartInfo("dotnet", ["publish", Path.Combine(root, "src", "ManagementPlane"), "-c", "Release", "-r", "linux-x64", "-o", outputDir])
+            var log = Path.Combine(Path.GetTempPath(), $"managementplane-publish-{Environment.ProcessId}.log");
+            // No redirected pipes: build-server and MSBuild node processes would inherit them and keep them open.
+            var info = new ProcessStartInfo("dotnet", ["publish", Path.Combine(root, "src", "ManagementPlane"), "-c", "Release", "-r", "linux-x64", "-o", outputDir,
+                "--disable-build-servers", "-nologo", "-v", "q", $"-flp:logfile={log};verbosity=minimal"])
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
                 UseShellExecute = false,
             };
             using var publish = Process.Start(info)!;
-            var stdout = publish.StandardOutput.ReadToEndAsync();
-            var stderr = publish.StandardError.ReadToEndAsync();
-            await publish.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+            await publish.WaitForExitAsync(timeout.Token);
             if (publish.ExitCode != 0)
             {
-                throw new InvalidOperationException($"dotnet publish failed: {await stdout}{await stderr}");
+                throw new InvalidOperationException($"dotnet publish failed (exit {publish.ExitCode}): {await File.ReadAllTextAsync(log)}");
             }
 
             published = Path.Combine(outputDir, "ManagementPlane");

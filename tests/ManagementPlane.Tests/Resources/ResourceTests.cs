@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EdgeGateway.Contracts.Snapshot;
 using ManagementPlane.Tests.Infrastructure;
 
@@ -96,7 +97,8 @@ public sealed class ResourceTests : IAsyncLifetime
         // Stored encrypted: neither key nor its plain text appears in the store.
         var head = await File.ReadAllTextAsync(Path.Combine(plane.StorePath, "state", "head.json"));
         Assert.DoesNotContain(secondary, head, StringComparison.Ordinal);
-        Assert.Contains(SubscriptionKeyHash.Compute(secondary), head, StringComparison.Ordinal);
+        var stored = JsonNode.Parse(head)!["subscriptions"]![0]!;
+        Assert.Equal(SubscriptionKeyHash.Compute(secondary), stored["secondaryKeyHash"]!.GetValue<string>());
 
         await plane.PutOkAsync("/subscriptions/s1", """{"state":"suspended"}""");
         Assert.Equal("suspended", (await plane.GetJsonAsync("/subscriptions/s1"))["state"]!.GetValue<string>());
