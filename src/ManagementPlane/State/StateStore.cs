@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Backup.Providers;
 using EdgeGateway.Contracts.Snapshot;
+using ManagementPlane.Diagnostics;
 using ManagementPlane.Hosting;
 using ManagementPlane.Snapshots;
 
@@ -45,6 +46,7 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
     /// <summary>Applies <paramref name="mutate"/> atomically; it returns an error result to abort (it may run several times).</summary>
     public async Task<WriteOutcome> UpdateAsync(Func<ManagementState, Mutation, IResult?> mutate, CancellationToken cancellationToken)
     {
+        using var activity = ManagementTelemetry.Source.StartActivity("state.update");
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await ReadAsync(cancellationToken);
@@ -72,6 +74,8 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
             if (put.Succeeded)
             {
                 Remember(new LoadedState(copy, bytes, put.ETag));
+                ManagementTelemetry.StateWrites.Add(1);
+                activity?.SetTag("managementplane.revision", copy.Revision);
                 LogWritten(logger, copy.Revision, attempt);
                 return new WriteOutcome(null, copy);
             }
@@ -82,6 +86,7 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
                     "too many concurrent writers; try again"), loaded.State);
             }
 
+            ManagementTelemetry.StateWriteConflicts.Add(1);
             LogConflict(logger, attempt);
             // Back off a little with jitter so two busy writers do not keep colliding.
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * Math.Min(attempt, 10))), time, cancellationToken);

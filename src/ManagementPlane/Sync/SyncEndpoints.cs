@@ -1,6 +1,7 @@
 using System.Globalization;
 using EdgeGateway.Contracts.Sync;
 using EdgeGateway.Contracts.Validation;
+using ManagementPlane.Diagnostics;
 using ManagementPlane.Hosting;
 using ManagementPlane.Resources;
 using ManagementPlane.Snapshots;
@@ -51,6 +52,7 @@ internal static partial class SyncEndpoints
         var gateway = GatewayEndpoints.Find(loaded.State, id);
         if (auth.Check(context, gateway, id) is { } denied)
         {
+            ManagementTelemetry.SnapshotRequests.Add(1, new KeyValuePair<string, object?>("outcome", "unauthorized"));
             return denied;
         }
 
@@ -73,6 +75,7 @@ internal static partial class SyncEndpoints
                 var bytes = cache.Get(state, gateway);
                 context.Response.Headers.ETag = etag;
                 context.Response.Headers.CacheControl = "no-cache";
+                ManagementTelemetry.SnapshotRequests.Add(1, new KeyValuePair<string, object?>("outcome", "sent"));
                 return Results.Bytes(bytes, "application/json");
             }
 
@@ -80,9 +83,11 @@ internal static partial class SyncEndpoints
             if (remaining <= TimeSpan.Zero)
             {
                 context.Response.Headers.ETag = etag;
+                ManagementTelemetry.SnapshotRequests.Add(1, new KeyValuePair<string, object?>("outcome", "not_modified"));
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
 
+            ManagementTelemetry.LongPolls.Add(1);
             try
             {
                 await changed.WaitAsync(remaining, time, cancellationToken);
@@ -94,6 +99,10 @@ internal static partial class SyncEndpoints
             {
                 // The gateway hung up; nothing is read from this result.
                 return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+            finally
+            {
+                ManagementTelemetry.LongPolls.Add(-1);
             }
         }
     }
@@ -127,6 +136,7 @@ internal static partial class SyncEndpoints
         }
 
         beat = beat with { HostName = Clip(beat.HostName, 255), Version = Clip(beat.Version, 100), LastSyncError = Clip(beat.LastSyncError, 2000), LastBackupError = Clip(beat.LastBackupError, 2000) };
+        ManagementTelemetry.Heartbeats.Add(1);
         await heartbeats.RecordAsync(GatewayEndpoints.Find(state, id)!.Id, beat, time.GetUtcNow(), context.RequestAborted);
         return Results.NoContent();
     }

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace ManagementPlane.Diagnostics;
+
+/// <summary>The management plane's one <see cref="ActivitySource"/> and one <see cref="Meter"/> (names are the public contract).</summary>
+internal static class ManagementTelemetry
+{
+    public const string Name = "EdgeGateway.ManagementPlane";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    public static readonly Meter Meter = new(Name);
+
+    /// <summary>Committed head-record writes.</summary>
+    public static readonly Counter<long> StateWrites = Meter.CreateCounter<long>("managementplane.state.writes");
+
+    /// <summary>Writes that lost the race for the head record and were re-applied.</summary>
+    public static readonly Counter<long> StateWriteConflicts = Meter.CreateCounter<long>("managementplane.state.write_conflicts");
+
+    /// <summary>Snapshot requests by outcome (<c>outcome</c> = sent, not_modified, unauthorized).</summary>
+    public static readonly Counter<long> SnapshotRequests = Meter.CreateCounter<long>("managementplane.snapshot.requests");
+
+    /// <summary>Long polls being held right now.</summary>
+    public static readonly UpDownCounter<long> LongPolls = Meter.CreateUpDownCounter<long>("managementplane.snapshot.long_polls");
+
+    public static readonly Counter<long> Heartbeats = Meter.CreateCounter<long>("managementplane.heartbeats");
+}

@@ -1,0 +1,47 @@
+using System.Text;
+using ManagementPlane.Import;
+
+namespace ManagementPlane.Tests.Import;
+
+public sealed class OpenApiImporterTests
+{
+    [Theory]
+    [InlineData("findPetsByStatus", "findPetsByStatus")]
+    [InlineData("get/pets/{petId}", "get-pets-petId")]
+    [InlineData("  Pets: list all  ", "Pets-list-all")]
+    [InlineData("__x__", "x")]
+    [InlineData("ünïcode", "n-code")]
+    public void MakeId_Text_ValidId(string text, string expected) => Assert.Equal(expected, OpenApiImporter.MakeId(text));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("---")]
+    public void MakeId_Unusable_Null(string? text) => Assert.Null(OpenApiImporter.MakeId(text));
+
+    [Fact]
+    public void MakeId_LongText_CutTo80() => Assert.Equal(80, OpenApiImporter.MakeId(new string('a', 200))!.Length);
+
+    [Fact]
+    public void Parse_DuplicateOperationIdsAndShapes_UniqueIdsAndSkips()
+    {
+        const string yaml = """
+            openapi: 3.0.0
+            info: { title: Dupes, version: "1" }
+            servers: [ { url: "https://backend.example.com/v1/" } ]
+            paths:
+              /items/{id}:
+                get: { operationId: same, responses: { "200": { description: ok } } }
+                delete: { operationId: same, responses: { "200": { description: ok } } }
+              /items/{other}:
+                get: { responses: { "200": { description: ok } } }
+            """;
+        var parsed = OpenApiImporter.Parse(Encoding.UTF8.GetBytes(yaml));
+        Assert.Empty(parsed.Errors);
+        Assert.Equal("Dupes", parsed.Title);
+        Assert.Equal("https://backend.example.com/v1", parsed.BackendUrl);
+        Assert.Equal(["same", "same-2"], parsed.Operations!.Select(o => o.Id));
+        var skipped = Assert.Single(parsed.Skipped);
+        Assert.Equal("/items/{other}", skipped.Path);
+    }
+}
