@@ -22,6 +22,7 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
     private readonly CancellationTokenSource stopping = new();
     private volatile GatewayRuntime? pending;
     private GatewayRuntime? lastWritten;
+    private volatile bool draining;
     private Task loop = Task.CompletedTask;
 
     public BackupWriter(SnapshotBackups backups, ConfigState state, TimeProvider time, BackupStatus status, ILoggerFactory loggerFactory)
@@ -48,10 +49,12 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         state.Applied -= Enqueue;
-        if (pending is not null)
+        draining = true;
+        if (pending is { } unfinished && !ReferenceEquals(unfinished, lastWritten))
         {
-            LogFlushing(logger, pending.Revision);
+            LogFlushing(logger, unfinished.Revision);
             stopping.CancelAfter(FlushOnStop);
+            Wake();
         }
         else
         {
@@ -77,6 +80,11 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
 
         pending = runtime;
         status.Pending(runtime.Revision);
+        Wake();
+    }
+
+    private void Wake()
+    {
         try
         {
             signal.Release();
@@ -101,6 +109,11 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
 
             if (next is null)
             {
+                if (draining)
+                {
+                    return; // flushed: stop now, not when the flush deadline runs out
+                }
+
                 try
                 {
                     await signal.WaitAsync(cancellationToken);

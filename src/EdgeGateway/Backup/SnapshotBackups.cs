@@ -59,7 +59,19 @@ internal sealed partial class SnapshotBackups(IObjectStore store, string gateway
         var key = BackupNames.For(gatewayId, revision, snapshotBytes);
         var content = cipher is null ? snapshotBytes : cipher.Encrypt(snapshotBytes, key);
         var conditional = store.Capabilities.SupportsConditionalWrites;
-        await store.PutAsync(key, content, conditional ? WriteCondition.IfNoneMatch : WriteCondition.None, cancellationToken);
+        var put = await store.PutAsync(key, content, conditional ? WriteCondition.IfNoneMatch : WriteCondition.None, cancellationToken);
+        if (!put.Succeeded)
+        {
+            // The name exists already. Keep it only if it holds exactly these bytes readable with today's key;
+            // otherwise (another key, damaged) replace it, or the next cold start could not use it.
+            var existing = await store.GetAsync(key, cancellationToken);
+            var readable = existing is null ? null : Unwrap(existing.Content.Span, key, out _);
+            if (readable is null || !readable.AsSpan().SequenceEqual(snapshotBytes))
+            {
+                await store.PutAsync(key, content, WriteCondition.None, cancellationToken);
+            }
+        }
+
         await PruneAsync(cancellationToken);
         return key;
     }

@@ -125,6 +125,16 @@ internal sealed record GatewaySettings(
                 + "set it to the PEM text GET /signing-key returns (Trust__SigningKey)");
         }
 
+        if (mp.LongPollWait > TimeSpan.FromSeconds(Contracts.Sync.SyncProtocol.MaxWaitSeconds))
+        {
+            errors.Add($"ManagementPlane:LongPollWait {mp.LongPollWait} is longer than the management plane holds a poll ({Contracts.Sync.SyncProtocol.MaxWaitSeconds} s)");
+        }
+
+        if (!Contracts.Sync.GatewayToken.TryParse(mp.Token, out _) && !string.IsNullOrWhiteSpace(mp.Token))
+        {
+            errors.Add("ManagementPlane:Token is not a gateway token ('GatewayKey <gatewayId>&<expiry>&<signature>', as POST /gateways/{id}/token returns it)");
+        }
+
         foreach (var (name, value, min) in new[] { ("PollInterval", mp.PollInterval, 1.0), ("HeartbeatInterval", mp.HeartbeatInterval, 1.0),
             ("StartupTimeout", mp.StartupTimeout, 0.0), ("MaxBackoff", mp.MaxBackoff, 0.1), ("LongPollWait", mp.LongPollWait, 0.0) })
         {

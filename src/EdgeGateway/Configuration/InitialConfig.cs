@@ -13,6 +13,9 @@ namespace EdgeGateway.Configuration;
 /// </summary>
 internal sealed partial record InitialConfig(GatewayRuntime? Runtime, byte[]? FileContent, bool WasSigned, IReadOnlyList<string> Notes)
 {
+    /// <summary>Why the config file was not used (standalone mode fell back to a backup); shown as the last config error.</summary>
+    public IReadOnlyList<string> FileProblems { get; init; } = [];
+
     public static async Task<InitialConfig> LoadAsync(GatewaySettings settings, SnapshotBackups? backups, TimeProvider time)
     {
         var notes = new List<string>();
@@ -35,7 +38,8 @@ internal sealed partial record InitialConfig(GatewayRuntime? Runtime, byte[]? Fi
             notes.AddRange(problems);
             var restored = await RestoreAsync(settings, backups, time, notes);
             return restored is not null
-                ? new InitialConfig(restored, load.Content, true, [.. notes, $"the config file is not usable: serving the last good backup ({restored.Source})"])
+                ? new InitialConfig(restored, load.Content, Contracts.Signing.SignedSnapshot.IsEnvelope(restored.Content),
+                    [.. notes, $"the config file is not usable: serving the last good backup ({restored.Source})"]) { FileProblems = load.Problems }
                 : throw new StartupException([.. notes,
                     $"not starting: no valid config in '{Path.GetFullPath(path)}' (Gateway:ConfigFile) and no valid backup in {backups.StoreName} (Backup:*)"]);
         }

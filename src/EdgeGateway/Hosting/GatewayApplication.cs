@@ -19,6 +19,11 @@ internal static class GatewayApplication
             state.Apply(initial.Runtime);
         }
 
+        if (initial.FileProblems.Count > 0)
+        {
+            state.Refuse($"file:{Path.GetFullPath(settings.Gateway.ConfigFile!)}", initial.FileProblems);
+        }
+
         services.AddSingleton(time);
         services.AddSingleton(settings);
         services.AddSingleton(initial);
@@ -32,7 +37,10 @@ internal static class GatewayApplication
 
         if (settings.Hybrid)
         {
-            services.AddSingleton<SyncStatus>();
+            services.AddSingleton(new SyncStatus
+            {
+                TokenExpiry = Contracts.Sync.GatewayToken.TryParse(settings.ManagementPlane.Token, out var token) ? token!.Expiry : null,
+            });
             services.AddSingleton<ManagementPlaneClient>();
             services.AddSingleton(sp => new HeartbeatBuilder(state, sp.GetRequiredService<SyncStatus>(), sp.GetRequiredService<RequestCounters>(),
                 time, sp.GetService<BackupStatus>()));

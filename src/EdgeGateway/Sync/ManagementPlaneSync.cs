@@ -26,6 +26,8 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
     private Task pollLoop = Task.CompletedTask;
     private Task heartbeatLoop = Task.CompletedTask;
     private string? lastSeenETag;
+    private string? refusedETag;
+    private readonly TaskCompletionSource firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ManagementPlaneSync(GatewaySettings settings, ConfigState state, ManagementPlaneClient client, SyncStatus status,
         HeartbeatBuilder heartbeats, IHostApplicationLifetime lifetime, TimeProvider time, ILoggerFactory loggerFactory)
@@ -46,6 +48,11 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
             : client.BaseAddress.Scheme == "http" && !IPAddress.IsLoopback(ip))
         {
             LogPlainHttp(logger, client.BaseAddress.ToString());
+        }
+
+        if (status.TokenExpiry is { } expiry && expiry - time.GetUtcNow() < TimeSpan.FromDays(3))
+        {
+            LogTokenExpiring(logger, expiry);
         }
 
         pollLoop = Task.Run(() => PollLoopAsync(stopping.Token), CancellationToken.None);
@@ -81,15 +88,17 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            // The first ask does not wait: a starting gateway wants whatever is newest now.
-            var wait = state.Current is null ? TimeSpan.Zero : settings.ManagementPlane.LongPollWait;
+            // Without an ETag the ask does not wait: a starting gateway wants whatever is newest now. With one
+            // (even of a refused snapshot) it long-polls, so a refusal never turns into a busy loop.
             var etag = lastSeenETag ?? (state.Current is { FromBackup: false } c ? SyncProtocol.ETag(c.Revision) : null);
+            var wait = etag is null ? TimeSpan.Zero : settings.ManagementPlane.LongPollWait;
             var started = time.GetTimestamp();
             TimeSpan pause;
             try
             {
                 var response = await client.GetSnapshotAsync(etag, wait, cancellationToken);
                 pause = Handle(response, wait, time.GetElapsedTime(started), ref failures);
+                firstAnswer.TrySetResult();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -98,9 +107,10 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
             {
                 failures++;
+                firstAnswer.TrySetResult();
                 if (status.Problem("unreachable", $"management plane unreachable: {Describe(ex)}", time.GetUtcNow()))
                 {
-                    LogUnreachable(logger, client.BaseAddress.ToString(), Describe(ex));
+                    LogUnreachable(logger, client.BaseAddress.ToString(), Describe(ex), state.Current is null ? "no config yet" : "serving the last good config");
                 }
 
                 pause = Backoff(failures);
@@ -132,12 +142,19 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
                 return TimeSpan.Zero;
             case HttpStatusCode.NotModified:
                 failures = 0;
-                if (status.State != "connected")
+                if (refusedETag is not null && refusedETag == lastSeenETag)
                 {
-                    LogConnected(logger, client.BaseAddress.ToString(), state.Current?.Revision ?? 0);
+                    // Still the snapshot we refused: stay "refused", do not pretend all is well.
                 }
+                else
+                {
+                    if (status.State != "connected" && state.Current is { } served)
+                    {
+                        LogConnected(logger, client.BaseAddress.ToString(), served.Revision);
+                    }
 
-                status.Connected(now);
+                    status.Connected(now);
+                }
 
                 // A 304 long before the wait ran out means the server does not hold polls: fall back to polling.
                 return wait > TimeSpan.Zero && elapsed < wait / 2 ? settings.ManagementPlane.PollInterval : TimeSpan.Zero;
@@ -173,6 +190,7 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
                 : null;
         if (refusal is not null)
         {
+            refusedETag = lastSeenETag;
             state.Refuse("management plane", [refusal]);
             if (status.Problem("refused", $"snapshot refused: {refusal}", now))
             {
@@ -183,8 +201,10 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
         }
 
         var snapshot = load.Snapshot!;
-        if (current is not null && snapshot.Revision == current.Revision && body.AsSpan().SequenceEqual(current.Content))
+        refusedETag = null;
+        if (current is not null && snapshot.Revision == current.Revision)
         {
+            // The same revision (re-signed after a plane restart, or what a backup already holds): nothing new.
             status.Connected(now);
             return;
         }
@@ -196,6 +216,19 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
 
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
     {
+        // The start heartbeat waits for the first answer (at most a few seconds), so it reports what is applied.
+        try
+        {
+            await firstAnswer.Task.WaitAsync(TimeSpan.FromSeconds(5), time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         using var timer = new PeriodicTimer(settings.ManagementPlane.HeartbeatInterval, time);
         do
         {
@@ -264,7 +297,7 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
 
     private static string Describe(Exception ex) => ex switch
     {
-        HttpRequestException { InnerException: { } inner } => $"{ex.Message} ({inner.Message})",
+        HttpRequestException { InnerException: { } inner } when !ex.Message.Contains(inner.Message, StringComparison.Ordinal) => $"{ex.Message} ({inner.Message})",
         OperationCanceledException => "timed out",
         _ => ex.Message,
     };
@@ -272,8 +305,8 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
     [LoggerMessage(60, LogLevel.Information, "Applied revision {Revision} from the management plane ({ApiCount} APIs)")]
     private static partial void LogApplied(ILogger logger, long revision, int apiCount);
 
-    [LoggerMessage(61, LogLevel.Warning, "Management plane {Url} unreachable ({Error}); serving the last good config and retrying with backoff")]
-    private static partial void LogUnreachable(ILogger logger, string url, string error);
+    [LoggerMessage(61, LogLevel.Warning, "Management plane {Url} unreachable ({Error}); {Serving}; retrying with backoff")]
+    private static partial void LogUnreachable(ILogger logger, string url, string error, string serving);
 
     [LoggerMessage(62, LogLevel.Error, "THE GATEWAY TOKEN WAS REFUSED ({Detail}; token expiry {Expiry}): still serving the last good config, but no changes arrive until ManagementPlane:Token is renewed")]
     private static partial void LogUnauthorized(ILogger logger, string detail, DateTimeOffset? expiry);
@@ -292,6 +325,9 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
 
     [LoggerMessage(67, LogLevel.Critical, "No config after ManagementPlane:StartupTimeout ({Timeout}): the management plane {Url} gave none ({Error}) and there is {Backup}. Exiting; check ManagementPlane:Url, ManagementPlane:Token, Gateway:Id, Trust:SigningKey and Backup:*")]
     private static partial void LogGivingUp(ILogger logger, TimeSpan timeout, string url, string error, string backup);
+
+    [LoggerMessage(69, LogLevel.Warning, "ManagementPlane:Token expires at {Expiry:u}: issue a new one (POST /gateways/{{id}}/token) before then; the gateway keeps serving after, but gets no changes")]
+    private static partial void LogTokenExpiring(ILogger logger, DateTimeOffset expiry);
 
     [LoggerMessage(68, LogLevel.Warning, "ManagementPlane:Url {Url} is plain http to a non-loopback host: snapshots are signed, but the token travels in clear text; use https or a TLS sidecar")]
     private static partial void LogPlainHttp(ILogger logger, string url);

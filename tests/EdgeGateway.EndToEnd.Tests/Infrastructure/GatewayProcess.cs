@@ -133,8 +133,16 @@ public sealed class GatewayProcess : IAsyncDisposable
         throw new TimeoutException($"not true within {timeoutSeconds} s: {what}\ngateway output:\n{Output}");
     }
 
+    private bool disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         Client.Dispose();
         if (!process.HasExited)
         {
