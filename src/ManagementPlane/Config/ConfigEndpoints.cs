@@ -53,6 +53,6 @@ internal static class ConfigEndpoints
         }
 
         context.Response.Headers.ETag = $"\"{outcome.State.Revision}\"";
-        return Results.Json(result!, ApiJsonContext.Default.ConfigApplyResult);
+        return Results.Json(result! with { Revision = outcome.State.Revision }, ApiJsonContext.Default.ConfigApplyResult);
     }
 }

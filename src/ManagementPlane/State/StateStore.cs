@@ -59,6 +59,12 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
                 return new WriteOutcome(error, loaded.State);
             }
 
+            // A write that changes nothing (a re-applied config) is not a write: no new revision, nobody woken.
+            if (loaded.ETag is not null && JsonSerializer.SerializeToUtf8Bytes(copy, StateJsonContext.Default.ManagementState).AsSpan().SequenceEqual(loaded.Bytes))
+            {
+                return new WriteOutcome(null, loaded.State);
+            }
+
             copy.Revision = mutation.NewRevision;
             var problems = StateValidation.Validate(copy);
             if (problems.Count > 0)

@@ -44,8 +44,10 @@ public sealed class ConfigTests : IAsyncLifetime
         Assert.Equal("get-items", exported["apis"]![0]!["operations"]![0]!["id"]!.GetValue<string>());
         Assert.True(exported["namedValues"]![1]!["secret"]!.GetValue<bool>());
 
-        // Re-applying the export changes nothing and keeps the keys.
+        // Re-applying the export changes nothing (not even the revision) and keeps the keys.
+        var etag = (await plane.Client.GetAsync("/config")).Headers.ETag;
         var again = await plane.PutOkAsync("/config", text);
+        Assert.Equal(etag, (await plane.Client.GetAsync("/config")).Headers.ETag);
         foreach (var kind in new[] { "apis", "products", "subscriptions", "namedValues", "gateways" })
         {
             Assert.Empty(again[kind]!["added"]!.AsArray());
