@@ -10,7 +10,7 @@ internal static class Problems
     public static IResult Create(int status, string title, string? detail = null, IEnumerable<ProblemError>? errors = null) =>
         new ProblemResult(new ApiProblem
         {
-            Type = $"https://httpstatuses.io/{status}",
+            Type = TypeFor(status),
             Title = title,
             Status = status,
             Detail = detail,
@@ -32,6 +32,20 @@ internal static class Problems
 
     public static IResult InvalidId(string what, string id) =>
         BadRequest($"'{Truncate(id)}' is not a valid {what} id (letters, digits, '-', '_', '.'; starting with a letter or digit; up to 80 characters)");
+
+    /// <summary>The same RFC 9110 section links ASP.NET Core uses for its own problems, so every problem looks alike.</summary>
+    private static string TypeFor(int status) => status switch
+    {
+        400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        412 => "https://tools.ietf.org/html/rfc9110#section-15.5.13",
+        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+        503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+        _ => "about:blank",
+    };
 
     private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
