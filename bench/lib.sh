@@ -193,6 +193,7 @@ ensure_tools() {
     command -v wrk >/dev/null || missing+=(wrk)
     command -v gcc >/dev/null || missing+=(gcc)
     command -v curl >/dev/null || missing+=(curl)
+    command -v jq >/dev/null || missing+=(jq)
     if ((${#missing[@]})) && [[ ${BENCH_SKIP_INSTALL:-0} != 1 ]]; then apt_install "${missing[@]}"; fi
     command -v nginx >/dev/null || die "nginx is needed for the backend"
     command -v curl >/dev/null || die "curl is needed"
@@ -478,4 +479,157 @@ write_section() {
     cat "$tmp" >"$RESULTS_MD"
     rm -f "$tmp" "$tmp.section"
     log "wrote section '$name' of $RESULTS_MD"
+}
+
+# ---------------------------------------------------------------- management plane, hybrid gateways, stores
+#
+# Used by propagation.sh, fanout.sh, backupstart.sh and backupsize.sh. Extra loopback ports beyond the six
+# above: the management plane, Azurite, s3rver and one port that nothing may listen on (a management plane
+# that is down).
+MP_PORT=$((BENCH_PORT_BASE + 6))
+AZURITE_PORT=$((BENCH_PORT_BASE + 7))
+S3RVER_PORT=$((BENCH_PORT_BASE + 8))
+CLOSED_PORT=$((BENCH_PORT_BASE + 9))
+MP_ADMIN_KEY=bench-admin-key-0123456789
+MP_URL=http://127.0.0.1:$MP_PORT
+AZURITE_CONN="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"
+
+# ensure_tool NAME: compile bench/tools/NAME.c into $WORK/NAME once; sets TOOL to its path.
+ensure_tool() {
+    TOOL=$WORK/$1
+    if [[ ! -x $TOOL ]]; then
+        command -v gcc >/dev/null || die "gcc is needed to build bench/tools/$1.c"
+        gcc -O2 -Wall -o "$TOOL" "$BENCH_DIR/tools/$1.c" || die "could not compile bench/tools/$1.c"
+    fi
+}
+
+# resolve_managementplane: MANAGEMENTPLANE_BIN, else artifacts/publish/ManagementPlane/ManagementPlane
+# (published if missing, never otherwise); runs a private copy like the gateway's.
+resolve_managementplane() {
+    local pub=$REPO_ROOT/artifacts/publish/ManagementPlane/ManagementPlane
+    if [[ -n ${MANAGEMENTPLANE_BIN:-} && ${MANAGEMENTPLANE_BIN:-} == "$WORK"/* ]]; then return 0; fi
+    if [[ -z ${MANAGEMENTPLANE_BIN:-} ]]; then
+        if [[ ! -x $pub ]]; then
+            log "publishing src/ManagementPlane (Native AOT, 1-2 minutes) ..."
+            (cd "$REPO_ROOT" && timeout 900 dotnet publish src/ManagementPlane -c Release -r linux-x64 \
+                -o artifacts/publish/ManagementPlane) >"$WORK/publish-mp.log" 2>&1 ||
+                { tail -30 "$WORK/publish-mp.log" >&2; die "dotnet publish src/ManagementPlane failed"; }
+        fi
+        MANAGEMENTPLANE_BIN=$pub
+    fi
+    [[ -x $MANAGEMENTPLANE_BIN ]] || die "MANAGEMENTPLANE_BIN=$MANAGEMENTPLANE_BIN is not an executable"
+    MANAGEMENTPLANE_SOURCE=$(readlink -f "$MANAGEMENTPLANE_BIN")
+    mkdir -p "$WORK/mpbin"
+    cp "$MANAGEMENTPLANE_SOURCE" "$WORK/mpbin/ManagementPlane"
+    MANAGEMENTPLANE_BIN=$WORK/mpbin/ManagementPlane
+}
+
+# start_mp [ENV=VALUE...]: a management plane on $MP_PORT with a disk store under $WORK/mp-store; waits
+# for GET /signing-key. Sets MP_PID.
+start_mp() {
+    resolve_managementplane
+    require_free_ports "$MP_PORT"
+    start_bg mp env "Management__AdminKeys__0=$MP_ADMIN_KEY" "Management__Store__Disk__Path=$WORK/mp-store" \
+        "ASPNETCORE_URLS=$MP_URL" "$@" "$MANAGEMENTPLANE_BIN"
+    MP_PID=$BG_PID
+    wait_http "$MP_PORT" /signing-key 20 || { tail -20 "$WORK/mp.log" >&2; die "the management plane did not start"; }
+}
+
+# mp_put_config FILE: PUT /config; prints the answer (the change summary), fails on a non-2xx.
+mp_put_config() {
+    curl -sS -f --max-time 30 -X PUT "$MP_URL/config" -H "Authorization: Bearer $MP_ADMIN_KEY" \
+        -H 'Content-Type: application/json' --data-binary "@$1"
+}
+
+# mp_token GATEWAY: prints a gateway token ("GatewayKey ...") valid for one day.
+mp_token() {
+    curl -sS -f --max-time 10 -X POST "$MP_URL/gateways/$1/token" -H "Authorization: Bearer $MP_ADMIN_KEY" \
+        -H 'Content-Type: application/json' \
+        -d "{ \"keyType\": \"primary\", \"expiry\": \"$(date -u -d '+1 day' +%FT%TZ)\" }" | jq -r .value
+}
+
+mp_signing_key() { curl -sS -f --max-time 10 "$MP_URL/signing-key"; }
+
+# cpu_ticks PID: utime + stime of the process (all threads), in clock ticks (getconf CLK_TCK a second).
+cpu_ticks() { sed 's/^.*) //' /proc/"$1"/stat | awk '{ print $12 + $13 }'; }
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
+# now_ns: wall clock in nanoseconds.
+now_ns() { date +%s%N; }
+
+# pct P < numbers: the P-th percentile, nearest rank (p50 of 100 values = the 50th smallest).
+pct() {
+    sort -g | awk -v p="$1" '{ v[NR] = $1 } END {
+        if (NR == 0) { print "NA"; exit }
+        r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; if (r > NR) r = NR
+        print v[r] }'
+}
+
+# gateway_status PORT: the status JSON (empty if nothing answers).
+gateway_status() { curl -s --max-time 2 "http://127.0.0.1:$1/status-0123456789abcdef" 2>/dev/null || true; }
+
+# wait_status PORT JQ_FILTER [TIMEOUT_S]: wait until the status JSON makes JQ_FILTER true.
+wait_status() {
+    local port=$1 filter=$2 timeout=${3:-15} deadline
+    deadline=$(($(date +%s) + timeout))
+    while (($(date +%s) < deadline)); do
+        [[ $(gateway_status "$port" | jq -r "$filter" 2>/dev/null) == true ]] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# ensure_emulators: Azurite and s3rver from tests/emulators (npm ci there once if node_modules is missing).
+# Returns 1 (and logs why) if they cannot be had.
+ensure_emulators() {
+    local dir=$REPO_ROOT/tests/emulators
+    command -v node >/dev/null || { log "node is not installed: the Blob and S3 stores are skipped"; return 1; }
+    if [[ ! -x $dir/node_modules/.bin/azurite-blob || ! -x $dir/node_modules/.bin/s3rver ]]; then
+        log "npm ci in tests/emulators (Azurite, s3rver) ..."
+        (cd "$dir" && timeout 300 npm ci --no-audit --no-fund) >"$WORK/npm.log" 2>&1 ||
+            { tail -10 "$WORK/npm.log" >&2; log "npm ci failed: the Blob and S3 stores are skipped"; return 1; }
+    fi
+    EMULATORS_BIN=$dir/node_modules/.bin
+}
+
+# start_azurite [DEBUG_LOG] / start_s3rver [logged]: the emulators on their ports, data under $WORK; wait
+# until they answer. With an argument each logs every request it serves (Azurite to DEBUG_LOG with
+# --debug, s3rver to $WORK/s3rver.log without --silent): slower, for counting requests only.
+start_azurite() {
+    local debug=()
+    [[ -n ${1:-} ]] && debug=(--debug "$1")
+    require_free_ports "$AZURITE_PORT"
+    mkdir -p "$WORK/azurite"
+    start_bg azurite node "$EMULATORS_BIN/azurite-blob" --location "$WORK/azurite" --blobHost 127.0.0.1 \
+        --blobPort "$AZURITE_PORT" --skipApiVersionCheck --silent "${debug[@]+"${debug[@]}"}"
+    AZURITE_PID=$BG_PID
+    local i
+    for i in $(seq 200); do port_answers "$AZURITE_PORT" && return 0; sleep 0.05; done
+    tail -10 "$WORK/azurite.log" >&2; die "Azurite did not start"
+}
+
+start_s3rver() {
+    require_free_ports "$S3RVER_PORT"
+    mkdir -p "$WORK/s3rver"
+    local quiet=(--silent)
+    [[ -n ${1:-} ]] && quiet=()
+    start_bg s3rver node --openssl-legacy-provider "$EMULATORS_BIN/s3rver" --directory "$WORK/s3rver" \
+        --address 127.0.0.1 --port "$S3RVER_PORT" --configure-bucket backups "${quiet[@]+"${quiet[@]}"}"
+    S3RVER_PID=$BG_PID
+    local i
+    for i in $(seq 200); do port_answers "$S3RVER_PORT" && return 0; sleep 0.05; done
+    tail -10 "$WORK/s3rver.log" >&2; die "s3rver did not start"
+}
+
+# backup_env STORE: prints the gateway's Backup__* settings (one ENV=VALUE a line) for disk, blob or s3.
+backup_env() {
+    case $1 in
+        disk) printf '%s\n' Backup__Provider=disk "Backup__Disk__Path=$WORK/backup-disk" ;;
+        blob) printf '%s\n' Backup__Provider=blob "Backup__Blob__ConnectionString=$AZURITE_CONN" \
+            Backup__Blob__Container=backups Backup__Blob__CreateContainer=true ;;
+        s3) printf '%s\n' Backup__Provider=s3 Backup__S3__Bucket=backups "Backup__S3__ServiceUrl=http://127.0.0.1:$S3RVER_PORT" \
+            Backup__S3__ForcePathStyle=true Backup__S3__Region=us-east-1 Backup__S3__ConditionalWrites=false \
+            AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER ;;
+        *) die "unknown store $1" ;;
+    esac
 }

@@ -6,18 +6,21 @@
 #   bench/run.sh --runs 21 --rounds 5 --duration 10s throughput coldstart
 #
 # Environment (all optional): EDGEGATEWAY_BIN (skip publishing and use this binary), BENCH_PUBLISH=1
-# (publish even if a fresh binary exists), COLDSTART_RUNS (11), THROUGHPUT_ROUNDS (3), WRK_DURATION
-# (5s), WRK_CONNECTIONS (32), WRK_THREADS (1), BENCH_PROXIES ("edgegateway nginx caddy haproxy"),
-# BENCH_PORT_BASE (18080; uses 6 ports from there), BENCH_SKIP_INSTALL=1, BENCH_KEEP=1 (keep the temp
-# dir with logs and configs), BENCH_STEP_TIMEOUT (300 s per benchmark), RESULTS_MD (output file).
+# (publish even if a fresh binary exists), MANAGEMENTPLANE_BIN (default: the published one, published only
+# if missing), COLDSTART_RUNS (11), THROUGHPUT_ROUNDS (3), WRK_DURATION (5s), WRK_CONNECTIONS (32),
+# WRK_THREADS (1), BENCH_PROXIES ("edgegateway nginx caddy haproxy"), PROPAGATION_CHANGES (100),
+# PROPAGATION_POLL_US (1000), FANOUT_CLIENTS (200), FANOUT_HOLD (20), FANOUT_WAIT (30),
+# BACKUPSTART_RUNS (11), BACKUPSIZE_RUNS (5), BACKUPSIZE_CASES, BENCH_PORT_BASE (18080; uses 10 ports
+# from there), BENCH_SKIP_INSTALL=1, BENCH_KEEP=1 (keep the temp dir with logs and configs),
+# BENCH_STEP_TIMEOUT (300 s per benchmark), RESULTS_MD (output file).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # The benchmarks run when none is named, in this order. A new benchmark is a bench/NAME.sh that
 # sources lib.sh, calls bench_init and ends with write_section NAME FILE; add its name here.
-DEFAULT_BENCHMARKS=(coldstart throughput memory)
+DEFAULT_BENCHMARKS=(coldstart throughput memory propagation fanout backupstart backupsize)
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
 selected=()
 while (($#)); do
@@ -42,7 +45,7 @@ bench_workdir
 ensure_tools
 resolve_gateway
 ensure_firstok
-require_free_ports $(seq "$BENCH_PORT_BASE" $((BENCH_PORT_BASE + 5)))
+require_free_ports $(seq "$BENCH_PORT_BASE" $((BENCH_PORT_BASE + 9)))
 export BENCH_PREPARED=1 RESULTS_MD
 
 log "machine: $(nproc) cores, $(cpu_model); load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -85,7 +88,7 @@ On a Debian 12 machine with the .NET 10 SDK, from the repository root, with noth
 
 ```bash
 bench/run.sh                 # all benchmarks (publishes the gateway if needed, installs nginx-light,
-                             # caddy, haproxy, wrk and gcc with apt-get if missing), ~3-4 minutes
+                             # caddy, haproxy, wrk, gcc and jq with apt-get if missing), ~6 minutes
 bench/run.sh coldstart       # one benchmark; the other sections of this file are kept
 EDGEGATEWAY_BIN=artifacts/publish/EdgeGateway/EdgeGateway bench/run.sh --runs 21 --rounds 5
 ```
