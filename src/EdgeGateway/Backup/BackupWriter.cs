@@ -25,8 +25,12 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
     private volatile bool draining;
     private Task loop = Task.CompletedTask;
 
-    public BackupWriter(SnapshotBackups backups, ConfigState state, TimeProvider time, BackupStatus status, ILoggerFactory loggerFactory)
+    private readonly IHostApplicationLifetime lifetime;
+
+    public BackupWriter(SnapshotBackups backups, ConfigState state, TimeProvider time, BackupStatus status, IHostApplicationLifetime lifetime,
+        ILoggerFactory loggerFactory)
     {
+        this.lifetime = lifetime;
         this.backups = backups;
         this.state = state;
         this.time = time;
@@ -42,7 +46,8 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
             Enqueue(current);
         }
 
-        loop = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
+        // Writing a large backup must not compete with start-up: begin once the server listens.
+        lifetime.ApplicationStarted.Register(() => loop = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None));
         return Task.CompletedTask;
     }
 

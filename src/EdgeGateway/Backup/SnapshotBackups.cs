@@ -12,7 +12,7 @@ internal sealed partial class SnapshotBackups(IObjectStore store, string gateway
 {
     /// <summary>The configured backups, or null for Backup:Provider none. Logs through a console logger of its own: DI is not built yet at start.</summary>
     public static SnapshotBackups? From(Configuration.GatewaySettings settings) => settings.BackupStore is null ? null
-        : new SnapshotBackups(settings.BackupStore, settings.BackupGatewayId, BackupCipher.FromSetting(settings.Backup.EncryptionKey),
+        : new SnapshotBackups(settings.BackupStore, settings.BackupGatewayId, BackupCipher.FromSetting(settings.Backup.EncryptionKey, settings.BackupGatewayId),
             settings.Backup.Keep, StartupLog.Logger);
 
     public string StoreName => store.Name;

@@ -55,11 +55,15 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
             LogTokenExpiring(logger, expiry);
         }
 
-        pollLoop = Task.Run(() => PollLoopAsync(stopping.Token), CancellationToken.None);
-        heartbeatLoop = Task.Run(() => HeartbeatLoopAsync(stopping.Token), CancellationToken.None);
         if (state.Current is null)
         {
+            StartLoops();
             _ = Task.Run(() => StartupDeadlineAsync(stopping.Token), CancellationToken.None);
+        }
+        else
+        {
+            // Serving from a backup already: let the server listen first, then ask (a few ms later, not competing for the 2 cores).
+            lifetime.ApplicationStarted.Register(StartLoops);
         }
 
         return Task.CompletedTask;
@@ -82,6 +86,12 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
     }
 
     public void Dispose() => stopping.Dispose();
+
+    private void StartLoops()
+    {
+        pollLoop = Task.Run(() => PollLoopAsync(stopping.Token), CancellationToken.None);
+        heartbeatLoop = Task.Run(() => HeartbeatLoopAsync(stopping.Token), CancellationToken.None);
+    }
 
     private async Task PollLoopAsync(CancellationToken cancellationToken)
     {
