@@ -29,7 +29,8 @@ public static class SnapshotReader
     public static byte[] Serialize(GatewaySnapshot snapshot) =>
         JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJsonContext.Default.GatewaySnapshot);
 
-    internal static ConfigError Describe(JsonException ex)
+    /// <summary>A serializer exception as a JSON path and a message a user can act on (never echoing values).</summary>
+    public static ConfigError Describe(JsonException ex)
     {
         var path = ToDocumentPath(ex.Path);
         var where = ex.LineNumber is { } line ? $" (line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1})" : "";

@@ -148,7 +148,7 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 attempt++;
-                var delay = Backoff(attempt);
+                var delay = Hosting.Backoff.Delay(attempt, TimeSpan.FromSeconds(1), MaxBackoff);
                 if (status.Failed(ex.Message, time.GetUtcNow()))
                 {
                     LogFailed(logger, next.Revision, backups.StoreName, ex.Message, delay.TotalSeconds);
@@ -166,12 +166,6 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
                 }
             }
         }
-    }
-
-    private static TimeSpan Backoff(int attempt)
-    {
-        var seconds = Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(attempt, 10) - 1));
-        return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
     [LoggerMessage(41, LogLevel.Information, "Backed up revision {Revision} as {Key} in {Store}")]

@@ -298,12 +298,7 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
         lifetime.StopApplication();
     }
 
-    private TimeSpan Backoff(int failures)
-    {
-        var cap = settings.ManagementPlane.MaxBackoff.TotalSeconds;
-        var seconds = Math.Min(cap, 0.5 * Math.Pow(2, Math.Min(failures, 16) - 1));
-        return TimeSpan.FromSeconds(seconds * (0.5 + Random.Shared.NextDouble() * 0.5)); // "equal jitter"
-    }
+    private TimeSpan Backoff(int failures) => Hosting.Backoff.Delay(failures, TimeSpan.FromSeconds(0.5), settings.ManagementPlane.MaxBackoff);
 
     private static string Describe(Exception ex) => ex switch
     {
