@@ -179,23 +179,88 @@ public sealed class FailStaticTests(EmulatorFixture emulators) : IAsyncLifetime
         Assert.Contains("this snapshot is for gateway 'gw2', not 'gw1'", gateway.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task StoreDown_GatewayServesAndSyncs_ReportsFailure_BacksUpWhenBack()
+    /// <summary>A store this test may take down and bring back (its own emulator, or its own folder).</summary>
+    private sealed class Outage(string provider, Dictionary<string, string> env) : IAsyncDisposable
     {
-        await using var azurite = await EmulatorFixture.StartAzuriteAsync();
+        private EmulatorProcess? emulator;
+
+        public static async Task<Outage> CreateAsync(string provider, Dictionary<string, string> env)
+        {
+            var outage = new Outage(provider, env);
+            switch (provider)
+            {
+                case "blob":
+                    outage.emulator = await EmulatorFixture.StartAzuriteAsync();
+                    env["Backup__Blob__ConnectionString"] = EmulatorFixture.BlobConnectionString(outage.emulator.Port);
+                    break;
+                case "s3":
+                    outage.emulator = await EmulatorFixture.StartS3rverAsync(EmulatorFixture.S3Bucket);
+                    env["Backup__S3__ServiceUrl"] = $"http://127.0.0.1:{outage.emulator.Port}";
+                    break;
+                default:
+                    break;
+            }
+
+            return outage;
+        }
+
+        public void TakeDown()
+        {
+            if (emulator is not null)
+            {
+                emulator.Stop();
+                return;
+            }
+
+            // A disk that is gone: the folder moved away and a file in its place.
+            var path = env["Backup__Disk__Path"];
+            Directory.Move(path, path + ".away");
+            File.WriteAllText(path, "not a folder");
+        }
+
+        public async Task BringBackAsync()
+        {
+            if (emulator is null)
+            {
+                var path = env["Backup__Disk__Path"];
+                File.Delete(path);
+                Directory.Move(path + ".away", path);
+                return;
+            }
+
+            var (port, folder) = (emulator.Port, emulator.DataFolder);
+            emulator = provider == "blob"
+                ? await EmulatorFixture.StartAzuriteAsync(port, folder)
+                : await EmulatorFixture.StartS3rverAsync(EmulatorFixture.S3Bucket, port, folder);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(BackupStores.All), MemberType = typeof(BackupStores))]
+    public async Task StoreDown_GatewayServesAndSyncs_ReportsFailure_BacksUpWhenBack(string provider)
+    {
         await mp.ApplyAsync(HybridSyncTests.Config(backend.Url, "gw1", ("echo", "/echo")));
-        var env = await HybridWithBackupAsync("blob");
-        env["Backup__Blob__ConnectionString"] = EmulatorFixture.BlobConnectionString(azurite.Port);
+        var env = await HybridWithBackupAsync(provider);
+        await using var outage = await Outage.CreateAsync(provider, env);
         await using var gateway = await GatewayProcess.StartAsync("", env: env);
         await gateway.EventuallyAsync(async () => (await StatusAsync(gateway)).GetProperty("backup").TryGetProperty("lastRevision", out _), "first backup");
 
-        azurite.Stop();
+        outage.TakeDown();
         await mp.ApplyAsync(HybridSyncTests.Config(backend.Url, "gw1", ("echo", "/echo"), ("during", "/during")));
         await gateway.EventuallyAsync(async () => (await gateway.Client.GetAsync("/during/x")).StatusCode == HttpStatusCode.OK, "synced while the store is down", 30);
         await gateway.EventuallyAsync(async () => (await StatusAsync(gateway)).GetProperty("backup").TryGetProperty("lastError", out _), "backup failure reported", 60);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/echo/x")).StatusCode);
         var revision = (await StatusAsync(gateway)).GetProperty("revision").GetInt64();
 
-        await using var back = await EmulatorFixture.StartAzuriteAsync(azurite.Port, azurite.DataFolder);
+        await outage.BringBackAsync();
         await gateway.EventuallyAsync(async () =>
         {
             var backup = (await StatusAsync(gateway)).GetProperty("backup");

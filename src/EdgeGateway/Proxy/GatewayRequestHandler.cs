@@ -75,7 +75,9 @@ internal sealed partial class GatewayRequestHandler(
         }
 
         var headerKey = request.Headers[api.KeyHeader];
-        var keyInQuery = request.Query.ContainsKey(api.KeyQuery); // stripped before forwarding even when the header wins
+        // Parsing the query costs allocations: only when the key's name is in it at all. Stripped before forwarding even when the header wins.
+        var keyInQuery = request.QueryString.Value is { } query && query.Contains(api.KeyQuery, StringComparison.OrdinalIgnoreCase)
+            && request.Query.ContainsKey(api.KeyQuery);
         string? presented = headerKey.Count > 0 ? headerKey.ToString() : keyInQuery ? request.Query[api.KeyQuery].ToString() : null;
         if (api.SubscriptionRequired || presented is not null)
         {

@@ -56,9 +56,10 @@ public sealed class EmulatorFixture : IAsyncLifetime
             port, dataFolder);
 
     // s3rver 3.7 makes ListObjectsV2 continuation tokens with DES, which Node 17+ (OpenSSL 3) only has in its legacy provider.
-    public static Task<EmulatorProcess> StartS3rverAsync(string bucket) =>
+    public static Task<EmulatorProcess> StartS3rverAsync(string bucket, int? port = null, string? dataFolder = null) =>
         EmulatorProcess.StartAsync(EmulatorsFolder, "s3rver", ["--openssl-legacy-provider"], (port, folder) =>
-            ["--directory", folder, "--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--configure-bucket", bucket, "--silent"]);
+            ["--directory", folder, "--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--configure-bucket", bucket, "--silent"],
+            port, dataFolder);
 
     private static async Task EnsureNodeModulesAsync()
     {
