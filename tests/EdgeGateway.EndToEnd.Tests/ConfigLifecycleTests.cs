@@ -201,6 +201,21 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
         Assert.Single(gateway.Output.Split('\n'), l => l.Contains("is missing", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Gateway__ShutdownTimeout", "30s", "Gateway:ShutdownTimeout")]
+    [InlineData("Gateway__H2cPort", "abc", "Gateway:H2cPort")]
+    [InlineData("Backup__Keep", "five", "Backup:Keep")]
+    [InlineData("Backup__Provider", "ftp", "Backup:Provider")]
+    public async Task Start_MalformedSetting_Exit1NamingIt(string variable, string value, string setting)
+    {
+        folder.Write(Api("a", "/a"));
+        await using var gateway = GatewayProcess.Launch(folder.ConfigFile, env: new Dictionary<string, string> { [variable] = value });
+
+        Assert.Equal(1, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains(setting, gateway.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", gateway.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_BadTrustKey_ExitsNamingTheSetting()
     {

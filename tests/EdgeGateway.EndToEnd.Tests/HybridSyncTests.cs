@@ -115,7 +115,10 @@ public sealed class HybridSyncTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/after/x")).StatusCode);
         }
 
-        await using var renewed = await GatewayProcess.StartAsync("", env: await mp.GatewayEnvironmentAsync("gw1"));
+        // The new token as a secret file would give it: with a trailing newline.
+        var renewedEnv = await mp.GatewayEnvironmentAsync("gw1");
+        renewedEnv["ManagementPlane__Token"] += "\n";
+        await using var renewed = await GatewayProcess.StartAsync("", env: renewedEnv);
         Assert.True(await ServesAsync(renewed, "/after/x"));
     }
 

@@ -203,6 +203,15 @@ public sealed class RoutingTests(RoutingFixture f) : IClassFixture<RoutingFixtur
     }
 
     [Fact]
+    public async Task Subscription_KeyInQuery_OnlyItsPairsRemoved_RestOfQueryUntouched()
+    {
+        using var response = await Client.GetAsync("/keyed/x?a=1&subscription%2Dkey=carol-key&b=x+y%2Bz&a=3&flag");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("?a=1&b=x+y%2Bz&a=3&flag", (await Echo.ReadAsync(response)).Query);
+    }
+
+    [Fact]
     public async Task Subscription_KeyInHeaderAndQuery_NeitherReachesBackend()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/keyed/x?subscription-key=leak&b=2");

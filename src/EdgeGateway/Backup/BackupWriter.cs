@@ -106,7 +106,7 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             var next = pending;
-            if (ReferenceEquals(next, lastWritten))
+            if (next is not null && ReferenceEquals(next, lastWritten))
             {
                 Interlocked.CompareExchange(ref pending, null, next);
                 continue;

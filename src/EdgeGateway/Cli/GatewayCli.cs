@@ -45,7 +45,16 @@ internal static class GatewayCli
     private static int KeyGen(CliArgs args, TextWriter stdout, TextWriter stderr)
     {
         var dir = args.Option("out") ?? ".";
-        Directory.CreateDirectory(dir);
+        try
+        {
+            Directory.CreateDirectory(dir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: cannot create {dir}: {ex.Message}");
+            return Invalid;
+        }
+
         var privatePath = Path.Combine(dir, "signing-key.pem");
         var publicPath = Path.Combine(dir, "signing-key.pub.pem");
         if (File.Exists(privatePath) && !args.Flag("force"))
@@ -55,11 +64,22 @@ internal static class GatewayCli
         }
 
         using var key = SigningKeys.Generate();
-        File.WriteAllText(privatePath, SigningKeys.ExportPrivatePem(key));
+
+        // Born 0600 under a temporary name, then renamed: the private key is never readable by others, not even briefly.
+        var temp = privatePath + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(privatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
+
+        File.Delete(temp);
+        using (var writer = new StreamWriter(temp, System.Text.Encoding.UTF8, options))
+        {
+            writer.Write(SigningKeys.ExportPrivatePem(key));
+        }
+
+        File.Move(temp, privatePath, overwrite: true);
 
         File.WriteAllText(publicPath, SigningKeys.ExportPublicPem(key));
         stdout.WriteLine($"private key: {privatePath} (keep it secret; it signs configs)");

@@ -67,6 +67,9 @@ internal sealed partial class FileConfigSource(
         watcher.Renamed += (_, _) => debounceTimer.Change(Debounce, Timeout.InfiniteTimeSpan);
         watcher.EnableRaisingEvents = true;
         LogWatching(logger, Path);
+
+        // A change between the first read and now raised no event: look once (identical bytes are ignored).
+        _ = ReloadAsync();
     }
 
     public async Task ReloadAsync()

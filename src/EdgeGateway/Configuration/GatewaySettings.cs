@@ -30,10 +30,23 @@ internal sealed record GatewaySettings(
 
     public static GatewaySettings Read(IConfiguration configuration)
     {
-        var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
-        var managementPlane = configuration.GetSection(ManagementPlaneOptions.Section).Get<ManagementPlaneOptions>() ?? new ManagementPlaneOptions();
-        var backup = configuration.GetSection(BackupOptions.Section).Get<BackupOptions>() ?? new BackupOptions();
-        var trust = configuration.GetSection(TrustOptions.Section).Get<TrustOptions>() ?? new TrustOptions();
+        GatewayOptions gateway;
+        ManagementPlaneOptions managementPlane;
+        BackupOptions backup;
+        TrustOptions trust;
+        try
+        {
+            gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+            managementPlane = configuration.GetSection(ManagementPlaneOptions.Section).Get<ManagementPlaneOptions>() ?? new ManagementPlaneOptions();
+            backup = configuration.GetSection(BackupOptions.Section).Get<BackupOptions>() ?? new BackupOptions();
+            trust = configuration.GetSection(TrustOptions.Section).Get<TrustOptions>() ?? new TrustOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's message names the key and the value it could not convert (durations are like 00:00:30).
+            throw new StartupException(ex.Message);
+        }
+
         var errors = new List<string>();
         var hybrid = !string.IsNullOrWhiteSpace(managementPlane.Url);
 

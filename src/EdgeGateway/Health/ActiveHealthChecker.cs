@@ -82,9 +82,10 @@ internal sealed partial class ActiveHealthChecker : IHostedService, IDisposable
             }
 
             loops = new CancellationTokenSource();
+            var token = loops.Token; // captured under the lock: a later swap must not hand these loops its token
             foreach (var cluster in clusters)
             {
-                _ = Task.Run(() => ProbeLoopAsync(cluster, loops.Token));
+                _ = Task.Run(() => ProbeLoopAsync(cluster, token), CancellationToken.None);
             }
         }
     }

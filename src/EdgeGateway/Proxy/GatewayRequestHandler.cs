@@ -76,7 +76,8 @@ internal sealed partial class GatewayRequestHandler(
 
         var headerKey = request.Headers[api.KeyHeader];
         // Parsing the query costs allocations: only when the key's name is in it at all. Stripped before forwarding even when the header wins.
-        var keyInQuery = request.QueryString.Value is { } query && query.Contains(api.KeyQuery, StringComparison.OrdinalIgnoreCase)
+        var keyInQuery = request.QueryString.Value is { } query
+            && (query.Contains(api.KeyQuery, StringComparison.OrdinalIgnoreCase) || query.Contains('%'))
             && request.Query.ContainsKey(api.KeyQuery);
         string? presented = headerKey.Count > 0 ? headerKey.ToString() : keyInQuery ? request.Query[api.KeyQuery].ToString() : null;
         if (api.SubscriptionRequired || presented is not null)

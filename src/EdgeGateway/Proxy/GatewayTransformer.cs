@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.AspNetCore.WebUtilities;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace EdgeGateway.Proxy;
@@ -53,23 +51,25 @@ internal sealed class GatewayTransformer : HttpTransformer
         }
     }
 
+    /// <summary>Drops only the key's own pairs from the raw query; every other byte reaches the backend as the client sent it (signed URLs stay valid).</summary>
     private static QueryString WithoutParameter(QueryString query, string name)
     {
-        var parsed = QueryHelpers.ParseQuery(query.Value);
-        if (!parsed.Remove(name))
+        var raw = query.Value;
+        if (string.IsNullOrEmpty(raw))
         {
             return query;
         }
 
-        var builder = new QueryBuilder();
-        foreach (var (key, values) in parsed)
+        var kept = new List<string>();
+        foreach (var pair in raw.TrimStart('?').Split('&'))
         {
-            foreach (var value in values)
+            var rawName = pair.Split('=', 2)[0];
+            if (!string.Equals(Uri.UnescapeDataString(rawName.Replace('+', ' ')), name, StringComparison.OrdinalIgnoreCase))
             {
-                builder.Add(key, value ?? "");
+                kept.Add(pair);
             }
         }
 
-        return builder.ToQueryString();
+        return kept.Count == 0 ? QueryString.Empty : new QueryString("?" + string.Join('&', kept));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using EdgeGateway.Configuration;
@@ -22,7 +23,8 @@ internal sealed class ManagementPlaneClient : IDisposable
     {
         var mp = settings.ManagementPlane;
         gatewayId = settings.Gateway.Id!;
-        token = mp.Token!.StartsWith(GatewayToken.Scheme + " ", StringComparison.OrdinalIgnoreCase) ? mp.Token : $"{GatewayToken.Scheme} {mp.Token}";
+        // Secrets from files often end in a newline: send the parsed token, never the raw setting.
+        token = GatewayToken.TryParse(mp.Token, out var parsed) ? parsed!.Value : mp.Token!.Trim();
         var handler = new SocketsHttpHandler
         {
             UseProxy = true,
@@ -34,8 +36,8 @@ internal sealed class ManagementPlaneClient : IDisposable
         if (mp.CaCertificatePath is { Length: > 0 } caPath)
         {
             var ca = LoadCa(caPath);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                errors == SslPolicyErrors.None || (certificate is not null && ChainsTo(certificate, ca, errors));
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, presented, errors) =>
+                errors == SslPolicyErrors.None || (certificate is not null && ChainsTo(certificate, presented, ca, errors));
         }
 
         http = new HttpClient(handler) { BaseAddress = new Uri(mp.Url!.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
@@ -98,7 +100,7 @@ internal sealed class ManagementPlaneClient : IDisposable
     /// <summary>The first certificate in a PEM file (no key needed); validated at start by <see cref="GatewaySettings"/>.</summary>
     public static X509Certificate2 LoadCa(string path) => X509Certificate2.CreateFromPem(File.ReadAllText(path));
 
-    private static bool ChainsTo(X509Certificate certificate, X509Certificate2 ca, SslPolicyErrors errors)
+    private static bool ChainsTo(X509Certificate certificate, X509Chain? presented, X509Certificate2 ca, SslPolicyErrors errors)
     {
         if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
         {
@@ -109,8 +111,30 @@ internal sealed class ManagementPlaneClient : IDisposable
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1")); // server authentication
+
+        // Intermediates the server sent (root -> intermediate -> server is the usual private PKI).
+        if (presented is not null)
+        {
+            foreach (var element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        var owned = certificate as X509Certificate2 is null;
         var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
+        try
+        {
+            return chain.Build(leaf);
+        }
+        finally
+        {
+            if (owned)
+            {
+                leaf.Dispose();
+            }
+        }
     }
 }
 

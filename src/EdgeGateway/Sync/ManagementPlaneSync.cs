@@ -166,8 +166,9 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
                     status.Connected(now);
                 }
 
-                // A 304 long before the wait ran out means the server does not hold polls: fall back to polling.
-                return wait > TimeSpan.Zero && elapsed < wait / 2 ? settings.ManagementPlane.PollInterval : TimeSpan.Zero;
+                // No wait asked (LongPollWait 0: plain polling), or a 304 long before the wait ran out (the server
+                // does not hold polls): ask again after PollInterval, never back to back.
+                return wait == TimeSpan.Zero || elapsed < wait / 2 ? settings.ManagementPlane.PollInterval : TimeSpan.Zero;
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 failures++;
                 var detail = response.ProblemDetail ?? "token refused";
