@@ -28,24 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int connect_to(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
-    struct sockaddr_in addr = {0};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) { close(fd); return -1; }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
-}
+#include "probe.h"
 
 static int write_all(int fd, const char *p, size_t n) {
     while (n > 0) {
@@ -97,7 +80,7 @@ int main(int argc, char **argv) {
     char path[1024], req[8192];
     for (int i = 0; i < n; i++) {
         snprintf(path, sizeof path, fmt, i + 1);
-        int fd = connect_to(port);
+        int fd = connect_loopback(port);
         if (fd < 0) { fprintf(stderr, "longpoll: cannot connect to %d\n", port); return 1; }
         struct timeval tv = {10, 0};
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -130,7 +113,7 @@ int main(int argc, char **argv) {
     double *first = calloc(n, sizeof *first), *done = calloc(n, sizeof *done);
     for (int i = 0; i < n; i++) {
         snprintf(path, sizeof path, fmt, i + 1);
-        fds[i] = connect_to(port);
+        fds[i] = connect_loopback(port);
         if (fds[i] < 0) { fprintf(stderr, "longpoll: client %d cannot connect\n", i + 1); return 1; }
         int len = snprintf(req, sizeof req,
                            "GET %s?wait=%d HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: %s\r\nIf-None-Match: %s\r\nConnection: close\r\n\r\n",

@@ -22,43 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static char resp[1 << 16];
-
-// 1: a 200 (containing text, if given), -1: another answer, 0: no answer.
-static int try_get(int port, const char *path, const char *text) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    struct sockaddr_in addr = {0};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) { close(fd); return 0; }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct timeval tv = {2, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    char req[1024];
-    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
-    if (write(fd, req, n) != n) { close(fd); return 0; }
-    size_t len = 0;
-    for (;;) {
-        ssize_t got = read(fd, resp + len, sizeof resp - 1 - len);
-        if (got <= 0) break;
-        len += (size_t)got;
-        if (!text || len == sizeof resp - 1) break;  // status line is enough without a text to find
-    }
-    close(fd);
-    resp[len] = 0;
-    if (len < 12) return 0;
-    if (strncmp(resp + 9, "200", 3) != 0) return -1;
-    return !text || strstr(resp, text) ? 1 : -1;
-}
+#include "probe.h"
 
 static volatile pid_t child_group = 0;
 
@@ -82,7 +46,7 @@ int main(int argc, char **argv) {
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     signal(SIGHUP, on_signal);
-    if (try_get(port, "/", NULL) != 0) {
+    if (http_get(port, "/", NULL) != 0) {
         fprintf(stderr, "stages: port %d already answers before the command started\n", port);
         return 1;
     }
@@ -107,7 +71,7 @@ int main(int argc, char **argv) {
         if (text) *text++ = 0;
         double t = -1;
         while (now_ms() - start < timeout) {
-            if (try_get(port, path, text) == 1) { t = now_ms() - start; break; }
+            if (http_get(port, path, text) == 1) { t = now_ms() - start; break; }
             int status;
             if (waitpid(pid, &status, WNOHANG) == pid) { exited = 1; break; }
             usleep(interval);
