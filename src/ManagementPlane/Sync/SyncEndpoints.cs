@@ -29,7 +29,7 @@ internal static partial class SyncEndpoints
     }
 
     private static async Task<IResult> SnapshotAsync(HttpContext context, StateStore store, GatewayAuthenticator auth, SignedSnapshotCache cache,
-        ChangeNotifier notifier, TimeProvider time, string id, string? wait)
+        ChangeNotifier notifier, TimeProvider time, IHostApplicationLifetime lifetime, string id, string? wait)
     {
         if (!SnapshotValidator.IsValidId(id))
         {
@@ -88,12 +88,21 @@ internal static partial class SyncEndpoints
             }
 
             ManagementTelemetry.LongPolls.Add(1);
+
+            // A stopping plane answers its held polls at once (304: nothing newer), so a scale-in or a deploy
+            // does not wait out every long poll; the gateways simply ask again, of another instance.
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
             try
             {
-                await changed.WaitAsync(remaining, time, cancellationToken);
+                await changed.WaitAsync(remaining, time, held.Token);
             }
             catch (TimeoutException)
             {
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                context.Response.Headers.ETag = etag;
+                return Results.StatusCode(StatusCodes.Status304NotModified);
             }
             catch (OperationCanceledException)
             {
