@@ -25,12 +25,6 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
           "apis": [ { "id": "{{id}}", "path": "{{path}}", "subscriptionRequired": false, "backend": { "urls": ["{{backend.Url}}"] } } ] }
         """;
 
-    private static async Task<JsonElement> StatusAsync(GatewayProcess gateway)
-    {
-        using var response = await gateway.Client.GetAsync("/status-0123456789abcdef");
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-    }
-
     [Fact]
     public async Task Reload_FileChanged_NewConfigServedWithItsRevision()
     {
@@ -42,7 +36,7 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
 
         await gateway.EventuallyAsync(async () => (await gateway.Client.GetAsync("/two/x")).StatusCode == HttpStatusCode.OK, "/two served");
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/one/x")).StatusCode);
-        Assert.Equal(2, (await StatusAsync(gateway)).GetProperty("revision").GetInt64());
+        Assert.Equal(2, (await gateway.StatusAsync()).GetProperty("revision").GetInt64());
     }
 
     [Fact]
@@ -53,11 +47,11 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
 
         folder.Write(Api("two", "/two", revision: 2).Replace(backend.Url, "not-a-url", StringComparison.Ordinal));
 
-        await gateway.EventuallyAsync(async () => (await StatusAsync(gateway)).TryGetProperty("lastConfigError", out _), "refusal reported");
-        var error = (await StatusAsync(gateway)).GetProperty("lastConfigError");
+        await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).TryGetProperty("lastConfigError", out _), "refusal reported");
+        var error = (await gateway.StatusAsync()).GetProperty("lastConfigError");
         Assert.Contains("apis[0].backend.urls[0]: not an absolute http(s) URL", error.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/one/x")).StatusCode);
-        Assert.Equal(1, (await StatusAsync(gateway)).GetProperty("revision").GetInt64());
+        Assert.Equal(1, (await gateway.StatusAsync()).GetProperty("revision").GetInt64());
         Assert.Contains("refused", gateway.Output, StringComparison.Ordinal);
 
         // Truncated mid-write: refused as well, still serving.
@@ -68,7 +62,7 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
         // A later valid change is applied and clears the error.
         folder.Write(Api("four", "/four", revision: 4));
         await gateway.EventuallyAsync(async () => (await gateway.Client.GetAsync("/four/x")).StatusCode == HttpStatusCode.OK, "/four served");
-        Assert.False((await StatusAsync(gateway)).TryGetProperty("lastConfigError", out _));
+        Assert.False((await gateway.StatusAsync()).TryGetProperty("lastConfigError", out _));
     }
 
     [Theory]
@@ -154,7 +148,7 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
 
         folder.Write(Api("unsigned", "/unsigned", revision: 9));
 
-        await gateway.EventuallyAsync(async () => (await StatusAsync(gateway)).TryGetProperty("lastConfigError", out _), "refusal reported");
+        await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).TryGetProperty("lastConfigError", out _), "refusal reported");
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/unsigned/x")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/signed/x")).StatusCode);
     }
@@ -193,11 +187,11 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
         await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile);
 
         File.Delete(folder.ConfigFile);
-        await gateway.EventuallyAsync(async () => (await StatusAsync(gateway)).TryGetProperty("lastConfigError", out _), "missing file reported");
+        await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).TryGetProperty("lastConfigError", out _), "missing file reported");
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/one/x")).StatusCode);
 
         folder.Write(json);
-        await gateway.EventuallyAsync(async () => !(await StatusAsync(gateway)).TryGetProperty("lastConfigError", out _), "error cleared");
+        await gateway.EventuallyAsync(async () => !(await gateway.StatusAsync()).TryGetProperty("lastConfigError", out _), "error cleared");
         Assert.Single(gateway.Output.Split('\n'), l => l.Contains("is missing", StringComparison.Ordinal));
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Backup.Providers;
 using Backup.Providers.Configuration;
 using Backup.Providers.Tests.Emulators;
@@ -14,29 +13,12 @@ namespace EdgeGateway.EndToEnd.Tests;
 /// backups are written on apply, and a gateway starting while the management plane is down serves from them.
 /// </summary>
 [Collection(EmulatorCollection.Name)]
-public sealed class FailStaticTests(EmulatorFixture emulators) : IAsyncLifetime
+public sealed class FailStaticTests(EmulatorFixture emulators) : PlaneFixture
 {
-    private readonly ConfigFolder folder = new();
-    private TestBackend backend = null!;
-    private ManagementPlaneProcess mp = null!;
-
-    public async Task InitializeAsync()
-    {
-        backend = await TestBackend.StartAsync();
-        mp = await ManagementPlaneProcess.StartAsync(folder.Path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await mp.DisposeAsync();
-        await backend.DisposeAsync();
-        folder.Dispose();
-    }
-
     private async Task<Dictionary<string, string>> HybridWithBackupAsync(string provider, string gatewayId = "gw1")
     {
-        var env = await mp.GatewayEnvironmentAsync(gatewayId);
-        foreach (var (key, value) in BackupStores.Settings(provider, emulators, folder.Path))
+        var env = await Plane.GatewayEnvironmentAsync(gatewayId);
+        foreach (var (key, value) in BackupStores.Settings(provider, emulators, Folder.Path))
         {
             env[key] = value;
         }
@@ -66,21 +48,18 @@ public sealed class FailStaticTests(EmulatorFixture emulators) : IAsyncLifetime
         return [.. keys.Order(StringComparer.Ordinal)];
     }
 
-    private static async Task<JsonElement> StatusAsync(GatewayProcess gateway) =>
-        JsonDocument.Parse(await gateway.Client.GetStringAsync("/status-0123456789abcdef")).RootElement;
-
     [Theory]
     [MemberData(nameof(BackupStores.All), MemberType = typeof(BackupStores))]
     public async Task BackupOn_ManagementPlaneDown_NewInstancesStartFromBackup_AndCatchUpLater(string provider)
     {
-        await mp.ApplyAsync(HybridSyncTests.Config(backend.Url, "gw1", ("echo", "/echo")));
+        await Plane.ApplyAsync(HybridSyncTests.Config(Backend.Url, "gw1", ("echo", "/echo")));
         var env = await HybridWithBackupAsync(provider);
         await using (var first = await GatewayProcess.StartAsync("", env: env))
         {
-            await first.EventuallyAsync(async () => (await StatusAsync(first)).GetProperty("backup").TryGetProperty("lastRevision", out _), "first backup written");
+            await first.EventuallyAsync(async () => (await first.StatusAsync()).GetProperty("backup").TryGetProperty("lastRevision", out _), "first backup written");
         }
 
-        mp.Kill();
+        Plane.Kill();
 
         // Ten instances at once, no management plane: every one serves from the backup.
         var instances = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => GatewayProcess.StartAsync("", env: env)));
@@ -89,12 +68,12 @@ public sealed class FailStaticTests(EmulatorFixture emulators) : IAsyncLifetime
             foreach (var instance in instances)
             {
                 Assert.Equal(HttpStatusCode.OK, (await instance.Client.GetAsync("/echo/x")).StatusCode);
-                Assert.StartsWith("backup:", (await StatusAsync(instance)).GetProperty("configSource").GetString(), StringComparison.Ordinal);
+                Assert.StartsWith("backup:", (await instance.StatusAsync()).GetProperty("configSource").GetString(), StringComparison.Ordinal);
             }
 
             // The management plane comes back with a change made meanwhile: every instance catches up.
-            await mp.RestartAsync();
-            await mp.ApplyAsync(HybridSyncTests.Config(backend.Url, "gw1", ("echo", "/echo"), ("new", "/new")));
+            await Plane.RestartAsync();
+            await Plane.ApplyAsync(HybridSyncTests.Config(Backend.Url, "gw1", ("echo", "/echo"), ("new", "/new")));
             foreach (var instance in instances)
             {
                 await instance.EventuallyAsync(async () => (await instance.Client.GetAsync("/new/x")).StatusCode == HttpStatusCode.OK, "caught up", 30);
@@ -113,12 +92,12 @@ public sealed class FailStaticTests(EmulatorFixture emulators) : IAsyncLifetime
     [MemberData(nameof(BackupStores.All), MemberType = typeof(BackupStores))]
     public async Task BadBackups_AreSkipped_NextOlderGoodOneServes(string provider)
     {
-        await mp.ApplyAsync(HybridSyncTests.Config(backend.Url, "gw1", ("good", "/good")));
+        await Plane.ApplyAsync(HybridSyncTests.Config(Backend.Url, "gw1", ("good", "/good")));
         var env = await HybridWithBackupAsync(provider);
         env["Backup__EncryptionKey"] = "correct horse battery staple";
         await using (var writer = await GatewayProcess.StartAsync("", env: env))
         {
-            await writer.EventuallyAsync(async () => (await StatusAsync(writer)).GetProperty("backup").TryGetProperty("lastRevision", out _), "backup written");
+            await writer.EventuallyAsync(async () => (await writer.StatusAsync()).GetProperty("backup").TryGetProperty("lastRevision", out _), "backup written");
         }
 
         var store = Store(env);
@@ -135,11 +114,11 @@ public sealed class FailStaticTests(EmulatorFixture emulators) : IAsyncLifetime
         await store.PutAsync(Newer(3, "cccccccccccc"), Encoding.UTF8.GetBytes("""{ "schemaVersion": 1, "gatewayId": "gw1", "revision": 99, "apis": [] }"""), WriteCondition.None);
         await store.PutAsync(Newer(4, "dddddddddddd"), goodBytes, WriteCondition.None); // valid ciphertext, but bound to another object name
 
-        mp.Kill();
+        Plane.Kill();
         await using var gateway = await GatewayProcess.StartAsync("", env: env);
 
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/good/x")).StatusCode);
-        Assert.Equal($"backup:{good}", (await StatusAsync(gateway)).GetProperty("configSource").GetString());
+        Assert.Equal($"backup:{good}", (await gateway.StatusAsync()).GetProperty("configSource").GetString());
         foreach (var tag in new[] { "aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc", "dddddddddddd" })
         {
             Assert.Contains($"{tag}.json in", gateway.Output, StringComparison.Ordinal);
@@ -156,12 +135,12 @@ public sealed class FailStaticTests(EmulatorFixture emulators) : IAsyncLifetime
     [Fact]
     public async Task ForeignGatewayBackup_IsRefused()
     {
-        await mp.ApplyAsync(HybridSyncTests.Config(backend.Url, "gw2", ("other", "/other")));
+        await Plane.ApplyAsync(HybridSyncTests.Config(Backend.Url, "gw2", ("other", "/other")));
         var gw2 = await HybridWithBackupAsync("disk", "gw2");
         var env = new Dictionary<string, string>(gw2) { ["Gateway__Id"] = "gw1" }; // gw1's token is never used: the plane is down
         await using (var writer = await GatewayProcess.StartAsync("", env: gw2))
         {
-            await writer.EventuallyAsync(async () => (await StatusAsync(writer)).GetProperty("backup").TryGetProperty("lastRevision", out _), "gw2 backup written");
+            await writer.EventuallyAsync(async () => (await writer.StatusAsync()).GetProperty("backup").TryGetProperty("lastRevision", out _), "gw2 backup written");
         }
 
         // Plant gw2's signed snapshot where gw1 looks for its backups.
@@ -172,7 +151,7 @@ public sealed class FailStaticTests(EmulatorFixture emulators) : IAsyncLifetime
             await store.PutAsync(info.Key.Replace("gw2", "gw1", StringComparison.Ordinal), content, WriteCondition.None);
         }
 
-        mp.Kill();
+        Plane.Kill();
         await using var gateway = GatewayProcess.Launch("", env: env);
 
         Assert.Equal(1, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -247,23 +226,23 @@ public sealed class FailStaticTests(EmulatorFixture emulators) : IAsyncLifetime
     [MemberData(nameof(BackupStores.All), MemberType = typeof(BackupStores))]
     public async Task StoreDown_GatewayServesAndSyncs_ReportsFailure_BacksUpWhenBack(string provider)
     {
-        await mp.ApplyAsync(HybridSyncTests.Config(backend.Url, "gw1", ("echo", "/echo")));
+        await Plane.ApplyAsync(HybridSyncTests.Config(Backend.Url, "gw1", ("echo", "/echo")));
         var env = await HybridWithBackupAsync(provider);
         await using var outage = await Outage.CreateAsync(provider, env);
         await using var gateway = await GatewayProcess.StartAsync("", env: env);
-        await gateway.EventuallyAsync(async () => (await StatusAsync(gateway)).GetProperty("backup").TryGetProperty("lastRevision", out _), "first backup");
+        await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).GetProperty("backup").TryGetProperty("lastRevision", out _), "first backup");
 
         outage.TakeDown();
-        await mp.ApplyAsync(HybridSyncTests.Config(backend.Url, "gw1", ("echo", "/echo"), ("during", "/during")));
+        await Plane.ApplyAsync(HybridSyncTests.Config(Backend.Url, "gw1", ("echo", "/echo"), ("during", "/during")));
         await gateway.EventuallyAsync(async () => (await gateway.Client.GetAsync("/during/x")).StatusCode == HttpStatusCode.OK, "synced while the store is down", 30);
-        await gateway.EventuallyAsync(async () => (await StatusAsync(gateway)).GetProperty("backup").TryGetProperty("lastError", out _), "backup failure reported", 60);
+        await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).GetProperty("backup").TryGetProperty("lastError", out _), "backup failure reported", 60);
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/echo/x")).StatusCode);
-        var revision = (await StatusAsync(gateway)).GetProperty("revision").GetInt64();
+        var revision = (await gateway.StatusAsync()).GetProperty("revision").GetInt64();
 
         await outage.BringBackAsync();
         await gateway.EventuallyAsync(async () =>
         {
-            var backup = (await StatusAsync(gateway)).GetProperty("backup");
+            var backup = (await gateway.StatusAsync()).GetProperty("backup");
             return backup.TryGetProperty("lastRevision", out var r) && r.GetInt64() == revision && !backup.TryGetProperty("lastError", out _);
         }, "backed up once the store is back", 90);
     }

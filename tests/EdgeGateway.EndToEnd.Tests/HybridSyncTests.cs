@@ -1,30 +1,12 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using EdgeGateway.EndToEnd.Tests.Infrastructure;
 
 namespace EdgeGateway.EndToEnd.Tests;
 
 /// <summary>Both planes as AOT processes: changes made through the management API reach a running gateway.</summary>
-public sealed class HybridSyncTests : IAsyncLifetime
+public sealed class HybridSyncTests : PlaneFixture
 {
-    private readonly ConfigFolder folder = new();
-    private TestBackend backend = null!;
-    private ManagementPlaneProcess mp = null!;
-
-    public async Task InitializeAsync()
-    {
-        backend = await TestBackend.StartAsync();
-        mp = await ManagementPlaneProcess.StartAsync(folder.Path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await mp.DisposeAsync();
-        await backend.DisposeAsync();
-        folder.Dispose();
-    }
-
     internal static string Config(string backendUrl, string gateway = "gw1", params (string Id, string Path)[] apis) => $$"""
         { "schemaVersion": 1,
           "apis": [ {{string.Join(",", apis.Select(a => $$"""{ "id": "{{a.Id}}", "path": "{{a.Path}}", "subscriptionRequired": false, "backend": { "urls": ["{{backendUrl}}"] } }"""))}} ],
@@ -34,39 +16,36 @@ public sealed class HybridSyncTests : IAsyncLifetime
     private static async Task<bool> ServesAsync(GatewayProcess gateway, string path) =>
         (await gateway.Client.GetAsync(path)).StatusCode == HttpStatusCode.OK;
 
-    private static async Task<JsonElement> GatewayStatusAsync(GatewayProcess gateway) =>
-        JsonDocument.Parse(await gateway.Client.GetStringAsync("/status-0123456789abcdef")).RootElement;
-
     [Fact]
     public async Task RestChanges_ReachRunningGateway_CreateChangeDelete()
     {
-        await mp.ApplyAsync(Config(backend.Url, "gw1", ("echo", "/echo")));
-        await using var gateway = await GatewayProcess.StartAsync("", env: await mp.GatewayEnvironmentAsync("gw1"));
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
+        await using var gateway = await GatewayProcess.StartAsync("", env: await Plane.GatewayEnvironmentAsync("gw1"));
         Assert.True(await ServesAsync(gateway, "/echo/x"));
 
         // Create through the resource API and assign to the gateway.
-        using var create = await mp.Admin.PutAsync("/apis/orders", new StringContent(
-            $$"""{ "path": "/orders", "subscriptionRequired": false, "backend": { "urls": ["{{backend.Url}}"] } }""", Encoding.UTF8, "application/json"));
+        using var create = await Plane.Admin.PutAsync("/apis/orders", new StringContent(
+            $$"""{ "path": "/orders", "subscriptionRequired": false, "backend": { "urls": ["{{Backend.Url}}"] } }""", Encoding.UTF8, "application/json"));
         Assert.True(create.IsSuccessStatusCode, await create.Content.ReadAsStringAsync());
-        using var assign = await mp.Admin.PutAsync("/gateways/gw1/apis/orders", null);
+        using var assign = await Plane.Admin.PutAsync("/gateways/gw1/apis/orders", null);
         Assert.True(assign.IsSuccessStatusCode, await assign.Content.ReadAsStringAsync());
         await gateway.EventuallyAsync(() => ServesAsync(gateway, "/orders/1"), "created API served");
 
         // Change it.
-        using var change = await mp.Admin.PutAsync("/apis/orders", new StringContent(
-            $$"""{ "path": "/orders-v2", "subscriptionRequired": false, "backend": { "urls": ["{{backend.Url}}"] } }""", Encoding.UTF8, "application/json"));
+        using var change = await Plane.Admin.PutAsync("/apis/orders", new StringContent(
+            $$"""{ "path": "/orders-v2", "subscriptionRequired": false, "backend": { "urls": ["{{Backend.Url}}"] } }""", Encoding.UTF8, "application/json"));
         Assert.True(change.IsSuccessStatusCode, await change.Content.ReadAsStringAsync());
         await gateway.EventuallyAsync(() => ServesAsync(gateway, "/orders-v2/1"), "changed path served");
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/orders/1")).StatusCode);
 
         // Delete it (declaratively: the config without it).
-        await mp.ApplyAsync(Config(backend.Url, "gw1", ("echo", "/echo")));
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
         await gateway.EventuallyAsync(async () => (await gateway.Client.GetAsync("/orders-v2/1")).StatusCode == HttpStatusCode.NotFound, "deleted API gone");
 
         // The management plane sees this instance's heartbeat with the latest revision.
         await gateway.EventuallyAsync(async () =>
         {
-            var status = await mp.StatusAsync("gw1");
+            var status = await Plane.StatusAsync("gw1");
             return status.GetProperty("instances").EnumerateArray().Any(i =>
                 i.GetProperty("state").GetString() == "current" && i.GetProperty("isLatest").GetBoolean());
         }, "heartbeat with the latest revision");
@@ -75,11 +54,11 @@ public sealed class HybridSyncTests : IAsyncLifetime
     [Fact]
     public async Task ManagementPlaneDown_GatewayKeepsServing_CatchesUpAfterRestart()
     {
-        await mp.ApplyAsync(Config(backend.Url, "gw1", ("echo", "/echo")));
-        await using var gateway = await GatewayProcess.StartAsync("", env: await mp.GatewayEnvironmentAsync("gw1"));
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
+        await using var gateway = await GatewayProcess.StartAsync("", env: await Plane.GatewayEnvironmentAsync("gw1"));
 
-        mp.Kill();
-        await gateway.EventuallyAsync(async () => (await GatewayStatusAsync(gateway)).GetProperty("managementPlane").GetProperty("state").GetString() == "unreachable",
+        Plane.Kill();
+        await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("state").GetString() == "unreachable",
             "outage reported in status");
         for (var i = 0; i < 20; i++)
         {
@@ -89,34 +68,34 @@ public sealed class HybridSyncTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/healthz/ready")).StatusCode);
 
         // A restarted plane on the same store takes changes; the gateway gets every one of them.
-        await mp.RestartAsync();
-        await mp.ApplyAsync(Config(backend.Url, "gw1", ("echo", "/echo"), ("late", "/late")));
+        await Plane.RestartAsync();
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo"), ("late", "/late")));
         await gateway.EventuallyAsync(() => ServesAsync(gateway, "/late/x"), "change made after the outage arrives");
-        Assert.Equal("connected", (await GatewayStatusAsync(gateway)).GetProperty("managementPlane").GetProperty("state").GetString());
+        Assert.Equal("connected", (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("state").GetString());
     }
 
     [Fact]
     public async Task KeyRegenerated_Gets401_KeepsServing_NewTokenRestoresSync()
     {
-        await mp.ApplyAsync(Config(backend.Url, "gw1", ("echo", "/echo")));
-        await using (var gateway = await GatewayProcess.StartAsync("", env: await mp.GatewayEnvironmentAsync("gw1")))
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
+        await using (var gateway = await GatewayProcess.StartAsync("", env: await Plane.GatewayEnvironmentAsync("gw1")))
         {
-            await mp.RegenerateKeyAsync("gw1", "primary");
+            await Plane.RegenerateKeyAsync("gw1", "primary");
 
             // A long poll that was authorised before the regeneration may still deliver one change; the next ask is refused.
-            await mp.ApplyAsync(Config(backend.Url, "gw1", ("echo", "/echo"), ("during", "/during")));
-            await gateway.EventuallyAsync(async () => (await GatewayStatusAsync(gateway)).GetProperty("managementPlane").GetProperty("state").GetString() == "unauthorized",
+            await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo"), ("during", "/during")));
+            await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("state").GetString() == "unauthorized",
                 "token refusal reported", 40);
             Assert.Contains("THE GATEWAY TOKEN WAS REFUSED", gateway.Output, StringComparison.Ordinal);
 
-            await mp.ApplyAsync(Config(backend.Url, "gw1", ("echo", "/echo"), ("after", "/after")));
+            await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo"), ("after", "/after")));
             await Task.Delay(TimeSpan.FromSeconds(3));
             Assert.True(await ServesAsync(gateway, "/echo/x"));
             Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/after/x")).StatusCode);
         }
 
         // The new token as a secret file would give it: with a trailing newline.
-        var renewedEnv = await mp.GatewayEnvironmentAsync("gw1");
+        var renewedEnv = await Plane.GatewayEnvironmentAsync("gw1");
         renewedEnv["ManagementPlane__Token"] += "\n";
         await using var renewed = await GatewayProcess.StartAsync("", env: renewedEnv);
         Assert.True(await ServesAsync(renewed, "/after/x"));
@@ -125,28 +104,28 @@ public sealed class HybridSyncTests : IAsyncLifetime
     [Fact]
     public async Task TokenExpired_Gets401_KeepsServing()
     {
-        await mp.ApplyAsync(Config(backend.Url, "gw1", ("echo", "/echo")));
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
 
         // Tokens carry their expiry to the minute and the plane issues none under a minute: the shortest is 61-120 s.
         var soon = DateTimeOffset.UtcNow.AddSeconds(65);
         var expiry = new DateTimeOffset(soon.Year, soon.Month, soon.Day, soon.Hour, soon.Minute, 0, TimeSpan.Zero).AddMinutes(1);
-        var token = await mp.TokenAsync("gw1", expiry);
-        await using var gateway = await GatewayProcess.StartAsync("", env: await mp.GatewayEnvironmentAsync("gw1", token));
+        var token = await Plane.TokenAsync("gw1", expiry);
+        await using var gateway = await GatewayProcess.StartAsync("", env: await Plane.GatewayEnvironmentAsync("gw1", token));
         Assert.True(await ServesAsync(gateway, "/echo/x"));
 
-        await gateway.EventuallyAsync(async () => (await GatewayStatusAsync(gateway)).GetProperty("managementPlane").GetProperty("state").GetString() == "unauthorized",
+        await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("state").GetString() == "unauthorized",
             "expiry reported", timeoutSeconds: 200);
-        Assert.Contains("expired", (await GatewayStatusAsync(gateway)).GetProperty("managementPlane").GetProperty("lastError").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("expired", (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("lastError").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.True(await ServesAsync(gateway, "/echo/x"));
     }
 
     [Fact]
     public async Task NoBackup_ManagementPlaneDown_StartingGatewayExitsNonZeroNamingSettings()
     {
-        await mp.ApplyAsync(Config(backend.Url, "gw1", ("echo", "/echo")));
-        var env = await mp.GatewayEnvironmentAsync("gw1");
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
+        var env = await Plane.GatewayEnvironmentAsync("gw1");
         env["ManagementPlane__StartupTimeout"] = "00:00:02";
-        mp.Kill();
+        Plane.Kill();
 
         await using var gateway = GatewayProcess.Launch("", env: env);
 
@@ -158,20 +137,20 @@ public sealed class HybridSyncTests : IAsyncLifetime
     [Fact]
     public async Task Sigterm_UnderLoad_NoFailedRequest_FinalHeartbeat_ExitZero()
     {
-        backend.Delay = TimeSpan.FromMilliseconds(800);
-        await mp.ApplyAsync(Config(backend.Url, "gw1", ("echo", "/echo")));
-        var env = await mp.GatewayEnvironmentAsync("gw1");
+        Backend.Delay = TimeSpan.FromMilliseconds(800);
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
+        var env = await Plane.GatewayEnvironmentAsync("gw1");
         env["ManagementPlane__HeartbeatInterval"] = "00:01:00"; // only the start and stop heartbeats
         await using var gateway = await GatewayProcess.StartAsync("", env: env);
         using var client = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
         var load = Enumerable.Range(0, 25).Select(i => client.GetAsync($"/echo/{i}")).ToList();
-        await gateway.EventuallyAsync(() => Task.FromResult(backend.Hits >= 25), "requests in flight");
+        await gateway.EventuallyAsync(() => Task.FromResult(Backend.Hits >= 25), "requests in flight");
 
         gateway.SendSigterm();
 
         Assert.All(await Task.WhenAll(load), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(20)));
-        var instance = (await mp.StatusAsync("gw1")).GetProperty("instances").EnumerateArray().Single();
+        var instance = (await Plane.StatusAsync("gw1")).GetProperty("instances").EnumerateArray().Single();
         Assert.Equal("stopping", instance.GetProperty("lastSyncError").GetString());
         Assert.True(instance.GetProperty("requestsTotal").GetInt64() >= 25);
     }

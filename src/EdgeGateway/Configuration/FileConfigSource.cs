@@ -49,8 +49,6 @@ internal sealed partial class FileConfigSource(
             : new FileLoad(null, bytes, [.. load.Problems], load.WasSigned);
     }
 
-    public bool InitialWasSigned => initial.WasSigned;
-
     public void StartWatching()
     {
         var directory = System.IO.Path.GetDirectoryName(Path)!;

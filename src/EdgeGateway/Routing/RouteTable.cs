@@ -16,11 +16,8 @@ internal sealed class RouteTable
             byPrefix[route.Prefix] = route;
         }
 
-        Count = byPrefix.Count;
         lookup = byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
     }
-
-    public int Count { get; }
 
     /// <summary>The API and the rest of the path after its prefix ("" or "/..." ).</summary>
     public ApiRoute? Match(ReadOnlySpan<char> path, out int prefixLength)

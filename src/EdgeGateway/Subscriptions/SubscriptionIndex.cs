@@ -23,8 +23,6 @@ internal sealed class SubscriptionIndex
         }
     }
 
-    public int Count => byHash.Count;
-
     public SubscriptionCheck Check(string? presentedKey, ApiRoute api)
     {
         if (string.IsNullOrEmpty(presentedKey))

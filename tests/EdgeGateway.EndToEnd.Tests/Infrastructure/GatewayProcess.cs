@@ -116,6 +116,10 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The gateway's own account of itself: GET /status-0123456789abcdef.</summary>
+    public async Task<System.Text.Json.JsonElement> StatusAsync() =>
+        System.Text.Json.JsonDocument.Parse(await Client.GetStringAsync("/status-0123456789abcdef")).RootElement;
+
     /// <summary>Polls until the condition holds (config reloads, health checks): fails with the gateway's output after the timeout.</summary>
     public async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 20)
     {
