@@ -31,7 +31,13 @@ internal static class ManagementPlaneExtensions
         var services = builder.Services;
         services.AddManagementOptions(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            // Answers are read and pasted by people (a token holds '&', keys hold '+'): escape only what JSON requires.
+            // Safe here: the API answers application/json, never HTML.
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
         services.AddProblemDetails();
         // A store that is down or timing out is the service being unavailable, not a bug.
         services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = ex => ex switch

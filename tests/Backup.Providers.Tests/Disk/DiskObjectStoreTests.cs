@@ -102,24 +102,34 @@ public sealed class DiskObjectStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task PutAsync_LockHeldByAnotherOsProcess_WaitsUntilThatProcessReleasesIt()
+    public async Task PutAsync_LockHeldByAnotherOsProcess_CompletesOnlyAfterThatProcessReleasesIt()
     {
         var store = TestStores.Disk(_folder);
         await store.PutAsync("k", Encoding.UTF8.GetBytes("1"), WriteCondition.None);
-        var start = new ProcessStartInfo("flock", ["--exclusive", Path.Combine(_folder, ".lock~"), "--command", "echo locked; sleep 1"])
+        // The other process holds the lock until it reads a line from its standard input: the test decides when.
+        var start = new ProcessStartInfo("flock", ["--exclusive", Path.Combine(_folder, ".lock~"), "--command", "echo locked; read line; echo releasing"])
         {
             RedirectStandardOutput = true,
+            RedirectStandardInput = true,
         };
 
         // util-linux flock(1) takes the same flock(2) lock .NET takes for FileShare.None: a real second process.
         using var other = Process.Start(start)!;
         Assert.Equal("locked", await other.StandardOutput.ReadLineAsync());
-        var waited = Stopwatch.StartNew();
-        var write = await store.PutAsync("k", Encoding.UTF8.GetBytes("2"), WriteCondition.IfNoneMatch);
+        var released = 0;
+        var write = store.PutAsync("k", Encoding.UTF8.GetBytes("2"), WriteCondition.IfNoneMatch)
+            .ContinueWith(t => (Result: t.Result, AfterRelease: Volatile.Read(ref released) == 1), TaskScheduler.Default);
 
-        // The other process holds the lock for about a second; the writer must have waited most of it.
-        Assert.InRange(waited.Elapsed, TimeSpan.FromMilliseconds(600), TimeSpan.FromSeconds(9));
-        Assert.Equal(PutStatus.PreconditionFailed, write.Status);
+        // Give a writer that ignored the lock every chance to finish early (a slow machine only makes this weaker, never red).
+        await Task.WhenAny(write, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        Assert.False(write.IsCompleted);
+        Volatile.Write(ref released, 1);
+        await other.StandardInput.WriteLineAsync("go");
+        await other.StandardInput.FlushAsync();
+
+        var (result, afterRelease) = await write.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(afterRelease);
+        Assert.Equal(PutStatus.PreconditionFailed, result.Status);
         await other.WaitForExitAsync();
     }
 

@@ -59,6 +59,23 @@ public sealed class PublishedPlaneTests(PublishedPlane plane) : IClassFixture<Pu
     }
 
     [Fact]
+    public async Task Binary_IssuedToken_CanBeCopiedFromTheAnswerAsShown()
+    {
+        using var admin = Admin();
+        await OkAsync(await admin.PutAsync("/gateways/gw-copy", TestPlane.Json("""{"apis":[]}""")));
+        var expiry = DateTimeOffset.UtcNow.AddDays(2).ToString("O");
+
+        var response = await admin.PostAsync("/gateways/gw-copy/token", TestPlane.Json($$"""{"keyType":"primary","expiry":"{{expiry}}"}"""));
+
+        // A person copies the token out of the raw JSON: '&' and '+' must appear as themselves, not as \u0026 / \u002B.
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, raw);
+        var token = JsonNode.Parse(raw)!["value"]!.GetValue<string>();
+        Assert.Contains("\"value\":\"" + token + "\"", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Binary_BadInput_Is4xxProblem()
     {
         using var admin = Admin();
