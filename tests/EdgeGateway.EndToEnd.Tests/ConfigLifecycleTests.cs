@@ -68,6 +68,7 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
     [Theory]
     [InlineData("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["ftp://x"] } } ] }""", "apis[0].backend.urls[0]: not an absolute http(s) URL")]
     [InlineData("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["http://x"] }, "timeot": "00:00:01" } ] }""", "apis[0].timeot: unknown field")]
+    [InlineData("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "bakend": { "urls": ["http://x"] } } ] }""", "apis[0].bakend: unknown field (did you mean 'backend'?")]
     [InlineData("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["http://x"] } }, { "id": "a", "path": "/b", "backend": { "urls": ["http://x"] } } ] }""", "apis[1].id: duplicate API id 'a'")]
     [InlineData("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["http://x"] } }, { "id": "b", "path": "/A/", "backend": { "urls": ["http://x"] } } ] }""", "apis[1].path: '/A/' conflicts with apis[0]")]
     [InlineData("""{ "schemaVersion": 1, "apis": [ """, "malformed JSON")]

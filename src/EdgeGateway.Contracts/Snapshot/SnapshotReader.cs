@@ -42,7 +42,10 @@ public static class SnapshotReader
             var name = Between(message, "The JSON property '", "'");
             // The reader's path already ends at the unknown property.
             var fieldPath = path.EndsWith(name, StringComparison.Ordinal) ? path : path.Length == 0 ? name : $"{path}.{name}";
-            return new ConfigError(fieldPath, "unknown field (check its spelling; unknown fields are rejected)" + where);
+            var hint = FieldSuggestions.Nearest(Between(message, "contained in type '", "'"), name) is { } known
+                ? $"did you mean '{known}'? unknown fields are rejected"
+                : "check its spelling; unknown fields are rejected";
+            return new ConfigError(fieldPath, $"unknown field ({hint}){where}");
         }
 
         if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))

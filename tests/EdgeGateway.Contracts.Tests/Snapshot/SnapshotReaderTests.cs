@@ -43,6 +43,29 @@ public sealed class SnapshotReaderTests
     }
 
     [Theory]
+    [InlineData("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "bakend": {} } ] }""", "apis[0].bakend", "did you mean 'backend'?")]
+    [InlineData("""{ "schemaVersion": 1, "revison": 2 }""", "revison", "did you mean 'revision'?")]
+    [InlineData("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "operations": [ { "id": "o", "method": "GET", "urlTemplete": "/x" } ] } ] }""", "apis[0].operations[0].urlTemplete", "did you mean 'urlTemplate'?")]
+    [InlineData("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "backend": { "URLS": [] } } ] }""", "apis[0].backend.URLS", "did you mean 'urls'?")]
+    public void Parse_MisspelledField_SuggestsTheNearestKnownField(string json, string path, string message)
+    {
+        var error = Assert.Single(SnapshotReader.Parse(Samples.Utf8(json)).Errors);
+
+        Assert.Equal(path, error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownFieldFarFromAnyKnownOne_SuggestsNothing()
+    {
+        var error = Assert.Single(SnapshotReader.Parse(Samples.Utf8("""{ "schemaVersion": 1, "colour": "blue" }""")).Errors);
+
+        Assert.Equal("colour", error.Path);
+        Assert.DoesNotContain("did you mean", error.Message, StringComparison.Ordinal);
+        Assert.Contains("check its spelling", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("{")]
     [InlineData("{ \"schemaVersion\": 1, }")]
