@@ -59,4 +59,29 @@ public sealed class ConfigReloadTests : IAsyncLifetime
             await writer;
         }
     }
+
+    [Fact]
+    public async Task Reload_KubernetesConfigMapSwap_NewConfigApplied()
+    {
+        // A ConfigMap volume: gateway.json -> ..data/gateway.json, ..data -> ..<timestamp>; an update writes a
+        // new timestamped folder and renames a fresh ..data_tmp link over ..data. The file itself never changes.
+        var root = folder.Path;
+        Directory.CreateDirectory(Path.Combine(root, "..v1"));
+        File.WriteAllText(Path.Combine(root, "..v1", "gateway.json"), Api("one", "/one", revision: 1));
+        File.CreateSymbolicLink(Path.Combine(root, "..data"), "..v1");
+        File.CreateSymbolicLink(Path.Combine(root, "gateway.json"), Path.Combine("..data", "gateway.json"));
+        await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/one/x")).StatusCode);
+
+        Directory.CreateDirectory(Path.Combine(root, "..v2"));
+        File.WriteAllText(Path.Combine(root, "..v2", "gateway.json"), Api("two", "/two", revision: 2));
+        File.CreateSymbolicLink(Path.Combine(root, "..data_tmp"), "..v2");
+        Assert.Equal(0, rename(Path.Combine(root, "..data_tmp"), Path.Combine(root, "..data"))); // atomic, as kubelet does
+
+        await gateway.EventuallyAsync(async () => (await gateway.Client.GetAsync("/two/x")).StatusCode == HttpStatusCode.OK, "/two served");
+    }
+
+    // File.Move refuses a link to a directory; kubelet's swap is a plain rename(2).
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int rename(string oldPath, string newPath);
 }
