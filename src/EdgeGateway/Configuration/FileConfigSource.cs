@@ -6,8 +6,9 @@ using EdgeGateway.Routing;
 namespace EdgeGateway.Configuration;
 
 /// <summary>
-/// Standalone mode: the config comes from one file. Loads it at start, then watches its folder
-/// (editors and Kubernetes ConfigMaps replace files by rename) and reloads when the bytes change.
+/// Standalone mode: the config comes from one file. Loads it at start, then watches its folder for that
+/// file (editors and Kubernetes ConfigMaps replace files by rename) and reloads when the bytes change,
+/// within a second of the last write however busy the rest of the folder is.
 /// An invalid change is refused and logged; the last good config keeps serving.
 /// </summary>
 internal sealed partial class FileConfigSource(
@@ -16,9 +17,10 @@ internal sealed partial class FileConfigSource(
     private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.FileConfigSource");
 
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim reloadLock = new(1, 1);
     private FileSystemWatcher? watcher;
-    private ITimer? debounceTimer;
+    private ChangeDebouncer? debouncer;
     private byte[]? lastContent = initial.FileContent;
     private byte[]? appliedContent = initial.Runtime is { FromBackup: false } ? initial.FileContent : null;
 
@@ -52,17 +54,36 @@ internal sealed partial class FileConfigSource(
     public void StartWatching()
     {
         var directory = System.IO.Path.GetDirectoryName(Path)!;
-        debounceTimer = time.CreateTimer(_ => _ = ReloadAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var fileName = System.IO.Path.GetFileName(Path);
+        var debounce = debouncer = new ChangeDebouncer(time, Debounce, MaxWait, () => _ = ReloadAsync());
         watcher = new FileSystemWatcher(directory)
         {
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName,
             IncludeSubdirectories = false,
         };
-        FileSystemEventHandler onChange = (_, _) => debounceTimer.Change(Debounce, Timeout.InfiniteTimeSpan);
+
+        // Only the config file counts (written in place, or renamed over or away, as editors and sed -i do) and
+        // Kubernetes' ..data symlink swap (a ConfigMap volume); other files in the folder, a log beside it, do not.
+        bool Concerns(string? name) => name is not null
+            && (string.Equals(name, fileName, StringComparison.Ordinal) || name.StartsWith("..data", StringComparison.Ordinal));
+        FileSystemEventHandler onChange = (_, e) =>
+        {
+            if (Concerns(e.Name))
+            {
+                debounce.Signal();
+            }
+        };
         watcher.Changed += onChange;
         watcher.Created += onChange;
         watcher.Deleted += onChange;
-        watcher.Renamed += (_, _) => debounceTimer.Change(Debounce, Timeout.InfiniteTimeSpan);
+        watcher.Renamed += (_, e) =>
+        {
+            if (Concerns(e.Name) || Concerns(e.OldName))
+            {
+                debounce.Signal();
+            }
+        };
+        watcher.Error += (_, _) => debounce.Signal(); // events were lost (buffer overflow): look anyway
         watcher.EnableRaisingEvents = true;
         LogWatching(logger, Path);
 
@@ -126,7 +147,7 @@ internal sealed partial class FileConfigSource(
     public void Dispose()
     {
         watcher?.Dispose();
-        debounceTimer?.Dispose();
+        debouncer?.Dispose();
         reloadLock.Dispose();
     }
 

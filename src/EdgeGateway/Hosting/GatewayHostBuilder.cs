@@ -77,6 +77,10 @@ internal static class GatewayHostBuilder
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new GatewayConsoleLoggerProvider(level, TimeProvider.System));
         builder.Logging.SetMinimumLevel(level < LogLevel.Information ? level : LogLevel.Information);
+
+        // Backend errors are logged once, by GatewayRequestHandler, with the API's id; YARP's own warning for
+        // the same error would be the second line.
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogLevel.Error);
         return builder;
     }
 

@@ -3,6 +3,7 @@ using EdgeGateway.Errors;
 using EdgeGateway.Health;
 using EdgeGateway.Routing;
 using EdgeGateway.Subscriptions;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace EdgeGateway.Proxy;
@@ -59,6 +60,14 @@ internal sealed partial class GatewayRequestHandler(
 
     private async Task RouteAndForwardAsync(HttpContext context, GatewayRuntime runtime, string path)
     {
+        var request = context.Request;
+        var rejected = RequestChecks.Check(request, out var rejection);
+        if (rejected != 0)
+        {
+            await GatewayErrors.WriteAsync(context, rejected, rejection!);
+            return;
+        }
+
         var api = runtime.Routes.Match(path, out var prefixLength);
         if (api is null)
         {
@@ -66,9 +75,7 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
-        var remainder = path[prefixLength..];
-        var request = context.Request;
-        if (!api.MatchOperation(request.Method, remainder).Matched)
+        if (!api.MatchOperation(request.Method, path.AsSpan(prefixLength)).Matched)
         {
             await GatewayErrors.WriteAsync(context, StatusCodes.Status404NotFound, GatewayErrors.NoOperation);
             return;
@@ -93,6 +100,9 @@ internal sealed partial class GatewayRequestHandler(
 
         var cluster = api.Cluster;
         var destination = cluster.Balancer.Pick(cluster.Destinations)!;
+        // Routed on the decoded path; the backend gets the rest of the target as the client wrote it.
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : path;
+        var remainder = RawRemainder.From(rawTarget, path.AsSpan(0, prefixLength).Count('/'));
         context.Features.Set(new ProxyRequestState(remainder, api.KeyHeader, api.KeyQuery, keyInQuery) { ApiPrefix = api.Prefix });
 
         destination.RequestStarted();
@@ -122,6 +132,17 @@ internal sealed partial class GatewayRequestHandler(
             return Task.CompletedTask; // the client went away
         }
 
+        if (error == ForwarderError.RequestBodyClient)
+        {
+            // The client's own body failed (malformed chunks, too slow): its fault, not the backend's.
+            // YARP has set Kestrel's status for it (400, or 408 below Kestrel's MinRequestBodyDataRate).
+            var status = context.Response.StatusCode is >= 400 and < 500 ? context.Response.StatusCode : StatusCodes.Status400BadRequest;
+            LogClientBodyError(logger, api.Id, status, (exception as AggregateException)?.InnerExceptions[0].Message ?? exception?.Message ?? "-");
+            return context.Response.HasStarted
+                ? Task.CompletedTask
+                : GatewayErrors.WriteAsync(context, status, status == StatusCodes.Status408RequestTimeout ? GatewayErrors.BodyTimeout : GatewayErrors.BadBody);
+        }
+
         LogBackendError(logger, api.Id, error, exception?.GetType().Name ?? "-", exception?.Message ?? "-");
         if (context.Response.HasStarted)
         {
@@ -136,4 +157,7 @@ internal sealed partial class GatewayRequestHandler(
 
     [LoggerMessage(10, LogLevel.Warning, "Backend call for API {ApiId} failed: {Error} ({ExceptionType}: {ExceptionMessage})")]
     private static partial void LogBackendError(ILogger logger, string apiId, ForwarderError error, string exceptionType, string exceptionMessage);
+
+    [LoggerMessage(11, LogLevel.Debug, "Request body from the client for API {ApiId} failed, answered {StatusCode}: {Reason}")]
+    private static partial void LogClientBodyError(ILogger logger, string apiId, int statusCode, string reason);
 }

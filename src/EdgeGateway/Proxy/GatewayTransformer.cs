@@ -5,10 +5,15 @@ namespace EdgeGateway.Proxy;
 /// <summary>
 /// Rewrites the outgoing request as APIM does: backend URL + the path after the API prefix + the query
 /// (without the subscription key, which never reaches a backend), plus X-Forwarded-* headers.
+/// Path and query reach the backend as the client wrote them: no decoding, re-encoding or normalising.
 /// </summary>
 internal sealed class GatewayTransformer : HttpTransformer
 {
     public static readonly GatewayTransformer Instance = new();
+
+    // System.Uri would otherwise unescape %41 and %7E, escape {|}^ and %zz, and resolve dot segments:
+    // a signature computed over the raw query would no longer match.
+    private static readonly UriCreationOptions AsWritten = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest,
         string destinationPrefix, CancellationToken cancellationToken)
@@ -17,33 +22,56 @@ internal sealed class GatewayTransformer : HttpTransformer
         var state = httpContext.Features.Get<ProxyRequestState>()!;
         var request = httpContext.Request;
 
-        var query = request.QueryString;
+        // Kestrel's QueryString is the raw query.
+        var query = request.QueryString.Value.AsSpan();
         if (state.KeyInQuery)
         {
             query = WithoutParameter(query, state.KeyQuery);
         }
 
-        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(state.Remainder), query);
-        proxyRequest.Headers.Remove(state.KeyHeader);
+        var remainder = state.Remainder.Path;
+        var prefix = destinationPrefix.AsSpan();
+        if (!remainder.IsEmpty && prefix.EndsWith('/'))
+        {
+            prefix = prefix[..^1]; // the remainder starts with '/'
+        }
+
+        proxyRequest.RequestUri = new Uri(string.Concat(prefix, remainder, query), in AsWritten);
+        var headers = proxyRequest.Headers;
+        headers.Remove(state.KeyHeader);
+
+        // Fields the client named in Connection are hop-by-hop: gone before the gateway adds its own, so naming
+        // X-Forwarded-For drops only the client's value, never the gateway's.
+        var connection = request.Headers.Connection;
+        if (connection.Count > 0)
+        {
+            HopByHopHeaders.RemoveNamed(connection, proxyRequest);
+        }
 
         // As APIM does: the backend sees its own host name (name-based virtual hosts and TLS SNI need it);
         // the client's host travels in X-Forwarded-Host.
-        proxyRequest.Headers.Host = null;
+        headers.Host = null;
 
         // YARP's defaults: append the client to X-Forwarded-For, set the others (a client must not spoof them).
-        var headers = proxyRequest.Headers;
+        // Forwarded and X-Real-IP are not set by the gateway: a client's own would pass as if they were, so they go.
         var clientIp = httpContext.Connection.RemoteIpAddress?.ToString();
         if (clientIp is not null)
         {
-            var existing = request.Headers["X-Forwarded-For"];
+            var existing = headers.NonValidated.TryGetValues("X-Forwarded-For", out var values) ? values.ToString() : null;
             headers.Remove("X-Forwarded-For");
-            headers.TryAddWithoutValidation("X-Forwarded-For", existing.Count == 0 ? clientIp : $"{existing}, {clientIp}");
+            headers.TryAddWithoutValidation("X-Forwarded-For", string.IsNullOrEmpty(existing) ? clientIp : $"{existing}, {clientIp}");
         }
 
+        headers.Remove("Forwarded");
+        headers.Remove("X-Real-IP");
         headers.Remove("X-Forwarded-Proto");
         headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
         headers.Remove("X-Forwarded-Host");
-        headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+        if (request.Host.HasValue)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+        }
+
         headers.Remove("X-Forwarded-Prefix");
         if (state.ApiPrefix.Length > 0)
         {
@@ -51,25 +79,37 @@ internal sealed class GatewayTransformer : HttpTransformer
         }
     }
 
-    /// <summary>Drops only the key's own pairs from the raw query; every other byte reaches the backend as the client sent it (signed URLs stay valid).</summary>
-    private static QueryString WithoutParameter(QueryString query, string name)
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        var raw = query.Value;
-        if (string.IsNullOrEmpty(raw))
+        var proxied = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        if (proxyResponse is not null)
+        {
+            HopByHopHeaders.RemoveNamed(proxyResponse.Headers, httpContext.Response.Headers);
+        }
+
+        return proxied;
+    }
+
+    /// <summary>Drops only the key's own pairs from the raw query; every other byte reaches the backend as the client sent it (signed URLs stay valid).</summary>
+    private static ReadOnlySpan<char> WithoutParameter(ReadOnlySpan<char> query, string name)
+    {
+        if (query.Length <= 1)
         {
             return query;
         }
 
-        var kept = new List<string>();
-        foreach (var pair in raw.TrimStart('?').Split('&'))
+        var kept = new System.Text.StringBuilder(query.Length);
+        foreach (var range in query[1..].Split('&'))
         {
-            var rawName = pair.Split('=', 2)[0];
-            if (!string.Equals(Uri.UnescapeDataString(rawName.Replace('+', ' ')), name, StringComparison.OrdinalIgnoreCase))
+            var pair = query[1..][range];
+            var equals = pair.IndexOf('=');
+            var rawName = equals < 0 ? pair : pair[..equals];
+            if (!string.Equals(Uri.UnescapeDataString(rawName.ToString().Replace('+', ' ')), name, StringComparison.OrdinalIgnoreCase))
             {
-                kept.Add(pair);
+                kept.Append(kept.Length == 0 ? '?' : '&').Append(pair);
             }
         }
 
-        return kept.Count == 0 ? QueryString.Empty : new QueryString("?" + string.Join('&', kept));
+        return kept.ToString();
     }
 }

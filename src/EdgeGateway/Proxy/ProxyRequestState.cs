@@ -1,10 +1,10 @@
 namespace EdgeGateway.Proxy;
 
 /// <summary>What the transformer needs to know about the matched API, carried as a request feature.</summary>
-internal sealed class ProxyRequestState(string remainder, string keyHeader, string keyQuery, bool keyInQuery)
+internal sealed class ProxyRequestState(RawRemainder remainder, string keyHeader, string keyQuery, bool keyInQuery)
 {
-    /// <summary>The request path after the API prefix: appended to the backend URL.</summary>
-    public string Remainder { get; } = remainder;
+    /// <summary>The raw request path after the API prefix, as the client wrote it: appended to the backend URL.</summary>
+    public RawRemainder Remainder { get; } = remainder;
 
     public string KeyHeader { get; } = keyHeader;
 

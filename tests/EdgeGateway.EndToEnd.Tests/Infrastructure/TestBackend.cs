@@ -88,6 +88,7 @@ public sealed class TestBackend : IAsyncDisposable
             ["backend"] = Name,
             ["method"] = context.Request.Method,
             ["path"] = context.Request.Path.Value,
+            ["rawTarget"] = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget,
             ["query"] = context.Request.QueryString.Value,
             ["protocol"] = context.Request.Protocol,
             ["body"] = body,
@@ -123,6 +124,9 @@ public sealed class TestBackend : IAsyncDisposable
 
 public sealed record Echo(string Backend, string Method, string Path, string? Query, string Protocol, string Body, Dictionary<string, string> Headers)
 {
+    /// <summary>The request target exactly as it reached the backend (path and query, undecoded).</summary>
+    public string? RawTarget { get; init; }
+
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
     public static async Task<Echo> ReadAsync(HttpResponseMessage response) =>
