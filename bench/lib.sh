@@ -524,12 +524,19 @@ resolve_managementplane() {
     MANAGEMENTPLANE_BIN=$WORK/mpbin/ManagementPlane
 }
 
-# start_mp [ENV=VALUE...]: a management plane on $MP_PORT with a disk store under $WORK/mp-store; waits
-# for GET /signing-key. Sets MP_PID.
+# start_mp [ENV=VALUE...]: a management plane on $MP_PORT with a disk store under $WORK/mp-store and its keys
+# (generated once per run, kept apart in $WORK/mp-keys) passed as files; waits for GET /signing-key. Sets MP_PID.
 start_mp() {
     resolve_managementplane
     require_free_ports "$MP_PORT"
+    if [[ ! -f $WORK/mp-keys/signing-key.pem ]]; then
+        mkdir -p "$WORK/mp-keys"
+        openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/mp-keys/signing-key.pem" 2>/dev/null ||
+            die "openssl is needed to generate the management plane's signing key"
+        openssl rand -base64 32 >"$WORK/mp-keys/encryption-key"
+    fi
     start_bg mp env "Management__AdminKeys__0=$MP_ADMIN_KEY" "Management__Store__Disk__Path=$WORK/mp-store" \
+        "Management__SigningKeyFile=$WORK/mp-keys/signing-key.pem" "Management__EncryptionKeyFile=$WORK/mp-keys/encryption-key" \
         "ASPNETCORE_URLS=$MP_URL" "$@" "$MANAGEMENTPLANE_BIN"
     MP_PID=$BG_PID
     wait_http "$MP_PORT" /signing-key 20 || { tail -20 "$WORK/mp.log" >&2; die "the management plane did not start"; }

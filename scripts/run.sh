@@ -38,8 +38,10 @@ wait_for http://127.0.0.1:5099/health || { cat "$demo/echo-backend.log"; exit 1;
 [ -f "$demo/admin-key" ] || (head -c 32 /dev/urandom | base64 | tr -d '/+=' > "$demo/admin-key")
 admin_key=$(cat "$demo/admin-key")
 mp="http://127.0.0.1:$mp_port"
-Management__AdminKeys__0="$admin_key" Management__Store__Disk__Path="$demo/management-state" ASPNETCORE_URLS="$mp" \
-  artifacts/publish/ManagementPlane/ManagementPlane >"$demo/management-plane.log" 2>&1 &
+# Demo only: the plane generates its signing and encryption keys into its state (artifacts/demo/management-state/keys/)
+# and reuses them on every re-run, so the gateway keeps trusting it. Production passes them as settings.
+Management__AdminKeys__0="$admin_key" Management__Store__Disk__Path="$demo/management-state" Management__DevelopmentKeys=true \
+  ASPNETCORE_URLS="$mp" artifacts/publish/ManagementPlane/ManagementPlane >"$demo/management-plane.log" 2>&1 &
 pids+=($!)
 wait_for "$mp/signing-key" || { cat "$demo/management-plane.log"; exit 1; }
 

@@ -1,16 +1,23 @@
 using Backup.Providers;
 using ManagementPlane.Hosting;
+using ManagementPlane.State;
 using Microsoft.Extensions.Options;
-
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.AddManagementPlane();
-
-var app = builder.Build();
-app.MapManagementPlane();
 
 try
 {
-    app.Run();
+    // Moving keys an earlier version kept in the state store into settings: runs and exits without listening.
+    if (KeyExport.IsCommand(args))
+    {
+        return await KeyExport.RunAsync(args, Console.Out, Console.Error);
+    }
+
+    var builder = WebApplication.CreateSlimBuilder(args);
+    builder.AddManagementPlane();
+
+    var app = builder.Build();
+    await app.LoadManagementPlaneAsync();
+    app.MapManagementPlane();
+    await app.RunAsync();
 }
 catch (Exception ex) when (ex is OptionsValidationException or ObjectStoreException or ManagementConfigurationException)
 {

@@ -28,15 +28,16 @@ public static partial class SnapshotValidator
     }
 
     /// <summary>Ids as APIM allows them: letters, digits, '-', '_', '.', at most 80 characters.</summary>
+    /// <remarks>The patterns end in <c>\z</c>, not <c>$</c>: <c>$</c> also matches before a final newline, so "gw1\n" would pass.</remarks>
     public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}\z")]
     private static partial Regex IdPattern();
 
     [GeneratedRegex(@"\{\{([^{}]*)\}\}")]
     private static partial Regex NamedValueReference();
 
-    [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
+    [GeneratedRegex(@"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\z")]
     private static partial Regex HeaderToken();
 
     private sealed class Walker(ValidationOptions options)

@@ -8,11 +8,20 @@ public sealed class ManagementOptions
     /// <summary>Admin API keys accepted as <c>Authorization: Bearer &lt;key&gt;</c> (<c>Management__AdminKeys__0</c>, …).</summary>
     public List<string> AdminKeys { get; set; } = [];
 
-    /// <summary>ECDSA P-256 private key (PEM) that signs snapshots; generated into the store when absent.</summary>
+    /// <summary>ECDSA P-256 private key (PEM) that signs snapshots; required (or <see cref="SigningKeyFile"/>).</summary>
     public string? SigningKey { get; set; }
 
-    /// <summary>Base64 of 32 bytes: the AES-GCM key for secrets at rest; generated into the store when absent.</summary>
+    /// <summary>A file holding <see cref="SigningKey"/> (a mounted secret).</summary>
+    public string? SigningKeyFile { get; set; }
+
+    /// <summary>Base64 of 32 bytes: the AES-GCM key for secrets at rest; required (or <see cref="EncryptionKeyFile"/>).</summary>
     public string? EncryptionKey { get; set; }
+
+    /// <summary>A file holding <see cref="EncryptionKey"/> (a mounted secret).</summary>
+    public string? EncryptionKeyFile { get; set; }
+
+    /// <summary>Generate missing keys into the state store, next to the data they protect: for a demo only.</summary>
+    public bool DevelopmentKeys { get; set; }
 
     public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
@@ -57,15 +66,14 @@ public sealed class ManagementOptions
             yield return "Management:MaxBodyBytes and Management:MaxImportBytes must be at least 1024.";
         }
 
-        if (EncryptionKey is { Length: > 0 } key && !IsAesKey(key))
+        if (!string.IsNullOrWhiteSpace(SigningKey) && !string.IsNullOrWhiteSpace(SigningKeyFile))
         {
-            yield return "Management:EncryptionKey must be base64 of exactly 32 random bytes (e.g. `openssl rand -base64 32`).";
+            yield return "Management:SigningKey and Management:SigningKeyFile are both set: set one of them.";
         }
-    }
 
-    private static bool IsAesKey(string base64)
-    {
-        Span<byte> buffer = stackalloc byte[48];
-        return Convert.TryFromBase64String(base64.Trim(), buffer, out var written) && written == 32;
+        if (!string.IsNullOrWhiteSpace(EncryptionKey) && !string.IsNullOrWhiteSpace(EncryptionKeyFile))
+        {
+            yield return "Management:EncryptionKey and Management:EncryptionKeyFile are both set: set one of them.";
+        }
     }
 }

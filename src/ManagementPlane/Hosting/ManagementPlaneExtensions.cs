@@ -62,10 +62,15 @@ internal static class ManagementPlaneExtensions
         services.AddSingleton<AdminKeys>();
         services.AddSingleton<GatewayAuthenticator>();
         services.AddSingleton<HeartbeatStore>();
-        services.AddHostedService<StartupLoader>();
+        services.AddSingleton<StartupLoader>();
+        services.AddHostedService(sp => sp.GetRequiredService<StartupLoader>());
         services.AddHostedService<StateWatcher>();
         return builder;
     }
+
+    /// <summary>Settings, keys and state, checked before the host starts; throws what Program reports as one line.</summary>
+    public static Task LoadManagementPlaneAsync(this WebApplication app) =>
+        app.Services.GetRequiredService<StartupLoader>().LoadAsync(CancellationToken.None);
 
     public static WebApplication MapManagementPlane(this WebApplication app)
     {

@@ -28,7 +28,7 @@ internal static class GatewayEndpoints
         admin.MapDelete("/gateways/{id}/apis/{apiId}", (HttpContext c, StateStore s, string id, string apiId) => AssignAsync(c, s, id, apiId, assign: false))
             .Produces<GatewayResource>().ProducesProblem(404);
         admin.MapPost("/gateways/{id}/token", TokenAsync).Accepts<TokenRequest>("application/json")
-            .Produces<TokenResponse>().ProducesProblem(400).ProducesProblem(404);
+            .Produces<TokenResponse>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         admin.MapPost("/gateways/{id}/regenerate-key", RegenerateKeyAsync).Accepts<RegenerateKeyRequest>("application/json")
             .Produces(204).ProducesProblem(400).ProducesProblem(404);
         return admin;
@@ -167,8 +167,8 @@ internal static class GatewayEndpoints
         var key = protector.Unprotect(primary ? gateway.PrimaryKeyProtected : gateway.SecondaryKeyProtected, Purpose(gateway.Id, primary));
         if (key is null)
         {
-            return Problems.Create(StatusCodes.Status500InternalServerError, "Internal Server Error",
-                "the gateway key cannot be decrypted: Management:EncryptionKey differs from the one the state was written with");
+            return Problems.Conflict($"the {(primary ? "primary" : "secondary")} key of gateway '{gateway.Id}' cannot be decrypted (damaged in the store, or written under another Management:EncryptionKey): " +
+                $"regenerate it (POST /gateways/{gateway.Id}/regenerate-key) or use the other key");
         }
 
         var token = GatewayToken.Create(gateway.Id, expiry, key);

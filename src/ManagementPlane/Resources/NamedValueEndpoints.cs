@@ -21,7 +21,7 @@ internal static class NamedValueEndpoints
         admin.MapDelete("/named-values/{id}", (HttpContext c, StateStore s, string id) =>
                 Crud.DeleteAsync(c, s, What, id, Crud.Key("named-values", id), st => Find(st, id) is not null, (st, m) => st.NamedValues.RemoveAll(n => Crud.SameId(n.Id, id))))
             .Produces(204).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
-        admin.MapPost("/named-values/{id}/list-value", ListValueAsync).Produces<NamedValueSecret>().ProducesProblem(404);
+        admin.MapPost("/named-values/{id}/list-value", ListValueAsync).Produces<NamedValueSecret>().ProducesProblem(404).ProducesProblem(409);
         return admin;
     }
 
@@ -87,7 +87,10 @@ internal static class NamedValueEndpoints
             return Problems.NotFound($"no named value with id '{id}'");
         }
 
-        return Results.Json(new NamedValueSecret(nv.Secret ? protector.Unprotect(nv.ValueProtected, Purpose(nv.Id)) : nv.Value), ApiJsonContext.Default.NamedValueSecret);
+        var value = nv.Secret ? protector.Unprotect(nv.ValueProtected, Purpose(nv.Id)) : nv.Value;
+        return value is null
+            ? Problems.Conflict($"the stored value of named value '{nv.Id}' cannot be decrypted (damaged in the store, or written under another Management:EncryptionKey): set it again (PUT /named-values/{nv.Id})")
+            : Results.Json(new NamedValueSecret(value), ApiJsonContext.Default.NamedValueSecret);
     }
 
     internal static string Purpose(string id) => $"named-values/{id.ToLowerInvariant()}";

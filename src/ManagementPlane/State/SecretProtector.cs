@@ -7,7 +7,7 @@ namespace ManagementPlane.State;
 /// AES-256-GCM for secrets at rest: "v1." + base64(nonce | tag | ciphertext). The purpose ("subscriptions/s1/primary")
 /// is bound as associated data, so a ciphertext cannot be moved to another field.
 /// </summary>
-internal sealed class SecretProtector(KeyRing keys)
+internal sealed partial class SecretProtector(KeyRing keys, ILogger<SecretProtector> logger)
 {
     private const string Prefix = "v1.";
     private const int NonceSize = 12;
@@ -31,11 +31,15 @@ internal sealed class SecretProtector(KeyRing keys)
             return null;
         }
 
-        var data = Convert.FromBase64String(protectedValue[Prefix.Length..]);
-        if (data.Length < NonceSize + TagSize)
+        // A damaged stored value is one unreadable secret, never a failed request: treated as absent, and said in the log.
+        var data = new byte[(protectedValue.Length - Prefix.Length) * 3 / 4];
+        if (!Convert.TryFromBase64Chars(protectedValue.AsSpan(Prefix.Length), data, out var length) || length < NonceSize + TagSize)
         {
+            LogUnreadable(logger, purpose, "damaged");
             return null;
         }
+
+        data = data[..length];
 
         var plain = new byte[data.Length - NonceSize - TagSize];
         using var aes = new AesGcm(keys.EncryptionKey, TagSize);
@@ -46,11 +50,15 @@ internal sealed class SecretProtector(KeyRing keys)
         catch (AuthenticationTagMismatchException)
         {
             // Wrong Management:EncryptionKey or a tampered store: treat as absent, never crash a request.
+            LogUnreadable(logger, purpose, "written under another Management:EncryptionKey, or tampered with");
             return null;
         }
 
         return Encoding.UTF8.GetString(plain);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored secret {Purpose} cannot be decrypted ({Reason}): treated as absent until it is set or regenerated")]
+    private static partial void LogUnreadable(ILogger logger, string purpose, string reason);
 
     /// <summary>A new random key, 32 bytes, base64url without padding (fits headers and query strings).</summary>
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -1,13 +1,27 @@
+using ManagementPlane.Hosting;
+using Microsoft.Extensions.Options;
+
 namespace ManagementPlane.State;
 
-/// <summary>Loads keys and the head record before the server listens: a store that cannot be reached stops the start with its message.</summary>
-internal sealed class StartupLoader(KeyRing keys, StateStore state) : IHostedService
+/// <summary>
+/// Checks the settings and loads the keys and the head record before the server listens: a misconfiguration or a store
+/// that cannot be reached stops the start with its message. Program runs it before the host starts (so the message is
+/// one line, not a host error with a stack trace); as a hosted service it covers hosts built elsewhere (tests).
+/// </summary>
+internal sealed class StartupLoader(IOptions<ManagementOptions> options, KeyRing keys, StateStore state) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private Task? loading;
+
+    public Task LoadAsync(CancellationToken cancellationToken) => loading ??= LoadOnceAsync(cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task LoadOnceAsync(CancellationToken cancellationToken)
     {
+        _ = options.Value; // validates, naming the setting
         await keys.LoadAsync(cancellationToken);
         await state.ReadAsync(cancellationToken);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

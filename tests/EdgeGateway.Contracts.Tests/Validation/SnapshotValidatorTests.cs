@@ -45,6 +45,21 @@ public sealed class SnapshotValidatorTests
         AssertError(report, "apis[0].backend.urls[1]", message);
     }
 
+    [Theory]
+    [InlineData("gw1\n")]
+    [InlineData("gw1\r\n")]
+    [InlineData("gw1 ")]
+    public void IsValidId_TrailingNewlineOrSpace_False(string id) => Assert.False(SnapshotValidator.IsValidId(id));
+
+    [Fact]
+    public void Validate_HeaderNameWithTrailingNewline_IsError()
+    {
+        var report = Validate(Samples.OneApi("""{ "id": "a\n", "path": "/a", "subscriptionKeyParameterNames": { "header": "X-Key\n" }, "backend": { "urls": ["http://ok:1"] } }"""));
+
+        AssertError(report, "apis[0].id", "");
+        AssertError(report, "apis[0].subscriptionKeyParameterNames.header", "not a valid header name");
+    }
+
     [Fact]
     public void Validate_DuplicateIds_AreErrors()
     {

@@ -3,8 +3,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Contracts.Signing;
 
 namespace EdgeGateway.EndToEnd.Tests.Infrastructure;
 
@@ -150,8 +152,23 @@ public sealed class ManagementPlaneProcess : IAsyncDisposable
         throw new TimeoutException($"management plane not ready:\n{Output}");
     }
 
+    /// <summary>
+    /// The plane's keys are settings, apart from its state: real keys, written once next to the store
+    /// (<c>management-plane-keys/</c>) and passed as files, so a restart on the same store keeps them and gateways keep trusting it.
+    /// </summary>
     private static Process Launch(string storePath, int port)
     {
+        var keys = Path.Combine(storePath, "management-plane-keys");
+        var signingKey = Path.Combine(keys, "signing-key.pem");
+        var encryptionKey = Path.Combine(keys, "encryption-key");
+        if (!File.Exists(signingKey))
+        {
+            Directory.CreateDirectory(keys);
+            using var key = SigningKeys.Generate();
+            File.WriteAllText(signingKey, SigningKeys.ExportPrivatePem(key));
+            File.WriteAllText(encryptionKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        }
+
         var psi = new ProcessStartInfo(Binary.Value)
         {
             RedirectStandardOutput = true,
@@ -162,6 +179,8 @@ public sealed class ManagementPlaneProcess : IAsyncDisposable
         psi.Environment["Management__AdminKeys__0"] = AdminKey;
         psi.Environment["Management__Store__Disk__Path"] = Path.Combine(storePath, "state");
         psi.Environment["Management__HeartbeatInterval"] = "00:00:01";
+        psi.Environment["Management__SigningKeyFile"] = signingKey;
+        psi.Environment["Management__EncryptionKeyFile"] = encryptionKey;
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         return Process.Start(psi)!;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ManagementPlane.Tests.Infrastructure;
 
 namespace ManagementPlane.Tests.Aot;
 
@@ -9,17 +10,32 @@ namespace ManagementPlane.Tests.Aot;
 /// The Native AOT binary: <c>MANAGEMENTPLANE_BIN</c> when set (CI publishes once), else published once per test run
 /// into artifacts/publish/ManagementPlane. Started as a real process on a free port with its own disk store.
 /// </summary>
-public sealed class PublishedPlane : IAsyncLifetime
+public sealed class PublishedPlane : IAsyncLifetime, IAsyncDisposable
 {
     public const string AdminKey = "aot-admin-key-0123456789";
 
     private static readonly SemaphoreSlim PublishLock = new(1, 1);
     private static string? published;
 
+    private readonly Dictionary<string, string?> settings;
+    private readonly bool ownsStore;
     private Process? process;
     private readonly StringBuilder output = new();
 
-    public string StorePath { get; } = Directory.CreateTempSubdirectory("mp-aot-").FullName;
+    public PublishedPlane()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>A plane with these environment settings over the defaults (a null value removes one), on its own or the given store.</summary>
+    internal PublishedPlane(Dictionary<string, string?> settings, string? storePath = null)
+    {
+        this.settings = settings;
+        ownsStore = storePath is null;
+        StorePath = storePath ?? Directory.CreateTempSubdirectory("mp-aot-").FullName;
+    }
+
+    public string StorePath { get; }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -34,17 +50,42 @@ public sealed class PublishedPlane : IAsyncLifetime
         }
     }
 
+    /// <summary>Whether the process printed <paramref name="text"/> within 20 s (its console logger writes in the background).</summary>
+    public async Task<bool> PrintedAsync(string text)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(50))
+        {
+            if (Output.Contains(text, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return Output.Contains(text, StringComparison.Ordinal);
+    }
+
     public async Task InitializeAsync()
     {
         var binary = await BinaryAsync();
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        process = Start(binary, new()
+        var environment = TestKeys.Environment();
+        environment["Management__AdminKeys__0"] = AdminKey;
+        environment["Management__Store__Disk__Path"] = StorePath;
+        environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
+        foreach (var (key, value) in settings)
         {
-            ["Management__AdminKeys__0"] = AdminKey,
-            ["Management__Store__Disk__Path"] = StorePath,
-            ["ASPNETCORE_URLS"] = BaseAddress.ToString(),
-        }, output);
+            if (value is null)
+            {
+                environment.Remove(key);
+            }
+            else
+            {
+                environment[key] = value;
+            }
+        }
+
+        process = Start(binary, environment, output);
 
         using var client = new HttpClient { BaseAddress = BaseAddress };
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -81,7 +122,10 @@ public sealed class PublishedPlane : IAsyncLifetime
         process?.Dispose();
         try
         {
-            Directory.Delete(StorePath, recursive: true);
+            if (ownsStore)
+            {
+                Directory.Delete(StorePath, recursive: true);
+            }
         }
         catch (IOException)
         {
@@ -90,9 +134,11 @@ public sealed class PublishedPlane : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public static Process Start(string binary, Dictionary<string, string> environment, StringBuilder output)
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
+
+    public static Process Start(string binary, Dictionary<string, string> environment, StringBuilder output, params string[] arguments)
     {
-        var info = new ProcessStartInfo(binary)
+        var info = new ProcessStartInfo(binary, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

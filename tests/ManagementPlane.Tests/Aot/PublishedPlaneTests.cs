@@ -90,6 +90,83 @@ public sealed class PublishedPlaneTests(PublishedPlane plane) : IClassFixture<Pu
     }
 
     [Fact]
+    public async Task Binary_IdsWithTrailingNewline_Are400Not500()
+    {
+        using var admin = Admin();
+        await OkAsync(await admin.PutAsync("/apis/nl", TestPlane.Json("""{"path":"/nl","backend":{"urls":["http://127.0.0.1:9"]}}""")));
+        await OkAsync(await admin.PutAsync("/gateways/gw-nl", TestPlane.Json("""{"apis":["nl"]}""")));
+        var expiry = DateTimeOffset.UtcNow.AddDays(2).ToString("O");
+        var token = (await OkAsync(await admin.PostAsync("/gateways/gw-nl/token", TestPlane.Json($$"""{"keyType":"primary","expiry":"{{expiry}}"}"""))))["value"]!.GetValue<string>();
+        using var gateway = new HttpClient { BaseAddress = plane.BaseAddress };
+        gateway.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
+
+        var beat = await Problem.AssertAsync(await gateway.PostAsync(SyncProtocol.HeartbeatPath("gw-nl"), TestPlane.Json("""{"instanceId":"aot-1\n","appliedRevision":1}""")), 400);
+        Assert.Contains("instanceId", Problem.ErrorPaths(beat));
+        await Problem.AssertAsync(await gateway.GetAsync("/gateway/v1/gateways/gw-nl%0A/snapshot"), 400);
+        await Problem.AssertAsync(await admin.PutAsync("/apis/nl%0A", TestPlane.Json("""{"path":"/nl2","backend":{"urls":["http://127.0.0.1:9"]}}""")), 400);
+        var header = await Problem.AssertAsync(await admin.PutAsync("/apis/nl", TestPlane.Json("""{"path":"/nl","subscriptionKeyParameterNames":{"header":"X-Key\n"},"backend":{"urls":["http://127.0.0.1:9"]}}""")), 400);
+        Assert.Contains(Problem.ErrorPaths(header), p => p.EndsWith("subscriptionKeyParameterNames.header", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Binary_DamagedStoredGatewayKey_OtherKeyStillSyncs_TokenFromItIs401_IssuingIs409()
+    {
+        using var admin = Admin();
+        await OkAsync(await admin.PutAsync("/apis/dmg", TestPlane.Json("""{"path":"/dmg","backend":{"urls":["http://127.0.0.1:9"]}}""")));
+        await OkAsync(await admin.PutAsync("/gateways/gw-damaged", TestPlane.Json("""{"apis":["dmg"]}""")));
+        var expiry = DateTimeOffset.UtcNow.AddDays(2).ToString("O");
+        async Task<string> TokenAsync(string keyType) =>
+            (await OkAsync(await admin.PostAsync("/gateways/gw-damaged/token", TestPlane.Json($$"""{"keyType":"{{keyType}}","expiry":"{{expiry}}"}"""))))["value"]!.GetValue<string>();
+        var primaryToken = await TokenAsync("primary");
+        var secondaryToken = await TokenAsync("secondary");
+
+        DamageStoredPrimaryKey("gw-damaged");
+
+        async Task<HttpResponseMessage> SnapshotAsync(string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, SyncProtocol.SnapshotPath("gw-damaged"));
+            request.Headers.TryAddWithoutValidation("Authorization", token);
+            using var client = new HttpClient { BaseAddress = plane.BaseAddress };
+            return await client.SendAsync(request);
+        }
+
+        // Contained: the gateway's other key still works, so a gateway configured with it keeps syncing.
+        Assert.Equal(200, (int)(await SnapshotAsync(secondaryToken)).StatusCode);
+        // A token from the damaged key can no longer be checked: refused like any token from a lost key (not a 500).
+        await Problem.AssertAsync(await SnapshotAsync(primaryToken), 401);
+        var issuing = await Problem.AssertAsync(await admin.PostAsync("/gateways/gw-damaged/token", TestPlane.Json($$"""{"keyType":"primary","expiry":"{{expiry}}"}""")), 409);
+        Assert.Contains("primary key of gateway 'gw-damaged' cannot be decrypted", issuing["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("regenerate-key", issuing["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(await plane.PrintedAsync("The stored secret gateways/gw-damaged/primary cannot be decrypted (damaged)"), plane.Output);
+
+        // The fix the answer names works.
+        Assert.Equal(204, (int)(await admin.PostAsync("/gateways/gw-damaged/regenerate-key", TestPlane.Json("""{"keyType":"primary"}"""))).StatusCode);
+        Assert.Equal(200, (int)(await SnapshotAsync(await TokenAsync("primary"))).StatusCode);
+    }
+
+    /// <summary>Replaces the gateway's stored primary key with text that is not base64, as a damaged store would hold.</summary>
+    private void DamageStoredPrimaryKey(string gatewayId)
+    {
+        foreach (var file in Directory.EnumerateFiles(plane.StorePath, "*.json", SearchOption.AllDirectories))
+        {
+            var node = JsonNode.Parse(File.ReadAllText(file));
+            var gateway = (node?["gateways"] as JsonArray)?.FirstOrDefault(g => g?["id"]?.GetValue<string>() == gatewayId);
+            if (gateway is null)
+            {
+                continue;
+            }
+
+            gateway["primaryKeyProtected"] = "v1.@@damaged@@";
+            var temp = file + ".tmp";
+            File.WriteAllText(temp, node!.ToJsonString());
+            File.Move(temp, file, overwrite: true);
+            return;
+        }
+
+        Assert.Fail($"no stored state holds gateway {gatewayId}");
+    }
+
+    [Fact]
     public async Task Binary_OpenApiAndYamlImport_Work()
     {
         using var admin = Admin();

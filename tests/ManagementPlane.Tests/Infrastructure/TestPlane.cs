@@ -42,6 +42,8 @@ internal sealed class TestPlane : IAsyncDisposable
             builder.UseSetting("Management:AdminKeys:0", AdminKey);
             builder.UseSetting("Management:Store:Disk:Path", storePath);
             builder.UseSetting("Management:StatePollInterval", "00:00:00.1");
+            builder.UseSetting("Management:SigningKey", TestKeys.SigningKeyPem);
+            builder.UseSetting("Management:EncryptionKey", TestKeys.EncryptionKey);
             foreach (var (key, value) in settings ?? [])
             {
                 builder.UseSetting(key, value);
