@@ -168,13 +168,9 @@ internal sealed record GatewaySettings(
             errors.Add($"ManagementPlane:LongPollWait {mp.LongPollWait} is longer than the management plane holds a poll ({Contracts.Sync.SyncProtocol.MaxWaitSeconds} s)");
         }
 
-        if (!Contracts.Sync.GatewayToken.TryParse(token, out var parsed) && !string.IsNullOrWhiteSpace(token))
+        if (!Contracts.Sync.GatewayToken.TryParse(token, out _) && !string.IsNullOrWhiteSpace(token))
         {
             errors.Add($"{tokenSetting} is not a gateway token ('GatewayKey <gatewayId>&<expiry>&<signature>', as POST /gateways/{{id}}/token returns it)");
-        }
-        else if (parsed is not null && gateway.Id is not null && parsed.GatewayId != gateway.Id)
-        {
-            errors.Add($"{tokenSetting} is a token for gateway '{parsed.GatewayId}', but Gateway:Id is '{gateway.Id}'");
         }
 
         foreach (var (name, value, min) in new[] { ("PollInterval", mp.PollInterval, 1.0), ("HeartbeatInterval", mp.HeartbeatInterval, 1.0),

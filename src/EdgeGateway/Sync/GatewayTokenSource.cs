@@ -34,7 +34,8 @@ internal sealed partial class GatewayTokenSource : IDisposable
         logger = loggerFactory.CreateLogger("EdgeGateway.Sync");
         var text = file is null ? mp.Token : ReadFile(file, out _);
         // Validated at start (GatewaySettings): the setting or the file holds a token.
-        current = Parse(text, file is null ? "ManagementPlane:Token" : $"ManagementPlane:TokenFile {file}", time.GetUtcNow(), out _)
+        // At start any well-formed token is used (the plane refuses another gateway's, loudly); a renewal must name this gateway.
+        current = Parse(text, file is null ? "ManagementPlane:Token" : $"ManagementPlane:TokenFile {file}", time.GetUtcNow(), renewal: false, out _)
             ?? throw new InvalidOperationException("the gateway token was validated at start");
     }
 
@@ -46,7 +47,7 @@ internal sealed partial class GatewayTokenSource : IDisposable
 
     public TokenStatusBody Status => current.Status;
 
-    public DateTimeOffset Expiry => current.Status.Expiry;
+    public DateTimeOffset Expiry => current.Expiry;
 
     /// <summary>Where a new token goes: named in the messages that ask for one.</summary>
     public string Setting => file is null ? "ManagementPlane:Token" : "ManagementPlane:TokenFile";
@@ -79,7 +80,7 @@ internal sealed partial class GatewayTokenSource : IDisposable
                 return;
             }
 
-            var next = Parse(text, $"ManagementPlane:TokenFile {file}", time.GetUtcNow(), out var problem);
+            var next = Parse(text, $"ManagementPlane:TokenFile {file}", time.GetUtcNow(), renewal: true, out var problem);
             if (next is null)
             {
                 Report(problem!);
@@ -88,7 +89,7 @@ internal sealed partial class GatewayTokenSource : IDisposable
 
             lastProblem = null;
             current = next;
-            LogTokenChanged(logger, file!, next.Status.GatewayId, next.Status.Expiry, next.Status.Fingerprint);
+            LogTokenChanged(logger, file!, next.Status.GatewayId, next.Expiry, next.Status.Fingerprint);
         }
 
         Changed?.Invoke();
@@ -121,7 +122,7 @@ internal sealed partial class GatewayTokenSource : IDisposable
         }
     }
 
-    private TokenInUse? Parse(string? text, string source, DateTimeOffset now, out string? problem)
+    private TokenInUse? Parse(string? text, string source, DateTimeOffset now, bool renewal, out string? problem)
     {
         if (!GatewayToken.TryParse(text, out var token))
         {
@@ -129,7 +130,7 @@ internal sealed partial class GatewayTokenSource : IDisposable
             return null;
         }
 
-        if (token!.GatewayId != gatewayId)
+        if (renewal && token!.GatewayId != gatewayId)
         {
             problem = $"holds a token for gateway '{token.GatewayId}', not '{gatewayId}'; keeping the token in use";
             return null;
@@ -137,11 +138,23 @@ internal sealed partial class GatewayTokenSource : IDisposable
 
         problem = null;
         // Secrets from files often end in a newline: send the parsed token, never the raw text.
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token.Value)).AsSpan(0, 4));
-        return new TokenInUse(text!.Trim(), token.Value, new TokenStatusBody(token.GatewayId, token.Expiry, fingerprint, source, now));
+        return new TokenInUse(text!.Trim(), token!, source, now);
     }
 
-    private sealed record TokenInUse(string Raw, string Value, TokenStatusBody Status);
+    private sealed class TokenInUse(string raw, GatewayToken token, string source, DateTimeOffset loadedAt)
+    {
+        private TokenStatusBody? status;
+
+        public string Raw { get; } = raw;
+
+        public string Value { get; } = token.Value;
+
+        /// <summary>Computed on first use: the first SHA-256 loads OpenSSL (~2 ms), which a start should not wait for.</summary>
+        public TokenStatusBody Status => status ??= new TokenStatusBody(token.GatewayId, token.Expiry,
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Value)).AsSpan(0, 4)), source, loadedAt);
+
+        public DateTimeOffset Expiry => token.Expiry;
+    }
 
     [LoggerMessage(70, LogLevel.Information, "Gateway token renewed from {File}: gateway {GatewayId}, expires {Expiry:u}, fingerprint {Fingerprint}")]
     private static partial void LogTokenChanged(ILogger logger, string file, string gatewayId, DateTimeOffset expiry, string fingerprint);
