@@ -2,7 +2,7 @@
 # Backup write time and size (issue 5), for generated snapshots of 10, 1,000 and 10,000 APIs and of
 # 10 and 10,000 APIs with 100,000 subscriptions (keys as primaryKeyHash: base64 of 32 random bytes). A standalone
 # gateway with Backup__Provider=disk backs its file's bytes up on start; bench/tools/stages.c times from
-# exec to /healthz/ready (200) and to /status-0123456789abcdef showing backup.lastRevision 1, polling every
+# exec to /healthz/ready (200) and to /status-0123456789abcdef on the admin listener showing backup.lastRevision 1, polling every
 # 1 ms. With no backup (baseline), a backup, and with Backup__EncryptionKey; BACKUPSIZE_RUNS (5) runs each
 # after one uncounted warm-up, the modes alternating; a fresh backup folder each run.
 # Cases: BACKUPSIZE_CASES ("10:0 1000:0 10000:0 10:100000 10000:100000", APIS:SUBSCRIPTIONS).
@@ -79,12 +79,12 @@ for case in $CASES; do
             dir=$WORK/backup-$apis-$subs-$mode-$r
             lf=$WORK/gateway-$apis-$subs-$mode-$r.log
             envs=(Backup__Provider=disk "Backup__Disk__Path=$dir")
-            stages=(/healthz/ready '/status-0123456789abcdef~"lastRevision":1')
+            stages=(/healthz/ready "$GATEWAY_ADMIN_PORT:/status-0123456789abcdef~\"lastRevision\":1")
             [[ $mode == encrypted ]] && envs+=("Backup__EncryptionKey=$ENC_KEY")
             [[ $mode == none ]] && { envs=(Backup__Provider=none); stages=(/healthz/ready); }
             if out=$(STAGES_LOG=$lf "$STAGES" "$GATEWAY_PORT" 60000 1000 "${stages[@]}" -- \
                 env "${envs[@]}" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$GATEWAY_PORT" \
-                "--Gateway:ConfigFile=$f" 2>>"$WORK/stages.err"); then
+                "--Gateway:AdminUrls=http://127.0.0.1:$GATEWAY_ADMIN_PORT" "--Gateway:ConfigFile=$f" 2>>"$WORK/stages.err"); then
                 if ((r > 0)); then
                     awk '/^stage 1:/ { print $3 }' <<<"$out" >>"$WORK/ready-$mode.ms"
                     awk '/^stage 2:/ { print $3 }' <<<"$out" >>"$WORK/backup-$mode.ms"
@@ -122,7 +122,7 @@ num() { awk -v x="$1" 'BEGIN { s = sprintf("%d", x); while (s ~ /[0-9][0-9][0-9]
     echo "each with a \`primaryKeyHash\` of 32 random bytes, as the management plane ships keys), served by a"
     echo "standalone gateway (\`--Gateway:ConfigFile\`) with \`Backup__Provider=disk\`, which backs the file's bytes up"
     echo "as revision 1 on start. \`bench/tools/stages.c\` times from exec to \`/healthz/ready\` answering 200 (config"
-    echo "loaded, listening) and on to \`/status-0123456789abcdef\` showing \`backup.lastRevision\` 1, polling every 1 ms"
+    echo "loaded, listening) and on to \`/status-0123456789abcdef\` (admin listener) showing \`backup.lastRevision\` 1, polling every 1 ms"
     echo "(nothing subtracted). \"log\" is the gap between the gateway's own \`listening\` and \`Backed up revision\` log"
     echo "lines (ms timestamps): the backup write itself, roughly. Encrypted: \`Backup__EncryptionKey\` (AES-256-GCM)."
     echo "Medians of $RUNS runs after one uncounted warm-up run, the three modes alternating, a fresh backup"

@@ -42,8 +42,9 @@ hybrid_env() { # hybrid_env STORE MP_URL: the environment of a hybrid gateway wi
 # 1. Make each store's backup with a live management plane.
 for s in "${stores[@]}"; do
     mapfile -t envs < <(hybrid_env "$s" "$MP_URL")
-    start_bg "prepare-$s" env "${envs[@]}" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$GATEWAY_PORT"
-    if ! wait_status "$GATEWAY_PORT" ".backup.lastRevision == $revision" 20; then
+    start_bg "prepare-$s" env "${envs[@]}" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$GATEWAY_PORT" \
+        "--Gateway:AdminUrls=http://127.0.0.1:$GATEWAY_ADMIN_PORT"
+    if ! wait_status "$GATEWAY_ADMIN_PORT" ".backup.lastRevision == $revision" 20; then
         tail -20 "$WORK/prepare-$s.log" >&2
         die "no backup of revision $revision in the $s store"
     fi
@@ -59,9 +60,10 @@ backup_file=$(find "$WORK/backup-disk/gateways/gw1/snapshots" -name '*.json' | s
 # 2. Check that each backup start really serves from the backup (configSource "backup:...").
 for s in "${stores[@]}"; do
     mapfile -t envs < <(hybrid_env "$s" "http://127.0.0.1:$CLOSED_PORT")
-    start_bg "check-$s" env "${envs[@]}" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$GATEWAY_PORT"
+    start_bg "check-$s" env "${envs[@]}" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$GATEWAY_PORT" \
+        "--Gateway:AdminUrls=http://127.0.0.1:$GATEWAY_ADMIN_PORT"
     wait_http "$GATEWAY_PORT" /api/x 20 || { tail -20 "$WORK/check-$s.log" >&2; die "no start from the $s backup"; }
-    src=$(gateway_status "$GATEWAY_PORT" | jq -r .configSource)
+    src=$(gateway_status "$GATEWAY_ADMIN_PORT" | jq -r .configSource)
     [[ $src == backup:* ]] || die "the $s start served from '$src', not from a backup"
     log "$s: serves from $src"
     stop_bg "$BG_PID"

@@ -490,6 +490,8 @@ MP_PORT=$((BENCH_PORT_BASE + 6))
 AZURITE_PORT=$((BENCH_PORT_BASE + 7))
 S3RVER_PORT=$((BENCH_PORT_BASE + 8))
 CLOSED_PORT=$((BENCH_PORT_BASE + 9))
+# The full status JSON is only on the gateway's admin listener (Gateway:AdminUrls); the public path answers empty.
+GATEWAY_ADMIN_PORT=$((BENCH_PORT_BASE + 10))
 MP_ADMIN_KEY=bench-admin-key-0123456789
 MP_URL=http://127.0.0.1:$MP_PORT
 AZURITE_CONN="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"
@@ -572,7 +574,8 @@ pct() {
         print v[r] }'
 }
 
-# gateway_status PORT: the status JSON (empty if nothing answers).
+# gateway_status PORT: the status JSON from an admin listener (empty if nothing answers); start the gateway with
+# --Gateway:AdminUrls=http://127.0.0.1:$GATEWAY_ADMIN_PORT and pass that port.
 gateway_status() { curl -s --max-time 2 "http://127.0.0.1:$1/status-0123456789abcdef" 2>/dev/null || true; }
 
 # wait_status PORT JQ_FILTER [TIMEOUT_S]: wait until the status JSON makes JQ_FILTER true.

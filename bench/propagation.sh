@@ -33,7 +33,8 @@ mp_signing_key >"$WORK/signing-key.pem"
 
 require_free_ports "$GATEWAY_PORT"
 start_bg gateway env Gateway__Id=gw1 "ManagementPlane__Url=$MP_URL" "ManagementPlane__Token=$token" \
-    "Trust__SigningKey=$(cat "$WORK/signing-key.pem")" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$GATEWAY_PORT"
+    "Trust__SigningKey=$(cat "$WORK/signing-key.pem")" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$GATEWAY_PORT" \
+    "--Gateway:AdminUrls=http://127.0.0.1:$GATEWAY_ADMIN_PORT"
 GW_PID=$BG_PID
 wait_http "$GATEWAY_PORT" /p-0/x 20 || { tail -20 "$WORK/gateway.log" >&2; die "the hybrid gateway did not serve /p-0"; }
 
@@ -61,7 +62,7 @@ for ((n = 1; n <= WARMUP + CHANGES; n++)); do
 done
 printf '\n' >&2
 
-status=$(gateway_status "$GATEWAY_PORT")
+status=$(gateway_status "$GATEWAY_ADMIN_PORT")
 gw_rev=$(jq -r .revision <<<"$status")
 mp_state=$(jq -r .managementPlane.state <<<"$status")
 applied=$(grep -c 'Applied revision' "$WORK/gateway.log" || true)

@@ -45,7 +45,7 @@ bench_workdir
 ensure_tools
 resolve_gateway
 ensure_firstok
-require_free_ports $(seq "$BENCH_PORT_BASE" $((BENCH_PORT_BASE + 9)))
+require_free_ports $(seq "$BENCH_PORT_BASE" $((BENCH_PORT_BASE + 10)))
 export BENCH_PREPARED=1 RESULTS_MD
 
 log "machine: $(nproc) cores, $(cpu_model); load average $(cut -d' ' -f1-3 /proc/loadavg)"

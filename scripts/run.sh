@@ -9,12 +9,13 @@ root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 gw_port=${PORT:-8080}
 mp_port=${MP_PORT:-5000}
+admin_port=${ADMIN_PORT:-9090}
 demo="$root/artifacts/demo"
 mkdir -p "$demo"
 
-for p in 5099 "$gw_port" "$mp_port"; do
+for p in 5099 "$gw_port" "$mp_port" "$admin_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    echo "port $p is already in use: stop what listens there (or set PORT / MP_PORT)"; exit 1
+    echo "port $p is already in use: stop what listens there (or set PORT / MP_PORT / ADMIN_PORT)"; exit 1
   fi
 done
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
@@ -53,7 +54,7 @@ token=$(curl -sf -X POST "$mp/gateways/gw1/token" -H "$auth" -H "Content-Type: a
 curl -sf "$mp/signing-key" > "$demo/signing-key.pem"
 
 Gateway__Id=gw1 ManagementPlane__Url="$mp" ManagementPlane__Token="$token" Trust__SigningKey="$(cat "$demo/signing-key.pem")" \
-  Backup__Provider=disk Backup__Disk__Path="$demo/gateway-backups" \
+  Backup__Provider=disk Backup__Disk__Path="$demo/gateway-backups" Gateway__AdminUrls="http://127.0.0.1:$admin_port" \
   artifacts/publish/EdgeGateway/EdgeGateway --urls "http://127.0.0.1:$gw_port" &
 pids+=($!)
 wait_for "http://127.0.0.1:$gw_port/healthz/ready"
@@ -63,6 +64,7 @@ cat <<MSG
 EdgeGateway demo is running (state in artifacts/demo/).
   management plane: $mp        admin key: $admin_key
   gateway:          http://127.0.0.1:$gw_port   (id gw1, synced from the management plane, backed up to artifacts/demo/gateway-backups)
+  gateway admin:    http://127.0.0.1:$admin_port   (full status; the public port answers /status-0123456789abcdef empty)
   OpenAPI document: $mp/openapi/v1.json
 
 Call an API through the gateway:
@@ -75,7 +77,7 @@ Change something centrally; the gateway picks it up at once:
   curl -X PUT $mp/gateways/gw1/apis/hello -H 'Authorization: Bearer $admin_key'
   curl -i http://127.0.0.1:$gw_port/hello/world
 See the gateway from both sides:
-  curl -s http://127.0.0.1:$gw_port/status-0123456789abcdef
+  curl -s http://127.0.0.1:$admin_port/status-0123456789abcdef
   curl -s $mp/gateways/gw1/status -H 'Authorization: Bearer $admin_key'
 Press Ctrl+C to stop.
 MSG

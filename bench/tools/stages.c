@@ -2,7 +2,8 @@
 // then kill its process group.
 // Usage: stages PORT TIMEOUT_MS INTERVAL_US STAGE... -- command args...
 //   STAGE is PATH (the first 200 on PATH) or PATH~TEXT (the first 200 on PATH whose response, headers
-//   and body, contains TEXT), e.g. /healthz/ready and '/status-0123456789abcdef~"lastRevision":1'.
+//   and body, contains TEXT), optionally on another port as PORT:PATH, e.g. /healthz/ready and
+//   '9090:/status-0123456789abcdef~"lastRevision":1' (the gateway's admin listener).
 // Stages are awaited in order; prints "stage N: MS ms" per stage reached. Each poll is a fresh TCP
 // connection (HTTP/1.1, Connection: close), INTERVAL_US apart: each figure includes up to one interval
 // plus one request of slack. The child's stdout/stderr go to $STAGES_LOG if set, else /dev/null.
@@ -69,9 +70,12 @@ int main(int argc, char **argv) {
         snprintf(path, sizeof path, "%s", argv[s]);
         char *text = strchr(path, '~');
         if (text) *text++ = 0;
+        int stage_port = port;
+        char *at = path;
+        if (path[0] != '/' && strchr(path, ':')) { stage_port = atoi(path); at = strchr(path, ':') + 1; }
         double t = -1;
         while (now_ms() - start < timeout) {
-            if (http_get(port, path, text) == 1) { t = now_ms() - start; break; }
+            if (http_get(stage_port, at, text) == 1) { t = now_ms() - start; break; }
             int status;
             if (waitpid(pid, &status, WNOHANG) == pid) { exited = 1; break; }
             usleep(interval);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Backup.Providers.Configuration;
 using EdgeGateway.EndToEnd.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -47,7 +46,7 @@ public sealed class BackupCrashTests : IDisposable
         await using (var first = await GatewayProcess.StartAsync(folder.ConfigFile, env: env))
         {
             await first.EventuallyAsync(async () =>
-                JsonDocument.Parse(await first.Client.GetStringAsync("/status-0123456789abcdef")).RootElement.GetProperty("backup").TryGetProperty("lastRevision", out _),
+                (await first.StatusAsync()).GetProperty("backup").TryGetProperty("lastRevision", out _),
                 "revision 1 backed up", 60);
         }
 
@@ -70,7 +69,7 @@ public sealed class BackupCrashTests : IDisposable
         // The config file is gone: the gateway must start from the newest backup that verifies.
         File.Delete(folder.ConfigFile);
         await using var restored = await GatewayProcess.StartAsync(folder.ConfigFile, env: env);
-        var status = JsonDocument.Parse(await restored.Client.GetStringAsync("/status-0123456789abcdef")).RootElement;
+        var status = await restored.StatusAsync();
         var servedRevision = status.GetProperty("revision").GetInt64();
         Assert.InRange(servedRevision, 1, 1 + Trials);
         Assert.StartsWith("backup:", status.GetProperty("configSource").GetString(), StringComparison.Ordinal);

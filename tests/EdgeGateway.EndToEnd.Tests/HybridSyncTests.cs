@@ -102,6 +102,82 @@ public sealed class HybridSyncTests : PlaneFixture
     }
 
     [Fact]
+    public async Task TokenFile_RotatedLikeAKubernetesSecret_ReachesTheRunningGateway()
+    {
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
+        var secret = Folder.File_("secret");
+        Directory.CreateDirectory(secret);
+        var generation = 0;
+        void Mount(string token)
+        {
+            // The kubelet's rotation: a new timestamped folder, a temporary link to it renamed over ..data; token -> ..data/token.
+            var data = Path.Combine(secret, $"..2026_11_30_{++generation}");
+            Directory.CreateDirectory(data);
+            File.WriteAllText(Path.Combine(data, "token"), token + "\n");
+            File.CreateSymbolicLink(Path.Combine(secret, "..data_tmp"), Path.GetFileName(data));
+            Assert.Equal(0, rename(Path.Combine(secret, "..data_tmp"), Path.Combine(secret, "..data")));
+            if (generation == 1)
+            {
+                File.CreateSymbolicLink(Path.Combine(secret, "token"), "..data/token");
+            }
+        }
+
+        Mount(await Plane.TokenAsync("gw1"));
+        var env = await Plane.GatewayEnvironmentAsync("gw1", "unused");
+        env.Remove("ManagementPlane__Token");
+        env["ManagementPlane__TokenFile"] = Path.Combine(secret, "token");
+        await using var gateway = await GatewayProcess.StartAsync("", env: env);
+        var before = (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("token");
+        Assert.Equal("gw1", before.GetProperty("gatewayId").GetString());
+        Assert.Contains("ManagementPlane:TokenFile", before.GetProperty("source").GetString(), StringComparison.Ordinal);
+
+        await Plane.RegenerateKeyAsync("gw1", "primary");
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo"), ("during", "/during")));
+        await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("state").GetString() == "unauthorized",
+            "token refusal reported", 40);
+
+        // The secret is rotated; the same process picks the new token up, no restart.
+        var renewed = await Plane.TokenAsync("gw1");
+        Mount(renewed);
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo"), ("after", "/after")));
+        await gateway.EventuallyAsync(() => ServesAsync(gateway, "/after/x"), "a change arrives with the renewed token", 40);
+        var after = (await gateway.StatusAsync()).GetProperty("managementPlane");
+        Assert.Equal("connected", after.GetProperty("state").GetString());
+        Assert.NotEqual(before.GetProperty("fingerprint").GetString(), after.GetProperty("token").GetProperty("fingerprint").GetString());
+        Assert.Contains("Gateway token renewed", gateway.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(renewed.Split('&')[2], gateway.Output + (await gateway.Admin.GetStringAsync("/status-0123456789abcdef")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MaxSnapshotAge_PlaneConfirmsEveryAnswer_StartFromBackupWithinTheBound()
+    {
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
+        var env = await Plane.GatewayEnvironmentAsync("gw1");
+        env["Backup__Provider"] = "disk";
+        env["Backup__Disk__Path"] = Folder.File_("backups");
+        env["ManagementPlane__StartupTimeout"] = "00:00:03";
+        env["Trust__MaxSnapshotAge"] = "01:00:00";
+        await using (var first = await GatewayProcess.StartAsync("", env: env))
+        {
+            await first.EventuallyAsync(async () =>
+            {
+                var status = await first.StatusAsync();
+                return status.GetProperty("managementPlane").TryGetProperty("lastConfirmation", out var c)
+                    && c.GetProperty("revision").GetInt64() == status.GetProperty("revision").GetInt64()
+                    && File.Exists(Path.Combine(Folder.File_("backups"), "gateways", "gw1", "confirmation.json"));
+            }, "the plane's confirmation backed up");
+        }
+
+        Plane.Kill();
+        await using var restarted = await GatewayProcess.StartAsync("", env: env);
+        Assert.True(await ServesAsync(restarted, "/echo/x"));
+        Assert.StartsWith("backup:", (await restarted.StatusAsync()).GetProperty("configSource").GetString(), StringComparison.Ordinal);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int rename(string from, string to);
+
+    [Fact]
     public async Task TokenExpired_Gets401_KeepsServing()
     {
         await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));

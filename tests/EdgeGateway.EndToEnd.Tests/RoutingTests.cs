@@ -259,7 +259,7 @@ public sealed class RoutingTests(RoutingFixture f) : IClassFixture<RoutingFixtur
     }
 
     [Fact]
-    public async Task Health_LiveReadyAndApimStatus()
+    public async Task Health_LiveReadyAndApimStatus_PublicStatusIsEmpty_FullStatusOnAdminListener()
     {
         using var live = await Client.GetAsync("/healthz/live");
         using var ready = await Client.GetAsync("/healthz/ready");
@@ -268,9 +268,21 @@ public sealed class RoutingTests(RoutingFixture f) : IClassFixture<RoutingFixtur
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
-        using var body = JsonDocument.Parse(await status.Content.ReadAsStringAsync());
+        Assert.Empty(await status.Content.ReadAsByteArrayAsync()); // no file paths, URLs or errors for anyone who can reach the gateway
+
+        var admin = f.Gateway.Admin;
+        using var full = await admin.GetAsync("/status-0123456789abcdef");
+        Assert.Equal(HttpStatusCode.OK, full.StatusCode);
+        using var body = JsonDocument.Parse(await full.Content.ReadAsStringAsync());
         Assert.Equal("ready", body.RootElement.GetProperty("state").GetString());
         Assert.Equal(5, body.RootElement.GetProperty("revision").GetInt64());
         Assert.Equal(6, body.RootElement.GetProperty("apis").GetInt32());
+        Assert.StartsWith("file:", body.RootElement.GetProperty("configSource").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/healthz/ready")).StatusCode);
+
+        // The admin listener never proxies: an API path answers 404 there, not the backend.
+        using var api = await admin.GetAsync("/echo/x");
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.DoesNotContain("\"path\"", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using EdgeGateway.Contracts.Signing;
@@ -37,10 +38,18 @@ public sealed class SyncTrustTests : IAsyncLifetime
         public volatile byte[] Body = [];
         public long Revision;
 
+        /// <summary>The signed confirmation header sent with every answer (200 and 304), when set.</summary>
+        public volatile string? Confirmation;
+
         public void Map(WebApplication app)
         {
             app.MapGet("/gateway/v1/gateways/{id}/snapshot", async (HttpContext c) =>
             {
+                if (Confirmation is { } confirmation)
+                {
+                    c.Response.Headers[SyncProtocol.ConfirmationHeader] = confirmation;
+                }
+
                 var etag = SyncProtocol.ETag(Interlocked.Read(ref Revision));
                 if (c.Request.Headers.IfNoneMatch.ToString() == etag)
                 {
@@ -86,7 +95,7 @@ public sealed class SyncTrustTests : IAsyncLifetime
             crafted.Serve(body, revision);
             await gateway.EventuallyAsync(async () =>
             {
-                var status = JsonDocument.Parse(await gateway.Client.GetStringAsync("/status-0123456789abcdef")).RootElement;
+                var status = await gateway.StatusAsync();
                 return status.TryGetProperty("lastConfigError", out var e) && e.GetProperty("problems")[0].GetString()!.Contains(reason, StringComparison.Ordinal);
             }, $"refusal: {reason}");
             Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/v5/x")).StatusCode);
@@ -106,6 +115,150 @@ public sealed class SyncTrustTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync(path)).StatusCode);
         }
+    }
+
+    private static Dictionary<string, string> HybridEnv(string planeUrl, ECDsa trusted, string? backupPath = null)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["Gateway__Id"] = "gw1",
+            ["ManagementPlane__Url"] = planeUrl,
+            ["ManagementPlane__Token"] = "GatewayKey gw1&209901010000&c2lnbmF0dXJl",
+            ["Trust__SigningKey"] = SigningKeys.ExportPublicPem(trusted),
+            ["ManagementPlane__MaxBackoff"] = "00:00:00.5",
+            ["ManagementPlane__StartupTimeout"] = "00:00:03",
+        };
+        if (backupPath is not null)
+        {
+            env["Backup__Provider"] = "disk";
+            env["Backup__Disk__Path"] = backupPath;
+        }
+
+        return env;
+    }
+
+    private async Task<string> LastConfigErrorAsync(GatewayProcess gateway) =>
+        (await gateway.StatusAsync()).TryGetProperty("lastConfigError", out var e) ? e.GetProperty("problems")[0].GetString()! : "";
+
+    /// <summary>A gateway synced from the crafted plane at <paramref name="revision"/>, its snapshot (and confirmation, if sent) backed up.</summary>
+    private async Task BackUpAsync(CraftedSnapshots crafted, string planeUrl, ECDsa trusted, string backups, long revision)
+    {
+        await using var writer = await GatewayProcess.StartAsync("", env: HybridEnv(planeUrl, trusted, backups));
+        await writer.EventuallyAsync(async () =>
+        {
+            var status = await writer.StatusAsync();
+            return status.GetProperty("backup").TryGetProperty("lastRevision", out var r) && r.GetInt64() == revision
+                && (crafted.Confirmation is null || File.Exists(Path.Combine(backups, "gateways", "gw1", "confirmation.json")));
+        }, $"revision {revision} backed up");
+    }
+
+    [Fact]
+    public async Task SnapshotLargerThanMaxSnapshotBytes_IsRefusedWithoutReading_LastGoodKeepsServing()
+    {
+        using var trusted = SigningKeys.Generate();
+        var crafted = new CraftedSnapshots();
+        crafted.Serve(SignedSnapshot.Sign(Encoding.UTF8.GetBytes(Snapshot(5, "gw1", "/v5")), trusted), 5);
+        await using var plane = await TestBackend.StartAsync("fake-plane", crafted.Map);
+        var env = HybridEnv(plane.Url, trusted);
+        env["ManagementPlane__MaxSnapshotBytes"] = "4096";
+        await using var gateway = await GatewayProcess.StartAsync("", env: env);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/v5/x")).StatusCode);
+
+        // A valid, signed, newer snapshot: only its size is wrong (sent chunked, so no Content-Length tells it in advance).
+        var big = Snapshot(6, "gw1", "/v6").Replace("\"apis\"", $"\"namedValues\": [ {{ \"id\": \"pad\", \"value\": \"{new string('x', 8000)}\" }} ], \"apis\"", StringComparison.Ordinal);
+        crafted.Serve(SignedSnapshot.Sign(Encoding.UTF8.GetBytes(big), trusted), 6);
+        await gateway.EventuallyAsync(async () => (await LastConfigErrorAsync(gateway)).Contains("larger than ManagementPlane:MaxSnapshotBytes (4096 bytes)", StringComparison.Ordinal),
+            "too-large answer refused");
+        Assert.Equal("refused", (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("state").GetString());
+        Assert.Contains("larger than ManagementPlane:MaxSnapshotBytes", gateway.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/v5/x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/v6/x")).StatusCode);
+    }
+
+    [Fact]
+    public async Task BackupNamedAboveItsRevision_IsSkipped_GatewayStartsFromTheGenuineOne()
+    {
+        using var trusted = SigningKeys.Generate();
+        var crafted = new CraftedSnapshots();
+        crafted.Serve(SignedSnapshot.Sign(Encoding.UTF8.GetBytes(Snapshot(5, "gw1", "/v5")), trusted), 5);
+        var backups = folder.File_("backups");
+        await using (var plane = await TestBackend.StartAsync("fake-plane", crafted.Map))
+        {
+            await BackUpAsync(crafted, plane.Url, trusted, backups, 5);
+        }
+
+        // Someone with write access to the store plants an old signed snapshot (revision 3) under a high name.
+        var planted = Path.Combine(backups, "gateways", "gw1", "snapshots", "0000000000000000099-0123456789ab.json");
+        await File.WriteAllBytesAsync(planted, SignedSnapshot.Sign(Encoding.UTF8.GetBytes(Snapshot(3, "gw1", "/v3")), trusted));
+
+        await using var gateway = await GatewayProcess.StartAsync("", env: HybridEnv($"http://127.0.0.1:{Ports.Free()}", trusted, backups));
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/v5/x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/v3/x")).StatusCode);
+        Assert.Contains("its name says revision 99, but the snapshot inside is revision 3", gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartedFromBackup_OlderSnapshotFromThePlane_IsRefusedAsRollback()
+    {
+        using var trusted = SigningKeys.Generate();
+        var crafted = new CraftedSnapshots();
+        crafted.Serve(SignedSnapshot.Sign(Encoding.UTF8.GetBytes(Snapshot(5, "gw1", "/v5")), trusted), 5);
+        var backups = folder.File_("backups");
+        await using var plane = await TestBackend.StartAsync("fake-plane", crafted.Map);
+        await BackUpAsync(crafted, plane.Url, trusted, backups, 5);
+
+        // The plane (or whoever answers in its place) now offers an older signed snapshot: a restart must not make it acceptable.
+        crafted.Serve(SignedSnapshot.Sign(Encoding.UTF8.GetBytes(Snapshot(3, "gw1", "/v3")), trusted), 3);
+        await using var gateway = await GatewayProcess.StartAsync("", env: HybridEnv(plane.Url, trusted, backups));
+        await gateway.EventuallyAsync(async () => (await LastConfigErrorAsync(gateway)).Contains("revision 3 is older than the backed-up revision 5", StringComparison.Ordinal),
+            "rollback refused");
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/v5/x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/v3/x")).StatusCode);
+    }
+
+    [Fact]
+    public async Task MaxSnapshotAge_StartFromBackup_AcceptsRecentConfirmation_RefusesOldOrForeignOne()
+    {
+        using var trusted = SigningKeys.Generate();
+        var crafted = new CraftedSnapshots();
+        crafted.Serve(SignedSnapshot.Sign(Encoding.UTF8.GetBytes(Snapshot(5, "gw1", "/v5")), trusted), 5);
+        // The plane's last word on revision 5 was two days ago (signed as the plane signs it).
+        crafted.Confirmation = new SnapshotConfirmation("gw1", 5, DateTimeOffset.UtcNow.AddDays(-2)).Sign(trusted);
+        var backups = folder.File_("backups");
+        await using (var plane = await TestBackend.StartAsync("fake-plane", crafted.Map))
+        {
+            await BackUpAsync(crafted, plane.Url, trusted, backups, 5);
+        }
+
+        var planeDown = $"http://127.0.0.1:{Ports.Free()}";
+        async Task<string> RefusedStartAsync(string maxAge)
+        {
+            var refusedEnv = HybridEnv(planeDown, trusted, backups);
+            refusedEnv["Trust__MaxSnapshotAge"] = maxAge;
+            await using var refused = GatewayProcess.Launch("", env: refusedEnv);
+            Assert.Equal(1, await refused.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            return refused.Output;
+        }
+
+        // Older than the bound: not started from the backup (and the plane is down: nothing to serve, exit 1).
+        Assert.Contains("longer than Trust:MaxSnapshotAge (1.00:00:00)", await RefusedStartAsync("1.00:00:00"), StringComparison.Ordinal);
+
+        // Within the bound: started from the backup although the snapshot itself is unchanged for days.
+        var env = HybridEnv(planeDown, trusted, backups);
+        env["Trust__MaxSnapshotAge"] = "3.00:00:00";
+        await using (var started = await GatewayProcess.StartAsync("", env: env))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await started.Client.GetAsync("/v5/x")).StatusCode);
+        }
+
+        // A confirmation for another gateway, planted beside the snapshots, vouches for nothing here.
+        var confirmation = Path.Combine(backups, "gateways", "gw1", "confirmation.json");
+        await File.WriteAllTextAsync(confirmation, new SnapshotConfirmation("gw2", 5, DateTimeOffset.UtcNow).Sign(trusted));
+        Assert.Contains("the backed-up confirmation is for gateway 'gw2', not 'gw1'", await RefusedStartAsync("3.00:00:00"), StringComparison.Ordinal);
+
+        // One vouching for a newer revision than the newest backup: newer backups were removed.
+        await File.WriteAllTextAsync(confirmation, new SnapshotConfirmation("gw1", 9, DateTimeOffset.UtcNow).Sign(trusted));
+        Assert.Contains("newer backups are missing", await RefusedStartAsync("3.00:00:00"), StringComparison.Ordinal);
     }
 
     [Fact]

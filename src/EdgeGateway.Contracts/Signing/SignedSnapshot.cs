@@ -16,10 +16,13 @@ public static class SignedSnapshot
     public const string Algorithm = "ES256";
     public const string MediaType = "edgegateway-snapshot+json";
 
-    public static byte[] Sign(ReadOnlySpan<byte> payload, ECDsa privateKey)
+    public static byte[] Sign(ReadOnlySpan<byte> payload, ECDsa privateKey) => Sign(payload, privateKey, MediaType);
+
+    /// <summary>Signs any payload; <paramref name="type"/> (the header's <c>typ</c>) says what it is, so one kind cannot pass for another.</summary>
+    public static byte[] Sign(ReadOnlySpan<byte> payload, ECDsa privateKey, string type)
     {
         var header = JsonSerializer.SerializeToUtf8Bytes(
-            new JwsHeader(Algorithm, SigningKeys.KeyId(privateKey), MediaType), SigningJsonContext.Default.JwsHeader);
+            new JwsHeader(Algorithm, SigningKeys.KeyId(privateKey), type), SigningJsonContext.Default.JwsHeader);
         var protectedB64 = Base64Url.EncodeToString(header);
         var payloadB64 = Base64Url.EncodeToString(payload);
         var signature = privateKey.SignData(SigningInput(protectedB64, payloadB64), HashAlgorithmName.SHA256,
@@ -58,7 +61,10 @@ public static class SignedSnapshot
     }
 
     /// <summary>Verifies an envelope against the trusted public key; on success returns the exact payload bytes.</summary>
-    public static SignatureCheck Verify(ReadOnlySpan<byte> envelopeBytes, ECDsa trustedKey)
+    public static SignatureCheck Verify(ReadOnlySpan<byte> envelopeBytes, ECDsa trustedKey) => Verify(envelopeBytes, trustedKey, null);
+
+    /// <summary>As <see cref="Verify(ReadOnlySpan{byte}, ECDsa)"/>, and the header's <c>typ</c> must be <paramref name="expectedType"/> when given.</summary>
+    public static SignatureCheck Verify(ReadOnlySpan<byte> envelopeBytes, ECDsa trustedKey, string? expectedType)
     {
         JwsEnvelope? envelope;
         try
@@ -100,6 +106,11 @@ public static class SignedSnapshot
         if (header?.Alg != Algorithm)
         {
             return SignatureCheck.Fail($"signature algorithm '{header?.Alg}' is not {Algorithm}");
+        }
+
+        if (expectedType is not null && header.Typ != expectedType)
+        {
+            return SignatureCheck.Fail($"signed as '{header.Typ}', not '{expectedType}'");
         }
 
         var expectedKid = SigningKeys.KeyId(trustedKey);
@@ -148,4 +159,5 @@ internal sealed record JwsHeader(
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(JwsEnvelope))]
 [JsonSerializable(typeof(JwsHeader))]
+[JsonSerializable(typeof(SnapshotConfirmation))]
 internal sealed partial class SigningJsonContext : JsonSerializerContext;

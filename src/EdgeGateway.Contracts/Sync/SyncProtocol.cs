@@ -6,6 +6,9 @@ public static class SyncProtocol
     /// <summary>Longest <c>wait</c> (seconds) the management plane holds a snapshot long poll.</summary>
     public const int MaxWaitSeconds = 60;
 
+    /// <summary>Response header of every snapshot answer (200 and 304): a signed <see cref="Signing.SnapshotConfirmation"/>.</summary>
+    public const string ConfirmationHeader = "EdgeGateway-Confirmation";
+
     public static string SnapshotPath(string gatewayId) => $"/gateway/v1/gateways/{Uri.EscapeDataString(gatewayId)}/snapshot";
 
     public static string HeartbeatPath(string gatewayId) => $"/gateway/v1/gateways/{Uri.EscapeDataString(gatewayId)}/heartbeat";

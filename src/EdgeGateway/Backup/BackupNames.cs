@@ -13,6 +13,9 @@ internal static class BackupNames
 
     public static string Prefix(string gatewayId) => $"gateways/{gatewayId}/snapshots/";
 
+    /// <summary>The plane's latest signed confirmation for this gateway: one object, replaced, outside the snapshot prefix.</summary>
+    public static string Confirmation(string gatewayId) => $"gateways/{gatewayId}/confirmation.json";
+
     public static string For(string gatewayId, long revision, ReadOnlySpan<byte> content) =>
         $"{Prefix(gatewayId)}{revision.ToString("D19", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 6))}.json";
 

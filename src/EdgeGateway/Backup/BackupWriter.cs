@@ -6,7 +6,9 @@ namespace EdgeGateway.Backup;
 /// <summary>
 /// Backs up every applied snapshot, off the request path: bursts coalesce to the newest revision, failures
 /// retry with capped exponential backoff (the store's SDK retries inside each attempt), a newer snapshot
-/// supersedes a failing one, and at shutdown a pending backup gets a bounded chance to finish.
+/// supersedes a failing one, and at shutdown a pending backup gets a bounded chance to finish. In hybrid mode it also
+/// keeps the plane's latest signed confirmation beside the snapshots (once the revision it vouches for is backed up;
+/// at most once per <see cref="ConfirmationRefresh"/> while the revision stays the same).
 /// </summary>
 internal sealed partial class BackupWriter : IHostedService, IDisposable
 {
@@ -24,12 +26,27 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
     private GatewayRuntime? lastWritten;
     private volatile bool draining;
     private Task loop = Task.CompletedTask;
+    private readonly Trust.Confirmations? confirmations;
+    private readonly TimeSpan confirmationRefresh;
+    private volatile Trust.SignedConfirmation? pendingConfirmation;
+    private Contracts.Signing.SnapshotConfirmation? lastConfirmation;
+
+    /// <summary>How often an unchanged revision's confirmation is rewritten: a quarter of Trust:MaxSnapshotAge, at most a minute.</summary>
+    public static TimeSpan ConfirmationRefresh(TimeSpan? maxSnapshotAge) =>
+        maxSnapshotAge is { } max && max / 4 < TimeSpan.FromMinutes(1) ? max / 4 : TimeSpan.FromMinutes(1);
 
     private readonly IHostApplicationLifetime lifetime;
 
     public BackupWriter(SnapshotBackups backups, ConfigState state, TimeProvider time, BackupStatus status, IHostApplicationLifetime lifetime,
-        ILoggerFactory loggerFactory)
+        GatewaySettings settings, ILoggerFactory loggerFactory, Trust.Confirmations? confirmations = null)
     {
+        this.confirmations = confirmations;
+        confirmationRefresh = ConfirmationRefresh(settings.Trust.MaxSnapshotAge);
+        if (confirmations is not null)
+        {
+            confirmations.Received += EnqueueConfirmation;
+        }
+
         this.lifetime = lifetime;
         this.backups = backups;
         this.state = state;
@@ -54,6 +71,7 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         state.Applied -= Enqueue;
+        Unsubscribe();
         draining = true;
         if (pending is { } unfinished && !ReferenceEquals(unfinished, lastWritten))
         {
@@ -72,6 +90,7 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
     public void Dispose()
     {
         state.Applied -= Enqueue;
+        Unsubscribe();
         stopping.Dispose();
         signal.Dispose();
     }
@@ -86,6 +105,52 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
         pending = runtime;
         status.Pending(runtime.Revision);
         Wake();
+    }
+
+    private void Unsubscribe()
+    {
+        if (confirmations is not null)
+        {
+            confirmations.Received -= EnqueueConfirmation;
+        }
+    }
+
+    private void EnqueueConfirmation(Trust.SignedConfirmation signed)
+    {
+        var last = lastConfirmation;
+        if (last is not null && last.Revision == signed.Confirmation.Revision && signed.Confirmation.IssuedAt - last.IssuedAt < confirmationRefresh)
+        {
+            return;
+        }
+
+        pendingConfirmation = signed;
+        Wake();
+    }
+
+    /// <summary>The waiting confirmation, once the revision it vouches for is in the store (a restart must find both).</summary>
+    private Trust.SignedConfirmation? TakeConfirmation()
+    {
+        var signed = pendingConfirmation;
+        return signed is not null && state.Current is { } current && current.Revision == signed.Confirmation.Revision
+            && (current.FromBackup || ReferenceEquals(current, lastWritten))
+            && ReferenceEquals(Interlocked.CompareExchange(ref pendingConfirmation, null, signed), signed) ? signed : null;
+    }
+
+    private async Task WriteConfirmationAsync(Trust.SignedConfirmation signed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await backups.WriteConfirmationAsync(signed.Signed, cancellationToken);
+            lastConfirmation = signed.Confirmation;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            // The next answer from the plane brings a new one: no retry loop of its own.
+            if (status.Failed($"confirmation: {ex.Message}", time.GetUtcNow()))
+            {
+                LogConfirmationFailed(logger, backups.StoreName, ex.Message);
+            }
+        }
     }
 
     private void Wake()
@@ -114,6 +179,12 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
 
             if (next is null)
             {
+                if (TakeConfirmation() is { } confirmation)
+                {
+                    await WriteConfirmationAsync(confirmation, cancellationToken);
+                    continue;
+                }
+
                 if (draining)
                 {
                     return; // flushed: stop now, not when the flush deadline runs out
@@ -173,6 +244,9 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
 
     [LoggerMessage(42, LogLevel.Error, "Backup of revision {Revision} to {Store} failed: {Error}; retrying in {Seconds:0.#} s (the gateway keeps serving)")]
     private static partial void LogFailed(ILogger logger, long revision, string store, string error, double seconds);
+
+    [LoggerMessage(45, LogLevel.Warning, "Writing the management plane's confirmation to {Store} failed: {Error}; the next answer from the plane brings a new one")]
+    private static partial void LogConfirmationFailed(ILogger logger, string store, string error);
 
     [LoggerMessage(43, LogLevel.Information, "Stopping: finishing the backup of revision {Revision}")]
     private static partial void LogFlushing(ILogger logger, long revision);

@@ -18,10 +18,10 @@ internal sealed partial class SnapshotBackups(IObjectStore store, string gateway
     public string StoreName => store.Name;
 
     /// <summary>
-    /// Lists once, then reads candidates newest first until one verifies. <paramref name="verify"/> returns the
-    /// refusal reason, or null when the snapshot is acceptable.
+    /// Lists once, then reads candidates newest first until one verifies. <paramref name="verify"/> gets the bytes and the
+    /// revision the object's name claims, and returns the refusal reason, or null when the snapshot is acceptable.
     /// </summary>
-    public async Task<RestoredBackup?> ReadNewestValidAsync(Func<byte[], string?> verify, CancellationToken cancellationToken)
+    public async Task<RestoredBackup?> ReadNewestValidAsync(Func<byte[], long, string?> verify, CancellationToken cancellationToken)
     {
         var candidates = new List<ObjectInfo>();
         await foreach (var info in store.ListAsync(BackupNames.Prefix(gatewayId), cancellationToken))
@@ -41,7 +41,8 @@ internal sealed partial class SnapshotBackups(IObjectStore store, string gateway
             }
 
             var bytes = Unwrap(stored.Content.Span, info.Key, out var unwrapError);
-            var refusal = unwrapError ?? verify(bytes!);
+            BackupNames.TryParseRevision(info.Key, out var nameRevision);
+            var refusal = unwrapError ?? verify(bytes!, nameRevision);
             if (refusal is null)
             {
                 return new RestoredBackup(info.Key, bytes!);
@@ -74,6 +75,30 @@ internal sealed partial class SnapshotBackups(IObjectStore store, string gateway
 
         await PruneAsync(cancellationToken);
         return key;
+    }
+
+    /// <summary>
+    /// Replaces the one confirmation object beside the snapshots (<c>gateways/{id}/confirmation.json</c>): the plane's
+    /// latest signed word on what this gateway serves. Encrypted like the snapshots when <c>Backup:EncryptionKey</c> is set.
+    /// </summary>
+    public async Task WriteConfirmationAsync(byte[] signedConfirmation, CancellationToken cancellationToken)
+    {
+        var key = BackupNames.Confirmation(gatewayId);
+        await store.PutAsync(key, cipher is null ? signedConfirmation : cipher.Encrypt(signedConfirmation, key), WriteCondition.None, cancellationToken);
+    }
+
+    /// <summary>The backed-up confirmation's bytes, or an error saying why there is none that can be read.</summary>
+    public async Task<(byte[]? Signed, string? Error)> ReadConfirmationAsync(CancellationToken cancellationToken)
+    {
+        var key = BackupNames.Confirmation(gatewayId);
+        var stored = await store.GetAsync(key, cancellationToken);
+        if (stored is null)
+        {
+            return (null, $"there is no {key} in {store.Name}: the management plane has not confirmed any revision to this gateway yet");
+        }
+
+        var bytes = Unwrap(stored.Content.Span, key, out var error);
+        return (bytes, error is null ? null : $"{key}: {error}");
     }
 
     private async Task PruneAsync(CancellationToken cancellationToken)

@@ -14,6 +14,12 @@ public sealed class GatewayOptions
     /// <summary>Optional cleartext HTTP/2-only port (h2c prior knowledge, for gRPC clients without TLS).</summary>
     public int? H2cPort { get; set; }
 
+    /// <summary>
+    /// A separate listener (like <c>http://127.0.0.1:9090</c>) for the full status JSON: file paths, URLs, store names and
+    /// errors stay off the public port, where <c>/status-0123456789abcdef</c> answers empty, as APIM's does.
+    /// </summary>
+    public string? AdminUrls { get; set; }
+
     /// <summary>How long in-flight requests may finish after SIGTERM.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
 
@@ -37,4 +43,10 @@ public sealed class TrustOptions
 
     /// <summary>The management plane's public key, PEM text as <c>GET /signing-key</c> returns it.</summary>
     public string? SigningKey { get; set; }
+
+    /// <summary>
+    /// Off when unset. A start from a backup is refused when the plane's last signed confirmation (backed up beside the
+    /// snapshots) is older than this: a bound on how stale a restarted gateway may be, counted from the plane's last word.
+    /// </summary>
+    public TimeSpan? MaxSnapshotAge { get; set; }
 }

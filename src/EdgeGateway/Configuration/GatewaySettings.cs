@@ -15,6 +15,9 @@ internal sealed record GatewaySettings(
     IObjectStore? BackupStore,
     ECDsa? TrustKey)
 {
+    /// <summary>The <c>Trust:*</c> settings besides the key itself.</summary>
+    public TrustOptions Trust { get; init; } = new();
+
     /// <summary>Hybrid mode: snapshots come from the management plane.</summary>
     public bool Hybrid => !string.IsNullOrWhiteSpace(ManagementPlane.Url);
 
@@ -76,6 +79,12 @@ internal sealed record GatewaySettings(
             errors.Add($"Gateway:Id '{gateway.Id}' is not a valid id (letters, digits, '-', '_', '.', up to 80 characters)");
         }
 
+        if (trust.MaxSnapshotAge is { } maxAge && (maxAge <= TimeSpan.Zero || !hybrid))
+        {
+            errors.Add(maxAge <= TimeSpan.Zero ? $"Trust:MaxSnapshotAge {maxAge} must be positive (leave it unset to turn the check off)"
+                : "Trust:MaxSnapshotAge needs hybrid mode (ManagementPlane:Url): it bounds the age of the management plane's last confirmation");
+        }
+
         if (backup.Keep is < 1 or > 1000)
         {
             errors.Add("Backup:Keep must be between 1 and 1000");
@@ -107,7 +116,7 @@ internal sealed record GatewaySettings(
             throw new StartupException(errors);
         }
 
-        return new GatewaySettings(gateway, managementPlane, backup, store, key);
+        return new GatewaySettings(gateway, managementPlane, backup, store, key) { Trust = trust };
     }
 
     private static void HybridRules(GatewayOptions gateway, ManagementPlaneOptions mp, TrustOptions trust, List<string> errors)
@@ -127,9 +136,25 @@ internal sealed record GatewaySettings(
             errors.Add("Gateway:Id is not set: hybrid mode needs the gateway id registered in the management plane (Gateway__Id)");
         }
 
-        if (string.IsNullOrWhiteSpace(mp.Token))
+        var token = mp.Token;
+        var tokenSetting = "ManagementPlane:Token";
+        if (!string.IsNullOrWhiteSpace(mp.TokenFile))
         {
-            errors.Add("ManagementPlane:Token is not set: issue one with POST /gateways/{id}/token on the management plane (ManagementPlane__Token)");
+            tokenSetting = $"ManagementPlane:TokenFile '{mp.TokenFile}'";
+            token = Sync.GatewayTokenSource.ReadFile(mp.TokenFile, out var readError);
+            if (!string.IsNullOrWhiteSpace(mp.Token))
+            {
+                errors.Add("both ManagementPlane:Token and ManagementPlane:TokenFile are set: choose one");
+            }
+            else if (token is null)
+            {
+                errors.Add($"{tokenSetting} {readError}");
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(mp.Token))
+        {
+            errors.Add("ManagementPlane:Token is not set: issue one with POST /gateways/{id}/token on the management plane (ManagementPlane__Token), "
+                + "or put it in a file named by ManagementPlane:TokenFile");
         }
 
         if (string.IsNullOrWhiteSpace(trust.SigningKey))
@@ -143,9 +168,9 @@ internal sealed record GatewaySettings(
             errors.Add($"ManagementPlane:LongPollWait {mp.LongPollWait} is longer than the management plane holds a poll ({Contracts.Sync.SyncProtocol.MaxWaitSeconds} s)");
         }
 
-        if (!Contracts.Sync.GatewayToken.TryParse(mp.Token, out _) && !string.IsNullOrWhiteSpace(mp.Token))
+        if (!Contracts.Sync.GatewayToken.TryParse(token, out _) && !string.IsNullOrWhiteSpace(token))
         {
-            errors.Add("ManagementPlane:Token is not a gateway token ('GatewayKey <gatewayId>&<expiry>&<signature>', as POST /gateways/{id}/token returns it)");
+            errors.Add($"{tokenSetting} is not a gateway token ('GatewayKey <gatewayId>&<expiry>&<signature>', as POST /gateways/{{id}}/token returns it)");
         }
 
         foreach (var (name, value, min) in new[] { ("PollInterval", mp.PollInterval, 1.0), ("HeartbeatInterval", mp.HeartbeatInterval, 1.0),
@@ -155,6 +180,11 @@ internal sealed record GatewaySettings(
             {
                 errors.Add($"ManagementPlane:{name} {value} must be between {TimeSpan.FromSeconds(min)} and 01:00:00");
             }
+        }
+
+        if (mp.MaxSnapshotBytes is < 1024 or > int.MaxValue)
+        {
+            errors.Add($"ManagementPlane:MaxSnapshotBytes {mp.MaxSnapshotBytes} must be between 1024 and {int.MaxValue} (default {ManagementPlaneOptions.DefaultMaxSnapshotBytes})");
         }
 
         if (mp.CaCertificatePath is { Length: > 0 } ca)

@@ -54,16 +54,30 @@ internal sealed partial record InitialConfig(GatewayRuntime? Runtime, byte[]? Fi
         try
         {
             GatewaySnapshot? accepted = null;
-            var restored = await backups.ReadNewestValidAsync(bytes =>
+            var restored = await backups.ReadNewestValidAsync((bytes, nameRevision) =>
             {
                 var load = SnapshotLoader.Load(bytes, settings.TrustKey, settings.Validation);
                 accepted = load.Snapshot;
-                return load.Succeeded ? null : string.Join("; ", load.Problems);
+                return !load.Succeeded ? string.Join("; ", load.Problems)
+                    : load.Snapshot!.Revision != nameRevision
+                        ? $"its name says revision {nameRevision}, but the snapshot inside is revision {load.Snapshot.Revision} (renamed or planted)"
+                        : null;
             }, timeout.Token);
             if (restored is null)
             {
                 notes.Add($"no valid backup in {backups.StoreName}");
                 return null;
+            }
+
+            if (settings.Hybrid && settings.Trust.MaxSnapshotAge is { } maxAge)
+            {
+                var (confirmation, error) = await backups.ReadConfirmationAsync(timeout.Token);
+                var refusal = error ?? Trust.Freshness.Check(confirmation!, settings.TrustKey!, settings.Gateway.Id!, accepted!.Revision, maxAge, time.GetUtcNow());
+                if (refusal is not null)
+                {
+                    notes.Add($"the backup {restored.Key} is not used (Trust:MaxSnapshotAge {maxAge}): {refusal}");
+                    return null;
+                }
             }
 
             return new GatewayRuntime(accepted!, $"backup:{restored.Key}", time.GetUtcNow(), restored.Bytes, fromBackup: true);

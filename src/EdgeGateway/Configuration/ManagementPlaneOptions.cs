@@ -10,6 +10,9 @@ public sealed class ManagementPlaneOptions
     /// <summary><c>GatewayKey {id}&amp;{expiry}&amp;{signature}</c>, as <c>POST /gateways/{id}/token</c> issues it.</summary>
     public string? Token { get; set; }
 
+    /// <summary>Instead of <see cref="Token"/>: a file holding the token, re-read when it changes (a mounted, rotated secret).</summary>
+    public string? TokenFile { get; set; }
+
     /// <summary>How often to ask when long polling is not possible.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -25,6 +28,11 @@ public sealed class ManagementPlaneOptions
 
     /// <summary>An extra CA (PEM) to trust for the management plane's TLS certificate.</summary>
     public string? CaCertificatePath { get; set; }
+
+    /// <summary>The largest snapshot answer read from the management plane; a larger one is refused, never buffered.</summary>
+    public long MaxSnapshotBytes { get; set; } = DefaultMaxSnapshotBytes;
+
+    public const long DefaultMaxSnapshotBytes = 64 * 1024 * 1024;
 }
 
 /// <summary>The gateway's own <c>Backup:*</c> settings beside the store's (<c>Backup:Provider</c>, <c>Backup:Disk:*</c>, ...).</summary>

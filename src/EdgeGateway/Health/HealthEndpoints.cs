@@ -7,8 +7,8 @@ using EdgeGateway.Sync;
 namespace EdgeGateway.Health;
 
 /// <summary>
-/// Liveness, readiness and APIM's status probe. Ready means a verified config is loaded (even a
-/// stale one: serving the last good config is the point of failing static).
+/// Liveness, readiness and APIM's status probe (empty on the public port; the JSON is on the admin listener).
+/// Ready means a verified config is loaded (even a stale one: serving the last good config is the point of failing static).
 /// </summary>
 internal sealed class HealthEndpoints(ConfigState state, TimeProvider time, IServiceProvider services)
 {
@@ -52,7 +52,10 @@ internal sealed class HealthEndpoints(ConfigState state, TimeProvider time, ISer
 
         if (path.Equals(ApimStatus, StringComparison.OrdinalIgnoreCase))
         {
-            task = Status(context);
+            // Empty, as APIM's: paths, URLs, store names and errors are for the admin listener (Gateway:AdminUrls).
+            context.Response.StatusCode = state.Current is null ? 503 : 200;
+            context.Response.Headers.CacheControl = "no-store";
+            task = Task.CompletedTask;
             return true;
         }
 
@@ -78,7 +81,8 @@ internal sealed class HealthEndpoints(ConfigState state, TimeProvider time, ISer
             backup?.Snapshot(now));
     }
 
-    private Task Status(HttpContext context)
+    /// <summary>The full status JSON: only on the admin listener.</summary>
+    public Task WriteStatusAsync(HttpContext context)
     {
         var body = Snapshot();
         context.Response.StatusCode = body.State == "ready" ? 200 : 503;

@@ -30,6 +30,7 @@ internal static class GatewayApplication
         services.AddSingleton(state);
         services.AddSingleton<RequestCounters>();
         services.AddSingleton<HealthEndpoints>();
+        services.AddSingleton<AdminEndpoints>();
         services.AddHostedService<StartupReporter>();
         services.AddProxy();
         services.AddHostedService<ActiveHealthChecker>();
@@ -37,11 +38,10 @@ internal static class GatewayApplication
 
         if (settings.Hybrid)
         {
-            services.AddSingleton(new SyncStatus
-            {
-                TokenExpiry = Contracts.Sync.GatewayToken.TryParse(settings.ManagementPlane.Token, out var token) ? token!.Expiry : null,
-            });
+            services.AddSingleton<GatewayTokenSource>();
+            services.AddSingleton<SyncStatus>();
             services.AddSingleton<ManagementPlaneClient>();
+            services.AddSingleton<Trust.Confirmations>();
             services.AddSingleton(sp => new HeartbeatBuilder(state, sp.GetRequiredService<SyncStatus>(), sp.GetRequiredService<RequestCounters>(),
                 time, sp.GetService<BackupStatus>()));
             services.AddHostedService<ManagementPlaneSync>();
@@ -63,7 +63,8 @@ internal static class GatewayApplication
     public static void UseGateway(this WebApplication app)
     {
         var handler = app.Services.GetRequiredService<GatewayRequestHandler>();
-        app.Run(handler.InvokeAsync);
+        var admin = app.Services.GetRequiredService<AdminEndpoints>();
+        app.Run(admin.Enabled ? context => admin.IsAdmin(context) ? admin.HandleAsync(context) : handler.InvokeAsync(context) : handler.InvokeAsync);
     }
 
     private static void AddProxy(this IServiceCollection services)

@@ -90,10 +90,16 @@ internal static class GatewayHostBuilder
         builder.WebHost.UseKestrelCore();
         var urls = builder.Configuration[UrlsKey] is { Length: > 0 } configured ? configured : DefaultUrls;
         var certificate = LoadCertificate(options.Tls);
-        var endpoints = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUrl).ToList();
-        if (endpoints.FirstOrDefault(e => e.Https && certificate is null) is { Host: not null } plain)
+        var endpoints = ParseUrls(urls);
+        var admin = AdminEndpoints(options);
+        if (endpoints.Concat(admin).FirstOrDefault(e => e.Https && certificate is null) is { Host: not null } plain)
         {
-            throw new StartupException($"urls has an https address (port {plain.Port}), but no certificate is configured: set Gateway:Tls:CertificatePath (and Gateway:Tls:KeyPath for PEM)");
+            throw new StartupException($"urls or Gateway:AdminUrls has an https address (port {plain.Port}), but no certificate is configured: set Gateway:Tls:CertificatePath (and Gateway:Tls:KeyPath for PEM)");
+        }
+
+        if (admin.FirstOrDefault(a => a.Port == 0 || endpoints.Any(e => e.Port == a.Port) || a.Port == options.H2cPort) is { Host: not null } clash)
+        {
+            throw new StartupException($"Gateway:AdminUrls port {clash.Port} must be a fixed port of its own, not 0 and not one of urls or Gateway:H2cPort");
         }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -117,8 +123,27 @@ internal static class GatewayHostBuilder
             {
                 Listen(kestrel, "*", h2c, listen => listen.Protocols = HttpProtocols.Http2);
             }
+
+            foreach (var (https, host, port) in admin)
+            {
+                Listen(kestrel, host, port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    if (https)
+                    {
+                        listen.UseHttps(certificate!);
+                    }
+                });
+            }
         });
     }
+
+    /// <summary>The <c>Gateway:AdminUrls</c> listeners (none when unset): where the full status is served.</summary>
+    public static IReadOnlyList<(bool Https, string Host, int Port)> AdminEndpoints(GatewayOptions options) =>
+        options.AdminUrls is { Length: > 0 } admin ? ParseUrls(admin, "Gateway:AdminUrls") : [];
+
+    private static List<(bool Https, string Host, int Port)> ParseUrls(string urls, string setting = "urls") =>
+        urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => ParseUrl(u, setting)).ToList();
 
     private static X509Certificate2? LoadCertificate(TlsOptions tls)
     {
@@ -155,7 +180,7 @@ internal static class GatewayHostBuilder
         }
     }
 
-    private static (bool Https, string Host, int Port) ParseUrl(string url)
+    private static (bool Https, string Host, int Port) ParseUrl(string url, string setting)
     {
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
         var https = schemeEnd > 0 && url[..schemeEnd].Equals("https", StringComparison.OrdinalIgnoreCase);
@@ -171,7 +196,7 @@ internal static class GatewayHostBuilder
         if (!int.TryParse(rest[(colon + 1)..], out var port) || port is < 0 or > 65535
             || (rest[..colon] is var host && host != "*" && host != "+" && host != "localhost" && !IPAddress.TryParse(host.Trim('[', ']'), out _)))
         {
-            throw new StartupException($"urls: '{url}' is not like http://+:8080 or http://127.0.0.1:8080");
+            throw new StartupException($"{setting}: '{url}' is not like http://+:8080 or http://127.0.0.1:8080");
         }
 
         return (https, rest[..colon], port);

@@ -17,14 +17,18 @@ internal sealed class ManagementPlaneClient : IDisposable
 {
     private readonly HttpClient http;
     private readonly string gatewayId;
-    private readonly string token;
+    private readonly GatewayTokenSource tokens;
+    private readonly long maxSnapshotBytes;
 
-    public ManagementPlaneClient(GatewaySettings settings)
+    /// <summary>An error answer is read only for its problem detail: a few KiB at most.</summary>
+    private const int MaxProblemBytes = 64 * 1024;
+
+    public ManagementPlaneClient(GatewaySettings settings, GatewayTokenSource tokens)
     {
+        this.tokens = tokens;
         var mp = settings.ManagementPlane;
         gatewayId = settings.Gateway.Id!;
-        // Secrets from files often end in a newline: send the parsed token, never the raw setting.
-        token = GatewayToken.TryParse(mp.Token, out var parsed) ? parsed!.Value : mp.Token!.Trim();
+        maxSnapshotBytes = mp.MaxSnapshotBytes;
         var handler = new SocketsHttpHandler
         {
             UseProxy = true,
@@ -50,7 +54,7 @@ internal sealed class ManagementPlaneClient : IDisposable
     {
         var path = SyncProtocol.SnapshotPath(gatewayId).TrimStart('/') + (wait > TimeSpan.Zero ? $"?wait={(int)wait.TotalSeconds}" : "");
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.TryAddWithoutValidation("Authorization", token);
+        request.Headers.TryAddWithoutValidation("Authorization", tokens.Value);
         if (etag is not null)
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", etag);
@@ -60,10 +64,40 @@ internal sealed class ManagementPlaneClient : IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(wait + TimeSpan.FromSeconds(15));
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-        var body = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsByteArrayAsync(timeout.Token) : null;
-        var detail = body is null && !response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotModified
+        var body = response.StatusCode == HttpStatusCode.OK ? await ReadCappedAsync(response.Content, maxSnapshotBytes, timeout.Token) : null;
+        var detail = response.StatusCode != HttpStatusCode.OK && !response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotModified
             ? await ProblemDetailAsync(response, timeout.Token) : null;
-        return new SnapshotResponse(response.StatusCode, body, response.Headers.ETag?.ToString(), detail);
+        var confirmation = response.Headers.TryGetValues(SyncProtocol.ConfirmationHeader, out var values) ? values.FirstOrDefault() : null;
+        return new SnapshotResponse(response.StatusCode, body, response.Headers.ETag?.ToString(), detail)
+        {
+            TooLarge = response.StatusCode == HttpStatusCode.OK && body is null,
+            Confirmation = confirmation,
+        };
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="max"/> bytes (declared or as it streams): never buffered past the cap.</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long max, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > max)
+        {
+            return null;
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream(content.Headers.ContentLength is { } length ? (int)length : 64 * 1024);
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     public async Task<HttpStatusCode> SendHeartbeatAsync(HeartbeatRequest heartbeat, TimeSpan timeout, CancellationToken cancellationToken)
@@ -73,7 +107,7 @@ internal sealed class ManagementPlaneClient : IDisposable
             Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(heartbeat, SyncJsonContext.Default.HeartbeatRequest)),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation("Authorization", token);
+        request.Headers.TryAddWithoutValidation("Authorization", tokens.Value);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         using var response = await http.SendAsync(request, cts.Token);
@@ -86,7 +120,11 @@ internal sealed class ManagementPlaneClient : IDisposable
     {
         try
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (await ReadCappedAsync(response.Content, MaxProblemBytes, cancellationToken) is not { } text)
+            {
+                return null;
+            }
+
             using var doc = JsonDocument.Parse(text);
             return doc.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString()
                 : doc.RootElement.TryGetProperty("title", out var title) ? title.GetString() : null;
@@ -138,4 +176,11 @@ internal sealed class ManagementPlaneClient : IDisposable
     }
 }
 
-internal sealed record SnapshotResponse(HttpStatusCode Status, byte[]? Body, string? ETag, string? ProblemDetail);
+internal sealed record SnapshotResponse(HttpStatusCode Status, byte[]? Body, string? ETag, string? ProblemDetail)
+{
+    /// <summary>A 200 whose body was longer than <c>ManagementPlane:MaxSnapshotBytes</c>: not read, <see cref="Body"/> is null.</summary>
+    public bool TooLarge { get; init; }
+
+    /// <summary>The signed <c>EdgeGateway-Confirmation</c> header, as sent (verified by the sync loop).</summary>
+    public string? Confirmation { get; init; }
+}

@@ -3,6 +3,7 @@ using EdgeGateway.Configuration;
 using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Contracts.Sync;
 using EdgeGateway.Routing;
+using EdgeGateway.Trust;
 
 namespace EdgeGateway.Sync;
 
@@ -19,6 +20,9 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
     private readonly ManagementPlaneClient client;
     private readonly SyncStatus status;
     private readonly HeartbeatBuilder heartbeats;
+    private readonly Confirmations confirmations;
+    private readonly GatewayTokenSource tokens;
+    private CancellationTokenSource? pausing;
     private readonly IHostApplicationLifetime lifetime;
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -30,8 +34,11 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
     private readonly TaskCompletionSource firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ManagementPlaneSync(GatewaySettings settings, ConfigState state, ManagementPlaneClient client, SyncStatus status,
-        HeartbeatBuilder heartbeats, IHostApplicationLifetime lifetime, TimeProvider time, ILoggerFactory loggerFactory)
+        HeartbeatBuilder heartbeats, Confirmations confirmations, GatewayTokenSource tokens, IHostApplicationLifetime lifetime, TimeProvider time,
+        ILoggerFactory loggerFactory)
     {
+        this.tokens = tokens;
+        this.confirmations = confirmations;
         this.settings = settings;
         this.state = state;
         this.client = client;
@@ -52,7 +59,7 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
 
         if (status.TokenExpiry is { } expiry && expiry - time.GetUtcNow() < TimeSpan.FromDays(3))
         {
-            LogTokenExpiring(logger, expiry);
+            LogTokenExpiring(logger, tokens.Setting, expiry);
         }
 
         if (state.Current is null)
@@ -89,8 +96,23 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
 
     private void StartLoops()
     {
+        // A renewed token ends a backoff at once: the refused gateway asks again with it.
+        tokens.Changed += WakeUp;
+        tokens.StartWatching();
         pollLoop = Task.Run(() => PollLoopAsync(stopping.Token), CancellationToken.None);
         heartbeatLoop = Task.Run(() => HeartbeatLoopAsync(stopping.Token), CancellationToken.None);
+    }
+
+    private void WakeUp()
+    {
+        try
+        {
+            pausing?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the pause just ended anyway
+        }
     }
 
     private async Task PollLoopAsync(CancellationToken cancellationToken)
@@ -108,6 +130,11 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
             {
                 var response = await client.GetSnapshotAsync(etag, wait, cancellationToken);
                 pause = Handle(response, wait, time.GetElapsedTime(started), ref failures);
+                if (response.Status is HttpStatusCode.OK or HttpStatusCode.NotModified && state.Current is { } served)
+                {
+                    confirmations.Receive(response.Confirmation, served.Revision);
+                }
+
                 firstAnswer.TrySetResult();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -128,13 +155,23 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
 
             if (pause > TimeSpan.Zero)
             {
+                using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                pausing = wake;
                 try
                 {
-                    await Task.Delay(pause, time, cancellationToken);
+                    await Task.Delay(pause, time, wake.Token);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
                 }
                 catch (OperationCanceledException)
                 {
-                    return;
+                    // woken early (a new token)
+                }
+                finally
+                {
+                    pausing = null;
                 }
             }
         }
@@ -145,6 +182,13 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
         var now = time.GetUtcNow();
         switch (response.Status)
         {
+            case HttpStatusCode.OK when response.TooLarge:
+                // Refused like a bad snapshot: the last good config keeps serving, and the ETag makes the next ask a long poll.
+                failures = 0;
+                lastSeenETag = response.ETag;
+                Refuse($"the answer is larger than ManagementPlane:MaxSnapshotBytes ({settings.ManagementPlane.MaxSnapshotBytes} bytes): "
+                    + "not read; raise the setting if the snapshot is really that large", now);
+                return TimeSpan.Zero;
             case HttpStatusCode.OK when response.Body is not null:
                 failures = 0;
                 lastSeenETag = response.ETag;
@@ -173,9 +217,9 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
                 failures++;
                 var detail = response.ProblemDetail ?? "token refused";
                 if (status.Problem("unauthorized", $"the management plane refused the gateway token ({detail}): issue a new one "
-                    + "(POST /gateways/{id}/token) and set ManagementPlane:Token", now))
+                    + $"(POST /gateways/{{id}}/token) and set {tokens.Setting}", now))
                 {
-                    LogUnauthorized(logger, detail, status.TokenExpiry);
+                    LogUnauthorized(logger, detail, status.TokenExpiry, tokens.Status.Fingerprint, tokens.Setting);
                 }
 
                 return Backoff(failures);
@@ -195,19 +239,16 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
     {
         var load = SnapshotLoader.Load(body, settings.TrustKey, settings.Validation);
         var current = state.Current;
+        // The guard holds after a start from a backup too: an old signed snapshot (with revoked keys) must not come back
+        // through a restart. A plane whose state was reset starts over at low revisions: its gateways' backups must go.
         string? refusal = !load.Succeeded ? string.Join("; ", load.Problems)
-            : current is not null && !current.FromBackup && load.Snapshot!.Revision < current.Revision
-                ? $"revision {load.Snapshot.Revision} is older than the applied revision {current.Revision} (refusing a rollback)"
+            : current is not null && load.Snapshot!.Revision < current.Revision
+                ? $"revision {load.Snapshot.Revision} is older than the {(current.FromBackup ? "backed-up" : "applied")} revision {current.Revision} (refusing a rollback"
+                    + (current.FromBackup ? "; if the management plane's state was reset, delete this gateway's backups" : "") + ")"
                 : null;
         if (refusal is not null)
         {
-            refusedETag = lastSeenETag;
-            state.Refuse("management plane", [refusal]);
-            if (status.Problem("refused", $"snapshot refused: {refusal}", now))
-            {
-                LogRefused(logger, refusal);
-            }
-
+            Refuse(refusal, now);
             return;
         }
 
@@ -223,6 +264,16 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
         state.Apply(new GatewayRuntime(snapshot, $"managementPlane:{client.BaseAddress}", now, body));
         status.Connected(now);
         LogApplied(logger, snapshot.Revision, snapshot.Apis?.Count ?? 0);
+    }
+
+    private void Refuse(string refusal, DateTimeOffset now)
+    {
+        refusedETag = lastSeenETag;
+        state.Refuse("management plane", [refusal]);
+        if (status.Problem("refused", $"snapshot refused: {refusal}", now))
+        {
+            LogRefused(logger, refusal);
+        }
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
@@ -314,8 +365,8 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
     [LoggerMessage(61, LogLevel.Warning, "Management plane {Url} unreachable ({Error}); {Serving}; retrying with backoff")]
     private static partial void LogUnreachable(ILogger logger, string url, string error, string serving);
 
-    [LoggerMessage(62, LogLevel.Error, "THE GATEWAY TOKEN WAS REFUSED ({Detail}; token expiry {Expiry}): still serving the last good config, but no changes arrive until ManagementPlane:Token is renewed")]
-    private static partial void LogUnauthorized(ILogger logger, string detail, DateTimeOffset? expiry);
+    [LoggerMessage(62, LogLevel.Error, "THE GATEWAY TOKEN WAS REFUSED ({Detail}; token expiry {Expiry}, fingerprint {Fingerprint}): still serving the last good config, but no changes arrive until {Setting} is renewed")]
+    private static partial void LogUnauthorized(ILogger logger, string detail, DateTimeOffset? expiry, string fingerprint, string setting);
 
     [LoggerMessage(63, LogLevel.Information, "Connected to the management plane {Url}; serving revision {Revision}")]
     private static partial void LogConnected(ILogger logger, string url, long revision);
@@ -332,8 +383,8 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
     [LoggerMessage(67, LogLevel.Critical, "No config after ManagementPlane:StartupTimeout ({Timeout}): the management plane {Url} gave none ({Error}) and there is {Backup}. Exiting; check ManagementPlane:Url, ManagementPlane:Token, Gateway:Id, Trust:SigningKey and Backup:*")]
     private static partial void LogGivingUp(ILogger logger, TimeSpan timeout, string url, string error, string backup);
 
-    [LoggerMessage(69, LogLevel.Warning, "ManagementPlane:Token expires at {Expiry:u}: issue a new one (POST /gateways/{{id}}/token) before then; the gateway keeps serving after, but gets no changes")]
-    private static partial void LogTokenExpiring(ILogger logger, DateTimeOffset expiry);
+    [LoggerMessage(69, LogLevel.Warning, "{Setting}: the token expires at {Expiry:u}: issue a new one (POST /gateways/{{id}}/token) before then; the gateway keeps serving after, but gets no changes")]
+    private static partial void LogTokenExpiring(ILogger logger, string setting, DateTimeOffset expiry);
 
     [LoggerMessage(68, LogLevel.Warning, "ManagementPlane:Url {Url} is plain http to a non-loopback host: snapshots are signed, but the token travels in clear text; use https or a TLS sidecar")]
     private static partial void LogPlainHttp(ILogger logger, string url);

@@ -1,7 +1,7 @@
 namespace EdgeGateway.Sync;
 
 /// <summary>The sync loop's state as the status endpoint and heartbeats report it.</summary>
-internal sealed class SyncStatus
+internal sealed class SyncStatus(GatewayTokenSource tokens, Trust.Confirmations confirmations)
 {
     private readonly Lock gate = new();
     private string state = "starting";
@@ -43,7 +43,7 @@ internal sealed class SyncStatus
         }
     }
 
-    public DateTimeOffset? TokenExpiry { get; init; }
+    public DateTimeOffset? TokenExpiry => tokens.Expiry;
 
     public void Connected(DateTimeOffset at)
     {
@@ -74,9 +74,16 @@ internal sealed class SyncStatus
         lock (gate)
         {
             return new SyncStatusBody(state, lastContactAt is null ? null : (long)(now - lastContactAt.Value).TotalSeconds,
-                lastError, lastErrorAt, TokenExpiry);
+                lastError, lastErrorAt, TokenExpiry, tokens.Status, confirmations.Latest);
         }
     }
 }
 
-internal sealed record SyncStatusBody(string State, long? LastContactAgeSeconds, string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? TokenExpiry);
+internal sealed record SyncStatusBody(
+    string State,
+    long? LastContactAgeSeconds,
+    string? LastError,
+    DateTimeOffset? LastErrorAt,
+    DateTimeOffset? TokenExpiry,
+    TokenStatusBody Token,
+    Contracts.Signing.SnapshotConfirmation? LastConfirmation);

@@ -57,6 +57,7 @@ internal static class ManagementPlaneExtensions
         services.AddSingleton<ChangeNotifier>();
         services.AddSingleton<SnapshotCompiler>();
         services.AddSingleton<SignedSnapshotCache>();
+        services.AddSingleton<SnapshotConfirmations>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ConfigApplier>();
         services.AddSingleton<AdminKeys>();

@@ -74,6 +74,7 @@ internal static partial class SyncEndpoints
             {
                 var bytes = cache.Get(state, gateway);
                 context.Response.Headers.ETag = etag;
+                SnapshotConfirmations.Stamp(context, gateway.Id, gateway.SnapshotRevision);
                 context.Response.Headers.CacheControl = "no-cache";
                 ManagementTelemetry.SnapshotRequests.Add(1, new KeyValuePair<string, object?>("outcome", "sent"));
                 return Results.Bytes(bytes, "application/json");
@@ -83,6 +84,7 @@ internal static partial class SyncEndpoints
             if (remaining <= TimeSpan.Zero)
             {
                 context.Response.Headers.ETag = etag;
+                SnapshotConfirmations.Stamp(context, gateway.Id, gateway.SnapshotRevision);
                 ManagementTelemetry.SnapshotRequests.Add(1, new KeyValuePair<string, object?>("outcome", "not_modified"));
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
@@ -102,6 +104,7 @@ internal static partial class SyncEndpoints
             catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 context.Response.Headers.ETag = etag;
+                SnapshotConfirmations.Stamp(context, gateway.Id, gateway.SnapshotRevision);
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
             catch (OperationCanceledException)

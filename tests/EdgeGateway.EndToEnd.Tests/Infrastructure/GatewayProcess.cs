@@ -11,12 +11,14 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
 
-    private GatewayProcess(Process process, int port)
+    private GatewayProcess(Process process, int port, int adminPort)
     {
         this.process = process;
         Port = port;
+        AdminPort = adminPort;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}"), Timeout = TimeSpan.FromSeconds(30) };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
@@ -28,6 +30,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>The admin listener (<c>Gateway:AdminUrls</c>): where the full status JSON is served.</summary>
+    public int AdminPort { get; }
+
+    public HttpClient Admin { get; }
 
     public string Output => string.Join('\n', output);
 
@@ -48,6 +55,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add($"http://127.0.0.1:{p}");
         psi.ArgumentList.Add($"--Gateway:ConfigFile={configFile}");
+        var admin = Ports.Free();
+        psi.ArgumentList.Add($"--Gateway:AdminUrls=http://127.0.0.1:{admin}");
         foreach (var arg in args ?? [])
         {
             psi.ArgumentList.Add(arg);
@@ -58,7 +67,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             psi.Environment[key] = value;
         }
 
-        return new GatewayProcess(Process.Start(psi)!, p);
+        return new GatewayProcess(Process.Start(psi)!, p, admin);
     }
 
     /// <summary>Starts the gateway and waits until it is ready; fails with its output if it exits instead.</summary>
@@ -116,9 +125,9 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The gateway's own account of itself: GET /status-0123456789abcdef.</summary>
+    /// <summary>The gateway's own account of itself: GET /status-0123456789abcdef on the admin listener (the public one answers empty).</summary>
     public async Task<System.Text.Json.JsonElement> StatusAsync() =>
-        System.Text.Json.JsonDocument.Parse(await Client.GetStringAsync("/status-0123456789abcdef")).RootElement;
+        System.Text.Json.JsonDocument.Parse(await Admin.GetStringAsync("/status-0123456789abcdef")).RootElement;
 
     /// <summary>Polls until the condition holds (config reloads, health checks): fails with the gateway's output after the timeout.</summary>
     public async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 20)
@@ -148,6 +157,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
         disposed = true;
         Client.Dispose();
+        Admin.Dispose();
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

@@ -59,6 +59,27 @@ public sealed class SyncEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Snapshot_200And304_CarrySignedConfirmationOfTheCurrentRevision()
+    {
+        var token = await plane.SeedGatewayAsync();
+        SigningKeys.TryImport(await plane.Anonymous.GetStringAsync("/signing-key"), out var publicKey, out _);
+
+        var sent = await SnapshotAsync(token);
+        var notModified = await SnapshotAsync(token, sent.Headers.ETag!.Tag);
+
+        Assert.Equal(304, (int)notModified.StatusCode);
+        foreach (var response in new[] { sent, notModified })
+        {
+            var header = Assert.Single(response.Headers.GetValues(SyncProtocol.ConfirmationHeader));
+            var check = SnapshotConfirmation.Verify(System.Text.Encoding.ASCII.GetBytes(header), publicKey!);
+            Assert.Null(check.Error);
+            Assert.Equal("gw1", check.Confirmation!.GatewayId);
+            Assert.Equal(sent.Headers.ETag!.Tag, SyncProtocol.ETag(check.Confirmation.Revision));
+            Assert.InRange(check.Confirmation.IssuedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
+        }
+    }
+
+    [Fact]
     public async Task Snapshot_FromConfigWithSecretsAndHashedKeys_ShipsNoSecret()
     {
         var hash = SubscriptionKeyHash.Compute("key-known-only-to-the-customer");
