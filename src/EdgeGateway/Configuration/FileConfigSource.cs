@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EdgeGateway.Contracts.Snapshot;
+using EdgeGateway.Hosting;
 using EdgeGateway.Contracts.Validation;
 using EdgeGateway.Routing;
 
@@ -16,11 +17,8 @@ internal sealed partial class FileConfigSource(
 {
     private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.FileConfigSource");
 
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim reloadLock = new(1, 1);
-    private FileSystemWatcher? watcher;
-    private ChangeDebouncer? debouncer;
+    private FolderWatch? watch;
     private byte[]? lastContent = initial.FileContent;
     private byte[]? appliedContent = initial.Runtime is { FromBackup: false } ? initial.FileContent : null;
 
@@ -53,38 +51,7 @@ internal sealed partial class FileConfigSource(
 
     public void StartWatching()
     {
-        var directory = System.IO.Path.GetDirectoryName(Path)!;
-        var fileName = System.IO.Path.GetFileName(Path);
-        var debounce = debouncer = new ChangeDebouncer(time, Debounce, MaxWait, () => _ = ReloadAsync());
-        watcher = new FileSystemWatcher(directory)
-        {
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName,
-            IncludeSubdirectories = false,
-        };
-
-        // Only the config file counts (written in place, or renamed over or away, as editors and sed -i do) and
-        // Kubernetes' ..data symlink swap (a ConfigMap volume); other files in the folder, a log beside it, do not.
-        bool Concerns(string? name) => name is not null
-            && (string.Equals(name, fileName, StringComparison.Ordinal) || name.StartsWith("..data", StringComparison.Ordinal));
-        FileSystemEventHandler onChange = (_, e) =>
-        {
-            if (Concerns(e.Name))
-            {
-                debounce.Signal();
-            }
-        };
-        watcher.Changed += onChange;
-        watcher.Created += onChange;
-        watcher.Deleted += onChange;
-        watcher.Renamed += (_, e) =>
-        {
-            if (Concerns(e.Name) || Concerns(e.OldName))
-            {
-                debounce.Signal();
-            }
-        };
-        watcher.Error += (_, _) => debounce.Signal(); // events were lost (buffer overflow): look anyway
-        watcher.EnableRaisingEvents = true;
+        watch = new FolderWatch(Path, recheckEvery: null, time, () => _ = ReloadAsync());
         LogWatching(logger, Path);
 
         // A change between the first read and now raised no event: look once (identical bytes are ignored).
@@ -146,8 +113,7 @@ internal sealed partial class FileConfigSource(
 
     public void Dispose()
     {
-        watcher?.Dispose();
-        debouncer?.Dispose();
+        watch?.Dispose();
         reloadLock.Dispose();
     }
 

@@ -1,38 +1,65 @@
+using EdgeGateway.Configuration;
+
 namespace EdgeGateway.Hosting;
 
 /// <summary>
-/// Calls back (debounced) when anything changes in a file's folder, and also every <c>recheck</c> in case an event was
-/// missed. Watching the folder, not the file, catches the ways files are replaced: an editor's rename, a ConfigMap's or
-/// Secret's <c>..data</c> symlink swap (Kubernetes), a bind mount's new inode. The callback compares contents itself.
+/// Calls back when one file changes, however it is replaced: written in place, renamed over or away (editors,
+/// <c>sed -i</c>), a ConfigMap's or Secret's <c>..data</c> symlink swap (Kubernetes), a bind mount's new inode. The folder
+/// is watched, but only events about that file (or <c>..data</c>) count, so a log written beside it cannot hold a change
+/// back: the callback runs 150 ms after the last such event and at most 1 s after the first of a burst. An optional
+/// periodic recheck covers events that never arrive (some network file systems). The callback compares contents itself.
 /// </summary>
 internal sealed class FolderWatch : IDisposable
 {
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
     private readonly FileSystemWatcher watcher;
-    private readonly ITimer debounce;
-    private readonly ITimer recheck;
+    private readonly ChangeDebouncer debouncer;
+    private readonly ITimer? recheck;
 
-    public FolderWatch(string filePath, TimeSpan recheckEvery, TimeProvider time, Action changed)
+    public FolderWatch(string filePath, TimeSpan? recheckEvery, TimeProvider time, Action changed)
     {
-        debounce = time.CreateTimer(_ => changed(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        recheck = time.CreateTimer(_ => changed(), null, recheckEvery, recheckEvery);
-        watcher = new FileSystemWatcher(Path.GetDirectoryName(Path.GetFullPath(filePath))!)
+        var fullPath = Path.GetFullPath(filePath);
+        var fileName = Path.GetFileName(fullPath);
+        debouncer = new ChangeDebouncer(time, Quiet, MaxWait, changed);
+        if (recheckEvery is { } every)
+        {
+            recheck = time.CreateTimer(_ => changed(), null, every, every);
+        }
+
+        watcher = new FileSystemWatcher(Path.GetDirectoryName(fullPath)!)
         {
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName,
             IncludeSubdirectories = false,
         };
-        FileSystemEventHandler onChange = (_, _) => debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
+
+        bool Concerns(string? name) => name is not null
+            && (string.Equals(name, fileName, StringComparison.Ordinal) || name.StartsWith("..data", StringComparison.Ordinal));
+        FileSystemEventHandler onChange = (_, e) =>
+        {
+            if (Concerns(e.Name))
+            {
+                debouncer.Signal();
+            }
+        };
         watcher.Changed += onChange;
         watcher.Created += onChange;
         watcher.Deleted += onChange;
-        watcher.Renamed += (_, _) => debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
+        watcher.Renamed += (_, e) =>
+        {
+            if (Concerns(e.Name) || Concerns(e.OldName))
+            {
+                debouncer.Signal();
+            }
+        };
+        watcher.Error += (_, _) => debouncer.Signal(); // events were lost (buffer overflow): look anyway
         watcher.EnableRaisingEvents = true;
     }
 
     public void Dispose()
     {
         watcher.Dispose();
-        debounce.Dispose();
-        recheck.Dispose();
+        debouncer.Dispose();
+        recheck?.Dispose();
     }
 }
