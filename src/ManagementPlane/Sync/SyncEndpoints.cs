@@ -173,6 +173,12 @@ internal static partial class SyncEndpoints
             return Problems.BadRequest("'instanceId' is required: letters, digits, '-', '_', '.', up to 80 characters", [new ProblemError("instanceId", "required, a valid id")]);
         }
 
+        // Gateways before the 'stopping' field said goodbye with lastSyncError "stopping".
+        if (beat.LastSyncError == HeartbeatRequest.LegacyStoppingError)
+        {
+            beat = beat with { Stopping = true, LastSyncError = null };
+        }
+
         beat = beat with { HostName = Clip(beat.HostName, 255), Version = Clip(beat.Version, 100), LastSyncError = Clip(beat.LastSyncError, 2000), LastBackupError = Clip(beat.LastBackupError, 2000) };
         ManagementTelemetry.Heartbeats.Add(1);
         await heartbeats.RecordAsync(GatewayEndpoints.Find(loaded.State, id)!.Id, beat, time.GetUtcNow(), context.RequestAborted);

@@ -10,8 +10,8 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
     private int conditionalReads;
     private int downloads;
 
-    /// <summary>Only reads of this key are counted.</summary>
-    public string Key { get; init; } = "state/head.json";
+    /// <summary>Only reads of keys starting with this are counted.</summary>
+    public string KeyPrefix { get; init; } = "state/head.json";
 
     public int FullReads => Volatile.Read(ref fullReads);
 
@@ -47,7 +47,7 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
     public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var stored = await inner.GetAsync(key, cancellationToken);
-        if (key == Key)
+        if (key.StartsWith(KeyPrefix, StringComparison.Ordinal))
         {
             Interlocked.Increment(ref fullReads);
             Interlocked.Increment(ref downloads);
@@ -59,7 +59,7 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
     public async Task<ConditionalRead> GetIfChangedAsync(string key, string? knownETag, CancellationToken cancellationToken = default)
     {
         var read = await inner.GetIfChangedAsync(key, knownETag, cancellationToken);
-        if (key == Key)
+        if (key.StartsWith(KeyPrefix, StringComparison.Ordinal))
         {
             Interlocked.Increment(ref conditionalReads);
             if (read.Status == ReadStatus.Changed)
