@@ -71,6 +71,38 @@ public sealed class StoreReadTests
     }
 
     [Fact]
+    public async Task Watcher_StateUnchanged_RereadsWithoutDownloadingUntilAnotherInstanceWrites()
+    {
+        CountingStore? store = null;
+        await using var watching = await TestPlane.StartAsync(services: CountingStore.Install(s => store = s));
+        await using var writer = await TestPlane.StartAsync(watching.StorePath, NoWatcher);
+        await watching.SeedGatewayAsync();
+
+        // A re-read that started before the last write may still download it; count from after that.
+        store!.Reset();
+        await EventuallyAsync(() => store.ConditionalReads >= 2, "two re-reads");
+        store.Reset();
+
+        // The watcher re-reads every 100 ms here; ten re-reads of an unchanged head record download nothing.
+        await EventuallyAsync(() => store.ConditionalReads >= 10, "ten re-reads");
+        Assert.Equal(0, store.Downloads);
+
+        await writer.PutOkAsync("/named-values/changed", """{"value":"elsewhere"}""");
+        await EventuallyAsync(() => store.Downloads >= 1, "the other instance's write downloaded");
+        Assert.Equal(1, (await watching.GetJsonAsync("/named-values"))["count"]!.GetValue<int>());
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within 30 s: {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Snapshot_KeyRegeneratedOrGatewayCreatedThroughAnotherInstance_CountsAtOnce()
     {
         await using var first = await TestPlane.StartAsync(settings: NoWatcher);
