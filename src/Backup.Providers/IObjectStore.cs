@@ -15,6 +15,15 @@ public interface IObjectStore
     /// <summary>Reads an object; <see langword="null"/> when it does not exist.</summary>
     Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads an object only if its ETag no longer equals <paramref name="knownETag"/> (<c>If-None-Match</c>), so a caller that
+    /// polls an object it already holds pays for a request, not for a download. A <see langword="null"/> ETag reads unconditionally.
+    /// Blob and S3 send the condition to the service; this default (the disk store's: a local read is cheap, its ETag is a hash
+    /// of the content) reads in full and compares.
+    /// </summary>
+    async Task<ConditionalRead> GetIfChangedAsync(string key, string? knownETag, CancellationToken cancellationToken = default) =>
+        ConditionalRead.Of(await GetAsync(key, cancellationToken).ConfigureAwait(false), knownETag);
+
     /// <summary>Writes an object, optionally only if absent or only if its ETag still matches.</summary>
     Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken = default);
 

@@ -18,19 +18,30 @@ internal sealed class BlobObjectStore(BlobContainerClient container, bool create
 
     public StoreCapabilities Capabilities => BlobCapabilities;
 
-    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        (await GetIfChangedAsync(key, knownETag: null, cancellationToken).ConfigureAwait(false)).Object;
+
+    public Task<ConditionalRead> GetIfChangedAsync(string key, string? knownETag, CancellationToken cancellationToken = default)
     {
         ObjectKey.Validate(key);
+        var options = new BlobDownloadOptions { Conditions = knownETag is null ? null : new BlobRequestConditions { IfNoneMatch = new ETag(knownETag) } };
         return RunAsync("get", async ct =>
         {
             try
             {
-                var response = await container.GetBlobClient(key).DownloadContentAsync(ct).ConfigureAwait(false);
-                return new StoredObject(response.Value.Content.ToMemory(), ETags.Normalize(response.Value.Details.ETag.ToString()));
+                var response = await container.GetBlobClient(key).DownloadContentAsync(options, ct).ConfigureAwait(false);
+
+                // The SDK answers a 304 as a response without a value, not as an exception.
+                if (response.GetRawResponse().Status == 304)
+                {
+                    return ConditionalRead.NotModified;
+                }
+
+                return ConditionalRead.Changed(new StoredObject(response.Value.Content.ToMemory(), ETags.Normalize(response.Value.Details.ETag.ToString())));
             }
             catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.BlobNotFound)
             {
-                return null;
+                return ConditionalRead.NotFound;
             }
         }, cancellationToken);
     }

@@ -25,21 +25,34 @@ internal sealed class S3ObjectStore(
 
     public StoreCapabilities Capabilities => capabilities;
 
-    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        (await GetIfChangedAsync(key, knownETag: null, cancellationToken).ConfigureAwait(false)).Object;
+
+    public Task<ConditionalRead> GetIfChangedAsync(string key, string? knownETag, CancellationToken cancellationToken = default)
     {
         ObjectKey.Validate(key);
         return RunAsync("get", async ct =>
         {
             try
             {
-                using var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = keyPrefix + key }, ct).ConfigureAwait(false);
+                var request = new GetObjectRequest { BucketName = bucket, Key = keyPrefix + key, EtagToNotMatch = knownETag };
+                using var response = await client.GetObjectAsync(request, ct).ConfigureAwait(false);
+                if (response.HttpStatusCode == HttpStatusCode.NotModified)
+                {
+                    return ConditionalRead.NotModified;
+                }
+
                 using var buffer = new MemoryStream(response.ContentLength > 0 ? (int)response.ContentLength : 0);
                 await response.ResponseStream.CopyToAsync(buffer, ct).ConfigureAwait(false);
-                return new StoredObject(buffer.ToArray(), ETags.Normalize(response.ETag));
+                return ConditionalRead.Changed(new StoredObject(buffer.ToArray(), ETags.Normalize(response.ETag)));
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotModified)
+            {
+                return ConditionalRead.NotModified;
             }
             catch (AmazonS3Exception ex) when (IsMissingObject(ex))
             {
-                return null;
+                return ConditionalRead.NotFound;
             }
         }, cancellationToken);
     }

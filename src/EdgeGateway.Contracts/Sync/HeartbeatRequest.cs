@@ -21,6 +21,16 @@ public sealed record HeartbeatRequest
     /// <summary>The last sync problem (never a token), or null when syncing works.</summary>
     public string? LastSyncError { get; init; }
 
+    /// <summary>
+    /// True in the last heartbeat of an instance that is stopping on purpose (SIGTERM: scale-in, redeploy), so the
+    /// management plane shows it as stopped rather than waiting for it to go stale. Gateways before this field said it
+    /// with <see cref="LastSyncError"/> <c>"stopping"</c> (<see cref="LegacyStoppingError"/>).
+    /// </summary>
+    public bool Stopping { get; init; }
+
+    /// <summary>What older gateways sent as <see cref="LastSyncError"/> in their last heartbeat instead of <see cref="Stopping"/>.</summary>
+    public const string LegacyStoppingError = "stopping";
+
     public long RequestsTotal { get; init; }
 
     public long RequestsFailed { get; init; }

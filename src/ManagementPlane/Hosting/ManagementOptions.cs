@@ -28,6 +28,9 @@ public sealed class ManagementOptions
     /// <summary>The gateways' heartbeat interval: an instance is stale after three missed beats.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long and how many gateway instances' heartbeats are kept.</summary>
+    public HeartbeatOptions Heartbeats { get; set; } = new();
+
     /// <summary>How often the head record is re-read so another instance's writes wake long polls.</summary>
     public TimeSpan StatePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -54,6 +57,16 @@ public sealed class ManagementOptions
         if (HeartbeatInterval <= TimeSpan.Zero)
         {
             yield return "Management:HeartbeatInterval must be more than 00:00:00.";
+        }
+
+        if (Heartbeats.ForgetAfter <= HeartbeatInterval * 3)
+        {
+            yield return $"Management:Heartbeats:ForgetAfter ({Heartbeats.ForgetAfter}) must be longer than 3 × Management:HeartbeatInterval ({HeartbeatInterval * 3}), or instances that only missed a few heartbeats would be forgotten.";
+        }
+
+        if (Heartbeats.MaxInstancesPerGateway is < 1 or > 10_000)
+        {
+            yield return "Management:Heartbeats:MaxInstancesPerGateway must be from 1 to 10000.";
         }
 
         if (StatePollInterval < TimeSpan.FromMilliseconds(50))

@@ -18,23 +18,26 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
     public const string HeadKey = "state/head.json";
     private const int MaxAttempts = 100;
 
-    private volatile LoadedState current = LoadedState.Empty;
+    // Keep the newest: a slow read must not roll back what a faster write already published.
+    private readonly ForwardOnly<LoadedState> current = new(LoadedState.Empty,
+        (candidate, known) => known.ETag is null || candidate.State.Revision >= known.State.Revision);
 
-    /// <summary>The last state read or written by this process (refreshed by <see cref="ReadAsync"/> and the watcher).</summary>
-    public LoadedState Current => current;
+    /// <summary>The newest state read or written by this process (refreshed by <see cref="ReadAsync"/> and the watcher).</summary>
+    public LoadedState Current => current.Value;
 
+    /// <summary>The head record as the store has it now; downloaded only when its ETag differs from the one held.</summary>
     public async Task<LoadedState> ReadAsync(CancellationToken cancellationToken)
     {
-        var stored = await store.GetAsync(HeadKey, cancellationToken);
-        if (stored is null)
-        {
-            return current.ETag is null ? current : Remember(LoadedState.Empty);
-        }
-
-        var known = current;
-        if (string.Equals(known.ETag, stored.ETag, StringComparison.Ordinal))
+        var known = current.Value;
+        var read = await store.GetIfChangedAsync(HeadKey, known.ETag, cancellationToken);
+        if (read.Status == ReadStatus.NotModified)
         {
             return known;
+        }
+
+        if (read.Object is not { } stored)
+        {
+            return known.ETag is null ? known : Remember(LoadedState.Empty);
         }
 
         var bytes = stored.Content.ToArray();
@@ -116,13 +119,7 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
 
     private LoadedState Remember(LoadedState loaded)
     {
-        var known = current;
-        // Keep the newest: a slow read must not roll back what a faster write already published.
-        if (loaded.State.Revision >= known.State.Revision || known.ETag is null)
-        {
-            current = loaded;
-        }
-
+        current.TryAdvance(loaded);
         notifier.Publish(loaded.State.Revision);
         return loaded;
     }

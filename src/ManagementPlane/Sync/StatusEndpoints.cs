@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace ManagementPlane.Sync;
 
-/// <summary><c>GET /gateways/{id}/status</c>: each instance's last heartbeat, and whether it is current, stale or gone.</summary>
+/// <summary><c>GET /gateways/{id}/status</c>: each instance's last heartbeat, and whether it is current, stale, gone or stopped.</summary>
 internal static class StatusEndpoints
 {
     private static readonly TimeSpan GoneAfter = TimeSpan.FromMinutes(10);
@@ -35,8 +35,8 @@ internal static class StatusEndpoints
         var instances = (await heartbeats.ListAsync(gateway.Id, context.RequestAborted)).Select(b =>
         {
             var age = now - b.ReceivedAt;
-            var condition = age > GoneAfter ? "gone" : age > staleAfter ? "stale" : "current";
             var beat = b.Heartbeat;
+            var condition = beat.Stopping ? "stopped" : age > GoneAfter ? "gone" : age > staleAfter ? "stale" : "current";
             return new InstanceStatus(beat.InstanceId!, condition, b.ReceivedAt, beat.AppliedRevision, beat.AppliedRevision == gateway.SnapshotRevision,
                 beat.Version, beat.HostName, beat.ConfigAgeSeconds, beat.UptimeSeconds, beat.LastSyncError, beat.RequestsTotal, beat.RequestsFailed,
                 beat.LastBackupRevision, beat.LastBackupError);
@@ -47,7 +47,10 @@ internal static class StatusEndpoints
 
 internal sealed record GatewayStatus(string GatewayId, long LatestRevision, IReadOnlyList<InstanceStatus> Instances);
 
-/// <summary><c>state</c>: current, stale (no heartbeat for 3 × Management:HeartbeatInterval) or gone (none for 10 minutes).</summary>
+/// <summary>
+/// <c>state</c>: current, stale (no heartbeat for 3 × Management:HeartbeatInterval), gone (none for 10 minutes) or stopped
+/// (its last heartbeat said it was stopping). Forgotten after Management:Heartbeats:ForgetAfter.
+/// </summary>
 internal sealed record InstanceStatus(
     string InstanceId,
     string State,

@@ -48,9 +48,8 @@ internal static partial class SyncEndpoints
         }
 
         var cancellationToken = context.RequestAborted;
-        var loaded = await store.ReadAsync(cancellationToken);
-        var gateway = GatewayEndpoints.Find(loaded.State, id);
-        if (auth.Check(context, gateway, id) is { } denied)
+        var (loaded, denied) = await AuthenticateAsync(context, store, auth, time, id);
+        if (denied is not null)
         {
             ManagementTelemetry.SnapshotRequests.Add(1, new KeyValuePair<string, object?>("outcome", "unauthorized"));
             return denied;
@@ -63,7 +62,7 @@ internal static partial class SyncEndpoints
             // Take the change signal before looking, so a write between the look and the wait is not missed.
             var changed = notifier.NextChange;
             var state = store.Current.State.Revision >= loaded.State.Revision ? store.Current.State : loaded.State;
-            gateway = GatewayEndpoints.Find(state, id);
+            var gateway = GatewayEndpoints.Find(state, id);
             if (gateway is null)
             {
                 return Problems.NotFound($"gateway '{id}' no longer exists");
@@ -119,6 +118,36 @@ internal static partial class SyncEndpoints
         }
     }
 
+    /// <summary>
+    /// Checks the token against the state this process holds first, so a request without a usable token (anonymous, malformed,
+    /// for another gateway, expired) never costs a store read. Only then is the head record read, conditionally (a 304 when
+    /// unchanged), and the token checked again if it changed: a key regenerated or a gateway created through another
+    /// management-plane instance counts at once.
+    /// </summary>
+    private static async Task<(LoadedState Loaded, IResult? Denied)> AuthenticateAsync(HttpContext context, StateStore store, GatewayAuthenticator auth, TimeProvider time, string id)
+    {
+        var held = store.Current;
+        var denied = auth.Check(context, GatewayEndpoints.Find(held.State, id), id);
+        if (denied is not null && !CouldBeValid(context, time, id))
+        {
+            return (held, denied);
+        }
+
+        var loaded = await store.ReadAsync(context.RequestAborted);
+        if (!ReferenceEquals(loaded, held))
+        {
+            denied = auth.Check(context, GatewayEndpoints.Find(loaded.State, id), id);
+        }
+
+        return (loaded, denied);
+    }
+
+    /// <summary>A well-formed, unexpired token for this gateway id: only such a token can pass against a newer state.</summary>
+    private static bool CouldBeValid(HttpContext context, TimeProvider time, string id) =>
+        GatewayToken.TryParse(context.Request.Headers.Authorization.ToString(), out var token)
+        && string.Equals(token!.GatewayId, id, StringComparison.OrdinalIgnoreCase)
+        && token.Expiry > time.GetUtcNow();
+
     private static bool Matches(string ifNoneMatch, string etag) =>
         ifNoneMatch.Length > 0 && ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "W/" + etag);
 
@@ -129,8 +158,8 @@ internal static partial class SyncEndpoints
             return Problems.InvalidId("gateway", id);
         }
 
-        var state = (await store.ReadAsync(context.RequestAborted)).State;
-        if (auth.Check(context, GatewayEndpoints.Find(state, id), id) is { } denied)
+        var (loaded, denied) = await AuthenticateAsync(context, store, auth, time, id);
+        if (denied is not null)
         {
             return denied;
         }
@@ -147,9 +176,15 @@ internal static partial class SyncEndpoints
             return Problems.BadRequest("'instanceId' is required: letters, digits, '-', '_', '.', up to 80 characters", [new ProblemError("instanceId", "required, a valid id")]);
         }
 
+        // Gateways before the 'stopping' field said goodbye with lastSyncError "stopping".
+        if (beat.LastSyncError == HeartbeatRequest.LegacyStoppingError)
+        {
+            beat = beat with { Stopping = true, LastSyncError = null };
+        }
+
         beat = beat with { HostName = Clip(beat.HostName, 255), Version = Clip(beat.Version, 100), LastSyncError = Clip(beat.LastSyncError, 2000), LastBackupError = Clip(beat.LastBackupError, 2000) };
         ManagementTelemetry.Heartbeats.Add(1);
-        await heartbeats.RecordAsync(GatewayEndpoints.Find(state, id)!.Id, beat, time.GetUtcNow(), context.RequestAborted);
+        await heartbeats.RecordAsync(GatewayEndpoints.Find(loaded.State, id)!.Id, beat, time.GetUtcNow(), context.RequestAborted);
         return Results.NoContent();
     }
 

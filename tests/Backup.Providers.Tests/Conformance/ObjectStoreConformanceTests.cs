@@ -39,6 +39,56 @@ public abstract class ObjectStoreConformanceTests
     }
 
     [Fact]
+    public async Task GetIfChangedAsync_ETagStillCurrent_ReturnsNotModifiedWithoutContent()
+    {
+        var put = await Store.PutAsync(Prefix + "state/head.json", Bytes("{\"revision\":1}"), WriteCondition.None);
+        var fromGet = (await Store.GetAsync(Prefix + "state/head.json"))!.ETag;
+
+        var afterPut = await Store.GetIfChangedAsync(Prefix + "state/head.json", put.ETag);
+        var afterGet = await Store.GetIfChangedAsync(Prefix + "state/head.json", fromGet);
+
+        Assert.Equal(ReadStatus.NotModified, afterPut.Status);
+        Assert.Null(afterPut.Object);
+        Assert.Equal(ReadStatus.NotModified, afterGet.Status);
+    }
+
+    [Fact]
+    public async Task GetIfChangedAsync_ObjectRewritten_ReturnsNewContentAndETag()
+    {
+        var first = await Store.PutAsync(Prefix + "state/head.json", Bytes("one"), WriteCondition.None);
+        var second = await Store.PutAsync(Prefix + "state/head.json", Bytes("two"), WriteCondition.None);
+
+        var read = await Store.GetIfChangedAsync(Prefix + "state/head.json", first.ETag);
+
+        Assert.Equal(ReadStatus.Changed, read.Status);
+        Assert.Equal("two", Encoding.UTF8.GetString(read.Object!.Content.Span));
+        Assert.Equal(second.ETag, read.Object.ETag);
+        Assert.Equal(ReadStatus.NotModified, (await Store.GetIfChangedAsync(Prefix + "state/head.json", read.Object.ETag)).Status);
+    }
+
+    [Fact]
+    public async Task GetIfChangedAsync_NoKnownETag_ReadsLikeGet()
+    {
+        var put = await Store.PutAsync(Prefix + "plain", Bytes("content"), WriteCondition.None);
+
+        var read = await Store.GetIfChangedAsync(Prefix + "plain", knownETag: null);
+
+        Assert.Equal(ReadStatus.Changed, read.Status);
+        Assert.Equal("content", Encoding.UTF8.GetString(read.Object!.Content.Span));
+        Assert.Equal(put.ETag, read.Object.ETag);
+    }
+
+    [Fact]
+    public async Task GetIfChangedAsync_MissingOrDeletedKey_ReturnsNotFound()
+    {
+        var put = await Store.PutAsync(Prefix + "deleted", Bytes("x"), WriteCondition.None);
+        await Store.DeleteAsync(Prefix + "deleted");
+
+        Assert.Equal(ReadStatus.NotFound, (await Store.GetIfChangedAsync(Prefix + "never-written", null)).Status);
+        Assert.Equal(ReadStatus.NotFound, (await Store.GetIfChangedAsync(Prefix + "deleted", put.ETag)).Status);
+    }
+
+    [Fact]
     public async Task PutAsync_ExistingKey_OverwritesContentAndChangesETag()
     {
         var first = await Store.PutAsync(Prefix + "k", Bytes("one"), WriteCondition.None);
@@ -164,6 +214,7 @@ public abstract class ObjectStoreConformanceTests
     public async Task AllOperations_InvalidKey_ThrowArgumentException(string key)
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Store.GetAsync(key));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.GetIfChangedAsync(key, "\"1\""));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.PutAsync(key, Bytes("x"), WriteCondition.None));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.DeleteAsync(key));
     }
@@ -193,6 +244,7 @@ public abstract class ObjectStoreConformanceTests
         await cancelled.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.GetAsync(Prefix + "k", cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.GetIfChangedAsync(Prefix + "k", "\"1\"", cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.PutAsync(Prefix + "k", Bytes("x"), WriteCondition.None, cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.DeleteAsync(Prefix + "k", cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ToListAsync(Store.ListAsync(Prefix, cancelled.Token)));

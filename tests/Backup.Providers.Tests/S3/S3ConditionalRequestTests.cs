@@ -33,6 +33,20 @@ public sealed class S3ConditionalRequestTests
     }
 
     [Fact]
+    public async Task GetIfChangedAsync_KnownETag_SendsIfNoneMatchAndMaps304ToNotModified()
+    {
+        await using var endpoint = new FakeS3Endpoint(_ => (304, "\"abc123\"", null));
+        var store = StoreFor(endpoint);
+
+        var result = await store.GetIfChangedAsync("state/head.json", "\"abc123\"");
+
+        Assert.Equal(ReadStatus.NotModified, result.Status);
+        var request = Assert.Single(endpoint.Requests);
+        Assert.Equal("GET", request.Method);
+        Assert.Equal("\"abc123\"", request.Header("If-None-Match"));
+    }
+
+    [Fact]
     public async Task PutAsync_IfMatch_SendsIfMatchETagAndMaps412ToPreconditionFailed()
     {
         await using var endpoint = new FakeS3Endpoint(_ => (412, null, "PreconditionFailed"));

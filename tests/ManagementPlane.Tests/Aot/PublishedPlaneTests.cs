@@ -195,4 +195,24 @@ public sealed class PublishedPlaneTests(PublishedPlane plane) : IClassFixture<Pu
         Assert.Contains("Management:AdminKeys", output.ToString(), StringComparison.Ordinal);
         Directory.Delete(store, recursive: true);
     }
+
+    [Fact]
+    public async Task Binary_HeartbeatRetentionShorterThanStaleWindow_ExitsNamingTheSetting()
+    {
+        var output = new StringBuilder();
+        var store = Directory.CreateTempSubdirectory("mp-aot-retention-").FullName;
+        using var process = PublishedPlane.Start(await PublishedPlane.BinaryAsync(), new()
+        {
+            ["Management__AdminKeys__0"] = PublishedPlane.AdminKey,
+            ["Management__Heartbeats__ForgetAfter"] = "00:02:00",
+            ["Management__Store__Disk__Path"] = store,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{PublishedPlane.FreePort()}",
+        }, output);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.NotEqual(0, process.ExitCode);
+        process.WaitForExit();
+        Assert.Contains("Management:Heartbeats:ForgetAfter", output.ToString(), StringComparison.Ordinal);
+        Directory.Delete(store, recursive: true);
+    }
 }
