@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Headers;
 using EdgeGateway.EndToEnd.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace EdgeGateway.EndToEnd.Tests;
 
@@ -9,11 +13,56 @@ public sealed class SyncSettingsTests : PlaneFixture
     private const string PlainHttpWarning = "is plain http to a non-loopback host";
     private const string ExpiryWarning = "ManagementPlane:Token expires at";
 
+    /// <summary>A pass-through in front of the management plane that records the query of every snapshot request.</summary>
+    private static Task<TestBackend> RecordingProxyAsync(HttpClient upstream, ConcurrentQueue<string> queries) =>
+        TestBackend.StartAsync("proxy", app => app.Map("/gateway/v1/{**rest}", async (HttpContext context) =>
+        {
+            if (context.Request.Path.Value!.EndsWith("/snapshot", StringComparison.Ordinal))
+            {
+                queries.Enqueue(context.Request.QueryString.Value ?? "");
+            }
+
+            using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), context.Request.Path + context.Request.QueryString);
+            foreach (var header in new[] { "Authorization", "If-None-Match" })
+            {
+                if (context.Request.Headers.TryGetValue(header, out var value))
+                {
+                    request.Headers.TryAddWithoutValidation(header, value.ToString());
+                }
+            }
+
+            if (HttpMethods.IsPost(context.Request.Method))
+            {
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                request.Content = new ByteArrayContent(body.ToArray());
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(context.Request.ContentType ?? "application/json");
+            }
+
+            using var response = await upstream.SendAsync(request, context.RequestAborted);
+            context.Response.StatusCode = (int)response.StatusCode;
+            if (response.Headers.ETag is { } etag)
+            {
+                context.Response.Headers.ETag = etag.ToString();
+            }
+
+            if (response.Content.Headers.ContentType is { } type)
+            {
+                context.Response.ContentType = type.ToString();
+            }
+
+            await response.Content.CopyToAsync(context.Response.Body);
+        }));
+
     [Fact]
-    public async Task LongPollWaitZero_PlainPolling_ChangesStillArrive()
+    public async Task LongPollWaitZero_PlainPolling_NoPollIsHeldAndChangesStillArrive()
     {
         await Plane.ApplyAsync(HybridSyncTests.Config(Backend.Url, "gw1", ("echo", "/echo")));
+        var queries = new ConcurrentQueue<string>();
+        using var upstream = new HttpClient { BaseAddress = new Uri(Plane.Url), Timeout = TimeSpan.FromMinutes(2) };
+        await using var proxy = await RecordingProxyAsync(upstream, queries);
         var env = await Plane.GatewayEnvironmentAsync("gw1");
+        env["ManagementPlane__Url"] = proxy.Url;
         env["ManagementPlane__LongPollWait"] = "00:00:00";
         env["ManagementPlane__PollInterval"] = "00:00:01";
         await using var gateway = await GatewayProcess.StartAsync("", env: env);
@@ -22,6 +71,8 @@ public sealed class SyncSettingsTests : PlaneFixture
         await Plane.ApplyAsync(HybridSyncTests.Config(Backend.Url, "gw1", ("echo", "/echo"), ("new", "/new")));
 
         await gateway.EventuallyAsync(async () => (await gateway.Client.GetAsync("/new/x")).StatusCode == HttpStatusCode.OK, "change picked up by polling", 60);
+        Assert.True(queries.Count >= 2, $"{queries.Count} snapshot requests");
+        Assert.All(queries, q => Assert.DoesNotContain("wait=", q, StringComparison.Ordinal));
         Assert.Equal("connected", (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("state").GetString());
     }
 
