@@ -56,16 +56,10 @@ public sealed class BackendTests : IAsyncLifetime
 
     [Theory]
     [InlineData("random")]
-    [InlineData("leastRequests")]
-    [InlineData("powerOfTwoChoices")]
     [InlineData("first")]
     public async Task OtherPolicies_ServeFromConfiguredDestinations(string policy)
     {
-        folder.Write($$"""
-            { "schemaVersion": 1, "apis": [ { "id": "lb", "path": "/lb", "subscriptionRequired": false,
-              "backend": { "urls": ["{{a.Url}}", "{{b.Url}}"], "loadBalancing": "{{policy}}" } } ] }
-            """);
-        await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile);
+        await using var gateway = await StartBalancedAsync(policy);
 
         var names = await CallManyAsync(gateway, 40);
 
@@ -74,11 +68,57 @@ public sealed class BackendTests : IAsyncLifetime
         {
             Assert.All(names, n => Assert.Equal("a", n));
         }
-        else if (policy == "random")
+        else
         {
             Assert.Contains("a", names);
             Assert.Contains("b", names);
         }
+    }
+
+    private async Task<GatewayProcess> StartBalancedAsync(string policy)
+    {
+        folder.Write($$"""
+            { "schemaVersion": 1, "apis": [ { "id": "lb", "path": "/lb", "subscriptionRequired": false,
+              "backend": { "urls": ["{{a.Url}}", "{{b.Url}}"], "loadBalancing": "{{policy}}" } } ] }
+            """);
+        return await GatewayProcess.StartAsync(folder.ConfigFile);
+    }
+
+    /// <summary>Holds one request in flight on whichever destination takes it; returns that backend and the pending call.</summary>
+    private async Task<(TestBackend Busy, TestBackend Idle, Task<HttpResponseMessage> Call)> HoldOneAsync(GatewayProcess gateway)
+    {
+        var call = gateway.Client.GetAsync("/lb/hold");
+        await gateway.EventuallyAsync(() => Task.FromResult(a.Held + b.Held == 1), "one request held by a backend");
+        return a.Held == 1 ? (a, b, call) : (b, a, call);
+    }
+
+    [Fact]
+    public async Task LeastRequests_OneDestinationBusy_EveryNewRequestGoesToTheOther()
+    {
+        await using var gateway = await StartBalancedAsync("leastRequests");
+        var (busy, idle, held) = await HoldOneAsync(gateway);
+
+        var names = await CallManyAsync(gateway, 20);
+
+        Assert.All(names, n => Assert.Equal(idle.Name, n));
+        busy.ReleaseHeld();
+        Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
+    }
+
+    [Fact]
+    public async Task PowerOfTwoChoices_OneDestinationBusy_MostNewRequestsGoToTheOther()
+    {
+        await using var gateway = await StartBalancedAsync("powerOfTwoChoices");
+        var (busy, idle, held) = await HoldOneAsync(gateway);
+
+        // Two random picks of two destinations land both on the busy one a quarter of the time: expect ~150 of 200
+        // on the idle one. Plain random would give ~100; 125 is more than 3.5 standard deviations from both.
+        var names = await CallManyAsync(gateway, 200);
+
+        Assert.InRange(names.Count(n => n == idle.Name), 125, 200);
+        Assert.Contains(busy.Name, names);
+        busy.ReleaseHeld();
+        Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
     }
 
     [Fact]
@@ -87,17 +127,20 @@ public sealed class BackendTests : IAsyncLifetime
         folder.Write($$"""
             { "schemaVersion": 1, "apis": [ { "id": "lb", "path": "/lb", "subscriptionRequired": false,
               "backend": { "urls": ["{{a.Url}}", "{{b.Url}}"],
-                "healthCheck": { "path": "/health", "interval": "00:00:00.2", "timeout": "00:00:00.2", "unhealthyThreshold": 1, "healthyThreshold": 1 } } } ] }
+                "healthCheck": { "path": "/health", "interval": "00:00:02", "timeout": "00:00:02", "unhealthyThreshold": 2, "healthyThreshold": 1 } } } ] }
             """);
         await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile);
 
+        // The log line about b, not any destination: a slow probe of a must not pass for b going down.
+        bool Logged(string what) => gateway.Output.Split('\n').Any(l => l.Contains($"destination {b.Url} ", StringComparison.Ordinal) && l.Contains(what, StringComparison.Ordinal));
+
         b.Healthy = false;
-        await gateway.EventuallyAsync(() => Task.FromResult(gateway.Output.Contains("failed its health check", StringComparison.Ordinal)), "b marked unhealthy");
+        await gateway.EventuallyAsync(() => Task.FromResult(Logged("failed its health check")), "b marked unhealthy", 60);
         var whileDown = await CallManyAsync(gateway, 20);
         Assert.All(whileDown, n => Assert.Equal("a", n));
 
         b.Healthy = true;
-        await gateway.EventuallyAsync(() => Task.FromResult(gateway.Output.Contains("is healthy again", StringComparison.Ordinal)), "b healthy again");
+        await gateway.EventuallyAsync(() => Task.FromResult(Logged("is healthy again")), "b healthy again", 60);
         var afterRecovery = await CallManyAsync(gateway, 20);
         Assert.Equal(10, afterRecovery.Count(n => n == "b"));
     }

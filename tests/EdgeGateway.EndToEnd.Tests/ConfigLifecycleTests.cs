@@ -54,10 +54,13 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
         Assert.Equal(1, (await gateway.StatusAsync()).GetProperty("revision").GetInt64());
         Assert.Contains("refused", gateway.Output, StringComparison.Ordinal);
 
-        // Truncated mid-write: refused as well, still serving.
+        // Truncated mid-write: refused as well (the reload ran: the error now names it), still serving.
         folder.Write(Api("three", "/three", revision: 3)[..40]);
-        await Task.Delay(500);
+        await gateway.EventuallyAsync(async () =>
+            (await gateway.StatusAsync()).GetProperty("lastConfigError").GetProperty("problems").EnumerateArray()
+                .Any(p => p.GetString()!.Contains("malformed JSON", StringComparison.Ordinal)), "truncated file refused");
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/one/x")).StatusCode);
+        Assert.Equal(1, (await gateway.StatusAsync()).GetProperty("revision").GetInt64());
 
         // A later valid change is applied and clears the error.
         folder.Write(Api("four", "/four", revision: 4));

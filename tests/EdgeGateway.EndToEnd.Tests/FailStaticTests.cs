@@ -12,7 +12,7 @@ namespace EdgeGateway.EndToEnd.Tests;
 /// The seed's fail-static matrix with real stores (disk, Azurite, s3rver) and both planes as AOT processes:
 /// backups are written on apply, and a gateway starting while the management plane is down serves from them.
 /// </summary>
-[Collection(EmulatorCollection.Name)]
+[Collection(RunAlone.Name)]
 public sealed class FailStaticTests(EmulatorFixture emulators) : PlaneFixture
 {
     private async Task<Dictionary<string, string>> HybridWithBackupAsync(string provider, string gatewayId = "gw1")

@@ -1,12 +1,18 @@
+using Backup.Providers.Probe;
+
 namespace Backup.Providers.Tests.Conformance;
 
 /// <summary>The conformance suite plus the guarantees of a store that declares conditional writes.</summary>
 public abstract class ConditionalWriteConformanceTests : ObjectStoreConformanceTests
 {
     [Fact]
-    public void Capabilities_Always_DeclareConditionalWrites()
+    public async Task Probe_Always_ChecksAndPassesConditionalWrite()
     {
-        Assert.True(Store.Capabilities.SupportsConditionalWrites);
+        // What an operator's check-backup sees: the store promises conditional writes, and the probe finds them kept.
+        var result = await StoreProbe.RunAsync(Store);
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Steps.Select(s => $"{s.Name}: {s.Message}")));
+        Assert.Contains(result.Steps, s => s.Name == "conditional-write");
     }
 
     [Fact]

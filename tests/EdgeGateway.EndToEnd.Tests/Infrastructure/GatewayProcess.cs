@@ -80,7 +80,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public async Task WaitReadyAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60); // generous: a busy 2-core machine may start several at once
         using var probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         while (DateTime.UtcNow < deadline)
         {
@@ -105,7 +105,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             await Task.Delay(20);
         }
 
-        throw new TimeoutException($"gateway not ready within 20 s:\n{Output}");
+        throw new TimeoutException($"gateway not ready within 60 s:\n{Output}");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

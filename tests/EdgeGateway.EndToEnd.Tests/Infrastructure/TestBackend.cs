@@ -41,6 +41,14 @@ public sealed class TestBackend : IAsyncDisposable
 
     public TimeSpan Delay { get; set; }
 
+    private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int held;
+
+    /// <summary>How many requests to a path ending in <c>/hold</c> are waiting here: in flight on purpose, until <see cref="ReleaseHeld"/>.</summary>
+    public int Held => Volatile.Read(ref held);
+
+    public void ReleaseHeld() => release.TrySetResult();
+
     public static async Task<TestBackend> StartAsync(string name = "backend", Action<WebApplication>? map = null, bool http2Only = false)
     {
         var port = Ports.Free();
@@ -66,6 +74,12 @@ public sealed class TestBackend : IAsyncDisposable
     private async Task EchoAsync(HttpContext context)
     {
         Paths.Enqueue(context.Request.Path + context.Request.QueryString);
+        if (context.Request.Path.Value?.EndsWith("/hold", StringComparison.Ordinal) == true)
+        {
+            Interlocked.Increment(ref held);
+            await release.Task.WaitAsync(context.RequestAborted);
+        }
+
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted);
@@ -117,6 +131,7 @@ public sealed class TestBackend : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        ReleaseHeld();
         await app.StopAsync();
         await app.DisposeAsync();
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using ManagementPlane.Tests.Infrastructure;
 
@@ -111,6 +112,23 @@ public sealed class PublishedPlane : IAsyncLifetime, IAsyncDisposable
         }
     }
 
+    /// <summary>What a container platform sends to stop an instance.</summary>
+    public void SendSigterm()
+    {
+        if (process is null || kill(process.Id, 15) != 0)
+        {
+            throw new InvalidOperationException("kill(SIGTERM) failed: " + Marshal.GetLastPInvokeError());
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await process!.WaitForExitAsync(cts.Token);
+        process.WaitForExit(); // drains the redirected output
+        return process.ExitCode;
+    }
+
     public Task DisposeAsync()
     {
         if (process is { HasExited: false })
@@ -216,6 +234,9 @@ public sealed class PublishedPlane : IAsyncLifetime, IAsyncDisposable
 
         return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
 
     private static void Append(StringBuilder output, string? line)
     {

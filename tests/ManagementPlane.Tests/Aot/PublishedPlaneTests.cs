@@ -167,6 +167,26 @@ public sealed class PublishedPlaneTests(PublishedPlane plane) : IClassFixture<Pu
     }
 
     [Fact]
+    public async Task Binary_ImportPastMaxImportBytes_Is413NamingTheSetting()
+    {
+        using var admin = Admin();
+        var limit = 8 * 1024 * 1024; // Management:MaxImportBytes default
+
+        // Past Management:MaxBodyBytes (1 MiB) but within the import cap: read and judged on its content, not refused for size.
+        var withinCap = await admin.PostAsync("/apis/import?id=big&backendUrl=http://127.0.0.1:9", TestPlane.Json(new string(' ', 2 * 1024 * 1024) + "{}"));
+        Assert.NotEqual(413, (int)withinCap.StatusCode);
+
+        // Declared too large, and streamed (chunked, no Content-Length) past the cap.
+        var declared = await Problem.AssertAsync(await admin.PostAsync("/apis/import?id=big&backendUrl=http://127.0.0.1:9", TestPlane.Json(new string(' ', limit + 1))), 413);
+        Assert.Contains("Management:MaxImportBytes", declared["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var streamed = new StreamContent(new MemoryStream(new byte[limit + 64 * 1024]));
+        streamed.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/apis/import?id=big&backendUrl=http://127.0.0.1:9") { Content = streamed };
+        chunked.Headers.TransferEncodingChunked = true;
+        await Problem.AssertAsync(await admin.SendAsync(chunked), 413);
+    }
+
+    [Fact]
     public async Task Binary_OpenApiAndYamlImport_Work()
     {
         using var admin = Admin();

@@ -1,8 +1,9 @@
-using System.Diagnostics;
 using EdgeGateway.Contracts.Signing;
 using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Contracts.Sync;
 using ManagementPlane.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ManagementPlane.Tests.Sync;
 
@@ -14,7 +15,10 @@ public sealed class SyncEndpointTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await plane.DisposeAsync();
 
-    private Task<HttpResponseMessage> SnapshotAsync(string token, string? ifNoneMatch = null, string gateway = "gw1", string query = "")
+    private Task<HttpResponseMessage> SnapshotAsync(string token, string? ifNoneMatch = null, string gateway = "gw1", string query = "") =>
+        SnapshotAsync(plane, token, ifNoneMatch, gateway, query);
+
+    private static Task<HttpResponseMessage> SnapshotAsync(TestPlane plane, string token, string? ifNoneMatch = null, string gateway = "gw1", string query = "")
     {
         var request = new HttpRequestMessage(HttpMethod.Get, SyncProtocol.SnapshotPath(gateway) + query);
         request.Headers.TryAddWithoutValidation("Authorization", token);
@@ -136,29 +140,46 @@ public sealed class SyncEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Snapshot_LongPoll_ReturnsSoonAfterAWrite()
+    public async Task Snapshot_LongPoll_IsAnsweredByAWriteBeforeItsWaitRunsOut()
     {
-        var token = await plane.SeedGatewayAsync();
-        var etag = (await SnapshotAsync(token)).Headers.ETag!.Tag;
-        var watch = Stopwatch.StartNew();
-        var poll = SnapshotAsync(token, etag, query: "?wait=30");
+        // The plane's clock never moves: the wait cannot run out, so only the write can answer this poll.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var timed = await TestPlane.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var token = await timed.SeedGatewayAsync();
+        var etag = (await SnapshotAsync(timed, token)).Headers.ETag!.Tag;
+
+        var poll = SnapshotAsync(timed, token, etag, query: "?wait=30");
         await Task.Delay(200);
-        Assert.False(poll.IsCompleted);
-        await plane.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
-        var response = await poll;
+        Assert.False(poll.IsCompleted, "a poll for an unchanged revision is held");
+        await timed.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
+
+        var response = await poll.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(200, (int)response.StatusCode);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.NotEqual(etag, response.Headers.ETag!.Tag);
     }
 
     [Fact]
-    public async Task Snapshot_LongPollWithoutChange_Is304AfterWait()
+    public async Task Snapshot_LongPollWithoutChange_Is304OnceTheWaitRunsOut()
     {
-        var token = await plane.SeedGatewayAsync();
-        var etag = (await SnapshotAsync(token)).Headers.ETag!.Tag;
-        var watch = Stopwatch.StartNew();
-        var response = await SnapshotAsync(token, etag, query: "?wait=1");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var timed = await TestPlane.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var token = await timed.SeedGatewayAsync();
+        var etag = (await SnapshotAsync(timed, token)).Headers.ETag!.Tag;
+
+        var poll = SnapshotAsync(timed, token, etag, query: "?wait=1");
+        await Task.Delay(200);
+        Assert.False(poll.IsCompleted, "held while the plane's clock stands still");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!poll.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.WhenAny(poll, Task.Delay(50));
+        }
+
+        Assert.True(poll.IsCompleted, "answered once a second of the plane's time passed");
+        var response = await poll;
         Assert.Equal(304, (int)response.StatusCode);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
+        Assert.Equal(etag, response.Headers.ETag!.Tag);
         await Problem.AssertAsync(await SnapshotAsync(token, etag, query: "?wait=61"), 400);
         await Problem.AssertAsync(await SnapshotAsync(token, etag, query: "?wait=abc"), 400);
     }
