@@ -50,21 +50,13 @@ if [ -d src/ManagementPlane ]; then
   export MANAGEMENTPLANE_BIN="$root/artifacts/publish/ManagementPlane/ManagementPlane"
 fi
 
-log "tests"
-results="$root/artifacts/test-results"
-rm -rf "$results"; mkdir -p "$results"
-# Each project must run at least as many tests as its floor in tests/test-floors.txt, so a suite that
-# silently loses its tests (a broken discovery, a deleted class) fails the run instead of shrinking it.
-floor_of() { awk -v n="$1" '$1 == n { print $2; found=1 } END { if (!found) print 1 }' tests/test-floors.txt; }
-status=0 passed=0 failed=0 skipped=0
-summary=()
-for project in tests/*/*.csproj; do
-  name=$(basename "$project" .csproj)
-  echo "-- $name"
-  # A test that hangs is killed after 10 minutes (with a dump of where it hung); a whole project after 30.
+# run_project CSPROJ NAME HANG_TIMEOUT FLOOR: runs one test project; sets p f s (counts) and verdict.
+# A test that hangs is killed after HANG_TIMEOUT; a whole project after 30 minutes.
+run_project() {
+  local project=$1 name=$2 hang=$3 floor=$4 rc line problems=()
   set +e
   timeout --kill-after=60s 30m dotnet test "$project" --no-build -c Debug -nologo \
-      --blame-hang-timeout 10m --blame-hang-dump-type none \
+      --blame-hang-timeout "$hang" --blame-hang-dump-type none \
       --logger "trx;LogFileName=$name.trx" --results-directory "$results" >"$results/$name.log" 2>&1
   rc=$?
   set -e
@@ -75,13 +67,47 @@ for project in tests/*/*.csproj; do
   else
     p=0 f=0 s=0
   fi
-  floor=$(floor_of "$name")
-  problems=()
+  if [ -z "$line" ]; then problems+=("no summary (crashed or hung)"); fi
   if [ "$rc" != 0 ]; then problems+=("exit code $rc"); fi
-  if [ -z "$line" ]; then problems+=("no summary (crashed or hung)"); f=$((f + 1)); fi
+  # A project that hung, crashed or exited non-zero counts as a failure even when its runner reported none.
+  if [ ${#problems[@]} != 0 ] && [ "$f" = 0 ]; then f=1; fi
   if [ "$p" -lt "$floor" ]; then problems+=("only $p passed, floor is $floor"); fi
   verdict=ok
-  if [ ${#problems[@]} != 0 ]; then verdict="FAILED: $(IFS=';'; echo "${problems[*]}")"; status=1; fi
+  if [ ${#problems[@]} != 0 ]; then verdict="FAILED: $(IFS=','; echo "${problems[*]}")"; fi
+}
+
+results="$root/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+
+log "runner self-check: a hung, a crashed and a shrunken test project must each fail the run"
+fixture=scripts/runner-check/RunnerCheck.csproj
+dotnet build "$fixture" -c Debug -nologo -v quiet -clp:ErrorsOnly >/dev/null
+selfcheck=ok
+for case in "RUNNER_CHECK=hang:hang" "RUNNER_CHECK=crash:crash" "RUNNER_CHECK=none:floor"; do
+  IFS=: read -r envvar what <<<"$case"
+  floor=1; [ "$what" = floor ] && floor=999
+  (export "$envvar"; run_project "$fixture" "runner-check-$what" 15s "$floor"; echo "$verdict" >"$results/runner-check-$what.verdict") >/dev/null
+  got=$(cat "$results/runner-check-$what.verdict")
+  echo "$what: $got"
+  case "$got" in FAILED*) ;; *) selfcheck="a $what project was not caught";; esac
+done
+(export RUNNER_CHECK=none; run_project "$fixture" runner-check-ok 15s 1; echo "$verdict" >"$results/runner-check-ok.verdict") >/dev/null
+echo "healthy: $(cat "$results/runner-check-ok.verdict")"
+[ "$(cat "$results/runner-check-ok.verdict")" = ok ] || selfcheck="a healthy project was not passed"
+if [ "$selfcheck" != ok ]; then echo "runner self-check failed: $selfcheck"; exit 1; fi
+
+log "tests"
+# Each project must run at least as many tests as its floor in tests/test-floors.txt, so a suite that
+# silently loses its tests (a broken discovery, a deleted class) fails the run instead of shrinking it.
+floor_of() { awk -v n="$1" '$1 == n { print $2; found=1 } END { if (!found) print 1 }' tests/test-floors.txt; }
+status=0 passed=0 failed=0 skipped=0
+summary=()
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  echo "-- $name"
+  floor=$(floor_of "$name")
+  run_project "$project" "$name" 10m "$floor"
+  [ "$verdict" = ok ] || status=1
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
   summary+=("$(printf '%-32s %5d passed %3d failed %3d skipped  (floor %d)  %s' "$name" "$p" "$f" "$s" "$floor" "$verdict")")
 done
