@@ -50,7 +50,7 @@ auth="Authorization: Bearer $admin_key"
 curl -sf -X PUT "$mp/config" -H "$auth" -H "Content-Type: application/json" --data-binary @samples/config/management.json >/dev/null
 expiry=$(date -u -d '+29 days' +%Y-%m-%dT%H:%M:%SZ)
 token=$(curl -sf -X POST "$mp/gateways/gw1/token" -H "$auth" -H "Content-Type: application/json" \
-  -d "{\"keyType\":\"primary\",\"expiry\":\"$expiry\"}" | sed -E 's/.*"value":"([^"]+)".*/\1/' | sed -e 's/\\u0026/\&/g' -e 's/\\u002B/+/g')
+  -d "{\"keyType\":\"primary\",\"expiry\":\"$expiry\"}" | sed -E 's/.*"value":"([^"]+)".*/\1/')
 curl -sf "$mp/signing-key" > "$demo/signing-key.pem"
 
 Gateway__Id=gw1 ManagementPlane__Url="$mp" ManagementPlane__Token="$token" Trust__SigningKey="$(cat "$demo/signing-key.pem")" \

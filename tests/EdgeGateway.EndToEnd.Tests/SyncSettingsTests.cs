@@ -11,7 +11,7 @@ namespace EdgeGateway.EndToEnd.Tests;
 public sealed class SyncSettingsTests : PlaneFixture
 {
     private const string PlainHttpWarning = "is plain http to a non-loopback host";
-    private const string ExpiryWarning = "ManagementPlane:Token expires at";
+    private const string ExpiryWarning = "ManagementPlane:Token: the token expires at";
 
     /// <summary>A pass-through in front of the management plane that records the query of every snapshot request.</summary>
     private static Task<TestBackend> RecordingProxyAsync(HttpClient upstream, ConcurrentQueue<string> queries) =>

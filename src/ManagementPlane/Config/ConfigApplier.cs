@@ -59,9 +59,9 @@ internal sealed class ConfigApplier(SecretProtector protector)
             return (errors, null);
         }
 
-        var apis = Diff(state.Apis, document.Apis ?? [], a => a.Id!, ApiJsonContext.Default.ApiDefinition, "apis", mutation);
+        var apis = Diff(state.Apis, document.Apis ?? [], a => a.Id!, ApiJsonContext.Api.ApiDefinition, "apis", mutation);
         state.Apis = (document.Apis ?? []).ToList();
-        var products = Diff(state.Products, document.Products ?? [], p => p.Id!, ApiJsonContext.Default.ProductDefinition, "products", mutation);
+        var products = Diff(state.Products, document.Products ?? [], p => p.Id!, ApiJsonContext.Api.ProductDefinition, "products", mutation);
         state.Products = (document.Products ?? []).ToList();
 
         var newSubscriptions = subscriptions.Select(s => ToStored(state, s)).ToList();
@@ -77,7 +77,7 @@ internal sealed class ConfigApplier(SecretProtector protector)
             g => new StoredGateway { Id = g.Id, Name = g.Name, Description = g.Description, Apis = g.Apis });
         state.Gateways = newGateways;
 
-        var policiesChanged = !JsonEquals(state.Policies, document.Policies, ApiJsonContext.Default.PolicySet);
+        var policiesChanged = !JsonEquals(state.Policies, document.Policies, ApiJsonContext.Api.PolicySet);
         state.Policies = document.Policies;
         if (policiesChanged)
         {

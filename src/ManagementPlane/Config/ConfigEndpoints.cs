@@ -12,7 +12,7 @@ internal static class ConfigEndpoints
         {
             var state = (await store.ReadAsync(context.RequestAborted)).State;
             context.Response.Headers.ETag = $"\"{state.Revision}\"";
-            return Results.Json(ConfigApplier.Export(state), ApiJsonContext.Default.ConfigDocument);
+            return Results.Json(ConfigApplier.Export(state), ApiJsonContext.Api.ConfigDocument);
         }).Produces<ConfigDocument>();
 
         admin.MapPut("/config", PutAsync).Accepts<ConfigDocument>("application/json")
@@ -22,7 +22,7 @@ internal static class ConfigEndpoints
 
     private static async Task<IResult> PutAsync(HttpContext context, StateStore store, ConfigApplier applier)
     {
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.ConfigDocument, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Api.ConfigDocument, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;
@@ -53,6 +53,6 @@ internal static class ConfigEndpoints
         }
 
         context.Response.Headers.ETag = $"\"{outcome.State.Revision}\"";
-        return Results.Json(result! with { Revision = outcome.State.Revision }, ApiJsonContext.Default.ConfigApplyResult);
+        return Results.Json(result! with { Revision = outcome.State.Revision }, ApiJsonContext.Api.ConfigApplyResult);
     }
 }

@@ -45,4 +45,21 @@ namespace ManagementPlane.Hosting;
 [JsonSerializable(typeof(ConfigApplyResult))]
 [JsonSerializable(typeof(HeartbeatRequest))]
 [JsonSerializable(typeof(GatewayStatus))]
-internal sealed partial class ApiJsonContext : JsonSerializerContext;
+internal sealed partial class ApiJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context every answer is written with: as <see cref="Default"/>, but escaping only what JSON requires, because
+    /// answers are read and pasted by people (a token holds '&amp;', keys hold '+'). Safe: the API answers application/json, never HTML.
+    /// </summary>
+    public static ApiJsonContext Api => Relaxed.Context;
+
+    // A holder of its own: the generated statics (Default) are initialised only once this class's initialiser has run.
+    private static class Relaxed
+    {
+        public static readonly ApiJsonContext Context = new(new System.Text.Json.JsonSerializerOptions(
+            Default.GeneratedSerializerOptions ?? throw new InvalidOperationException("the source generator sets the options"))
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+    }
+}

@@ -33,10 +33,8 @@ internal static class ManagementPlaneExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
-            // Answers are read and pasted by people (a token holds '&', keys hold '+'): escape only what JSON requires.
-            // Safe here: the API answers application/json, never HTML.
-            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Api);
+            o.SerializerOptions.Encoder = ApiJsonContext.Api.Options.Encoder; // answers a person can copy (ApiJsonContext.Api)
         });
         services.AddProblemDetails();
         // A store that is down or timing out is the service being unavailable, not a bug.

@@ -63,7 +63,7 @@ internal static class Problems
                 Errors = problem.Errors,
                 Instance = httpContext.Request.Path,
             };
-            return httpContext.Response.WriteAsJsonAsync(body, ApiJsonContext.Default.ApiProblem, ContentType, httpContext.RequestAborted);
+            return httpContext.Response.WriteAsJsonAsync(body, ApiJsonContext.Api.ApiProblem, ContentType, httpContext.RequestAborted);
         }
     }
 

@@ -14,7 +14,7 @@ internal static class ApiEndpoints
 
     public static RouteGroupBuilder MapApis(this RouteGroupBuilder admin)
     {
-        var json = ApiJsonContext.Default;
+        var json = ApiJsonContext.Api;
         admin.MapGet("/apis", (HttpContext c, StateStore s) => Crud.ListAsync(c, s, st => st.Apis, json.ResourceListApiDefinition))
             .Produces<ResourceList<ApiDefinition>>();
         admin.MapGet("/apis/{id}", GetAsync).Produces<ApiDefinition>().ProducesProblem(404);
@@ -36,7 +36,7 @@ internal static class ApiEndpoints
     private static ApiDefinition? Find(ManagementState state, string id) => state.Apis.Find(a => Crud.SameId(a.Id, id));
 
     private static Task<IResult> GetAsync(HttpContext context, StateStore store, string id) =>
-        Crud.GetAsync(context, store, What, id, Crud.Key("apis", id), s => Find(s, id), ApiJsonContext.Default.ApiDefinition);
+        Crud.GetAsync(context, store, What, id, Crud.Key("apis", id), s => Find(s, id), ApiJsonContext.Api.ApiDefinition);
 
     private static async Task<IResult> PutAsync(HttpContext context, StateStore store, string id)
     {
@@ -45,7 +45,7 @@ internal static class ApiEndpoints
             return Problems.InvalidId(What, id);
         }
 
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.ApiDefinition, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Api.ApiDefinition, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;
@@ -65,7 +65,7 @@ internal static class ApiEndpoints
                 Upsert(state, index, api);
                 return null;
             },
-            s => Find(s, id)!, ApiJsonContext.Default.ApiDefinition);
+            s => Find(s, id)!, ApiJsonContext.Api.ApiDefinition);
     }
 
     private static Task<IResult> DeleteAsync(HttpContext context, StateStore store, string id) =>
@@ -135,7 +135,7 @@ internal static class ApiEndpoints
                 Upsert(state, index, api);
                 return null;
             },
-            s => new ImportResult(Find(s, id)!, parsed.Skipped), ApiJsonContext.Default.ImportResult);
+            s => new ImportResult(Find(s, id)!, parsed.Skipped), ApiJsonContext.Api.ImportResult);
         return response;
     }
 
@@ -153,7 +153,7 @@ internal static class ApiEndpoints
         }
 
         var operations = api.Operations ?? [];
-        return Results.Json(new ResourceList<OperationDefinition>(operations, operations.Count), ApiJsonContext.Default.ResourceListOperationDefinition);
+        return Results.Json(new ResourceList<OperationDefinition>(operations, operations.Count), ApiJsonContext.Api.ResourceListOperationDefinition);
     }
 
     private static OperationDefinition? FindOperation(ManagementState state, string id, string operationId) =>
@@ -161,7 +161,7 @@ internal static class ApiEndpoints
 
     private static Task<IResult> GetOperationAsync(HttpContext context, StateStore store, string id, string operationId) =>
         SnapshotValidator.IsValidId(id)
-            ? Crud.GetAsync(context, store, "operation", operationId, OperationKey(id, operationId), s => FindOperation(s, id, operationId), ApiJsonContext.Default.OperationDefinition)
+            ? Crud.GetAsync(context, store, "operation", operationId, OperationKey(id, operationId), s => FindOperation(s, id, operationId), ApiJsonContext.Api.OperationDefinition)
             : Task.FromResult(Problems.InvalidId(What, id));
 
     private static async Task<IResult> PutOperationAsync(HttpContext context, StateStore store, string id, string operationId)
@@ -171,7 +171,7 @@ internal static class ApiEndpoints
             return SnapshotValidator.IsValidId(id) ? Problems.InvalidId("operation", operationId) : Problems.InvalidId(What, id);
         }
 
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.OperationDefinition, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Api.OperationDefinition, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;
@@ -199,7 +199,7 @@ internal static class ApiEndpoints
                 mutation.Touch(Crud.Key("apis", id));
                 return null;
             },
-            s => FindOperation(s, id, operationId)!, ApiJsonContext.Default.OperationDefinition);
+            s => FindOperation(s, id, operationId)!, ApiJsonContext.Api.OperationDefinition);
     }
 
     private static Task<IResult> DeleteOperationAsync(HttpContext context, StateStore store, string id, string operationId) =>

@@ -13,10 +13,10 @@ internal static class GatewayEndpoints
 
     public static RouteGroupBuilder MapGateways(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/gateways", (HttpContext c, StateStore s) => Crud.ListAsync(c, s, st => st.Gateways.Select(Show), ApiJsonContext.Default.ResourceListGatewayResource))
+        admin.MapGet("/gateways", (HttpContext c, StateStore s) => Crud.ListAsync(c, s, st => st.Gateways.Select(Show), ApiJsonContext.Api.ResourceListGatewayResource))
             .Produces<ResourceList<GatewayResource>>();
         admin.MapGet("/gateways/{id}", (HttpContext c, StateStore s, string id) =>
-                Crud.GetAsync(c, s, What, id, Crud.Key("gateways", id), st => Find(st, id) is { } g ? Show(g) : null, ApiJsonContext.Default.GatewayResource))
+                Crud.GetAsync(c, s, What, id, Crud.Key("gateways", id), st => Find(st, id) is { } g ? Show(g) : null, ApiJsonContext.Api.GatewayResource))
             .Produces<GatewayResource>().ProducesProblem(404);
         admin.MapPut("/gateways/{id}", PutAsync).Accepts<GatewayRequest>("application/json")
             .Produces<GatewayResource>().Produces<GatewayResource>(201).ProducesProblem(400).ProducesProblem(412);
@@ -54,7 +54,7 @@ internal static class GatewayEndpoints
             return Problems.InvalidId(What, id);
         }
 
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.GatewayRequest, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Api.GatewayRequest, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;
@@ -80,7 +80,7 @@ internal static class GatewayEndpoints
 
                 return null;
             },
-            s => Show(Find(s, id)!), ApiJsonContext.Default.GatewayResource);
+            s => Show(Find(s, id)!), ApiJsonContext.Api.GatewayResource);
     }
 
     private static async Task<IResult> AssignAsync(HttpContext context, StateStore store, string id, string apiId, bool assign)
@@ -128,7 +128,7 @@ internal static class GatewayEndpoints
         }
 
         context.Response.Headers.ETag = Mutation.ETag(outcome.State, Crud.Key("gateways", id));
-        return Results.Json(Show(Find(outcome.State, id)!), ApiJsonContext.Default.GatewayResource);
+        return Results.Json(Show(Find(outcome.State, id)!), ApiJsonContext.Api.GatewayResource);
     }
 
     private static async Task<IResult> TokenAsync(HttpContext context, StateStore store, SecretProtector protector, IOptions<ManagementOptions> options, TimeProvider time, string id)
@@ -138,7 +138,7 @@ internal static class GatewayEndpoints
             return Problems.InvalidId(What, id);
         }
 
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.TokenRequest, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Api.TokenRequest, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;
@@ -173,7 +173,7 @@ internal static class GatewayEndpoints
 
         var token = GatewayToken.Create(gateway.Id, expiry, key);
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Json(new TokenResponse(token.Value, token.Expiry), ApiJsonContext.Default.TokenResponse);
+        return Results.Json(new TokenResponse(token.Value, token.Expiry), ApiJsonContext.Api.TokenResponse);
     }
 
     private static async Task<IResult> RegenerateKeyAsync(HttpContext context, StateStore store, SecretProtector protector, string id)
@@ -183,7 +183,7 @@ internal static class GatewayEndpoints
             return Problems.InvalidId(What, id);
         }
 
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.RegenerateKeyRequest, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Api.RegenerateKeyRequest, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;

@@ -11,10 +11,10 @@ internal static class NamedValueEndpoints
 
     public static RouteGroupBuilder MapNamedValues(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/named-values", (HttpContext c, StateStore s) => Crud.ListAsync(c, s, st => st.NamedValues.Select(Show), ApiJsonContext.Default.ResourceListNamedValueResource))
+        admin.MapGet("/named-values", (HttpContext c, StateStore s) => Crud.ListAsync(c, s, st => st.NamedValues.Select(Show), ApiJsonContext.Api.ResourceListNamedValueResource))
             .Produces<ResourceList<NamedValueResource>>();
         admin.MapGet("/named-values/{id}", (HttpContext c, StateStore s, string id) =>
-                Crud.GetAsync(c, s, What, id, Crud.Key("named-values", id), st => Find(st, id) is { } nv ? Show(nv) : null, ApiJsonContext.Default.NamedValueResource))
+                Crud.GetAsync(c, s, What, id, Crud.Key("named-values", id), st => Find(st, id) is { } nv ? Show(nv) : null, ApiJsonContext.Api.NamedValueResource))
             .Produces<NamedValueResource>().ProducesProblem(404);
         admin.MapPut("/named-values/{id}", PutAsync).Accepts<NamedValueRequest>("application/json")
             .Produces<NamedValueResource>().Produces<NamedValueResource>(201).ProducesProblem(400).ProducesProblem(412);
@@ -36,7 +36,7 @@ internal static class NamedValueEndpoints
             return Problems.InvalidId(What, id);
         }
 
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.NamedValueRequest, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Api.NamedValueRequest, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;
@@ -71,7 +71,7 @@ internal static class NamedValueEndpoints
                 nv.ValueProtected = secret ? protector.Protect(value, Purpose(nv.Id)) : null;
                 return null;
             },
-            s => Show(Find(s, id)!), ApiJsonContext.Default.NamedValueResource);
+            s => Show(Find(s, id)!), ApiJsonContext.Api.NamedValueResource);
     }
 
     private static async Task<IResult> ListValueAsync(HttpContext context, StateStore store, SecretProtector protector, string id)
@@ -90,7 +90,7 @@ internal static class NamedValueEndpoints
         var value = nv.Secret ? protector.Unprotect(nv.ValueProtected, Purpose(nv.Id)) : nv.Value;
         return value is null
             ? Problems.Conflict($"the stored value of named value '{nv.Id}' cannot be decrypted (damaged in the store, or written under another Management:EncryptionKey): set it again (PUT /named-values/{nv.Id})")
-            : Results.Json(new NamedValueSecret(value), ApiJsonContext.Default.NamedValueSecret);
+            : Results.Json(new NamedValueSecret(value), ApiJsonContext.Api.NamedValueSecret);
     }
 
     internal static string Purpose(string id) => $"named-values/{id.ToLowerInvariant()}";

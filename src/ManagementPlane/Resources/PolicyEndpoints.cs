@@ -15,7 +15,7 @@ internal static class PolicyEndpoints
         {
             var state = (await store.ReadAsync(context.RequestAborted)).State;
             context.Response.Headers.ETag = Mutation.ETag(state, Resource);
-            return Results.Json(state.Policies ?? new PolicySet(), ApiJsonContext.Default.PolicySet);
+            return Results.Json(state.Policies ?? new PolicySet(), ApiJsonContext.Api.PolicySet);
         }).Produces<PolicySet>();
         admin.MapPut("/policies", PutAsync).Accepts<PolicySet>("application/json").Produces<PolicySet>().ProducesProblem(400).ProducesProblem(412);
         admin.MapDelete("/policies", async (HttpContext context, StateStore store) =>
@@ -39,7 +39,7 @@ internal static class PolicyEndpoints
 
     private static async Task<IResult> PutAsync(HttpContext context, StateStore store)
     {
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.PolicySet, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Api.PolicySet, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;
@@ -51,6 +51,6 @@ internal static class PolicyEndpoints
                 state.Policies = body.Value;
                 return null;
             },
-            s => s.Policies ?? new PolicySet(), ApiJsonContext.Default.PolicySet);
+            s => s.Policies ?? new PolicySet(), ApiJsonContext.Api.PolicySet);
     }
 }

@@ -12,10 +12,10 @@ internal static class ProductEndpoints
 
     public static RouteGroupBuilder MapProducts(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/products", (HttpContext c, StateStore s) => Crud.ListAsync(c, s, st => st.Products, ApiJsonContext.Default.ResourceListProductDefinition))
+        admin.MapGet("/products", (HttpContext c, StateStore s) => Crud.ListAsync(c, s, st => st.Products, ApiJsonContext.Api.ResourceListProductDefinition))
             .Produces<ResourceList<ProductDefinition>>();
         admin.MapGet("/products/{id}", (HttpContext c, StateStore s, string id) =>
-                Crud.GetAsync(c, s, What, id, Crud.Key("products", id), st => Find(st, id), ApiJsonContext.Default.ProductDefinition))
+                Crud.GetAsync(c, s, What, id, Crud.Key("products", id), st => Find(st, id), ApiJsonContext.Api.ProductDefinition))
             .Produces<ProductDefinition>().ProducesProblem(404);
         admin.MapPut("/products/{id}", PutAsync).Accepts<ProductDefinition>("application/json")
             .Produces<ProductDefinition>().Produces<ProductDefinition>(201).ProducesProblem(400).ProducesProblem(412);
@@ -34,7 +34,7 @@ internal static class ProductEndpoints
             return Problems.InvalidId(What, id);
         }
 
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.ProductDefinition, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Api.ProductDefinition, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;
@@ -61,6 +61,6 @@ internal static class ProductEndpoints
 
                 return null;
             },
-            s => Find(s, id)!, ApiJsonContext.Default.ProductDefinition);
+            s => Find(s, id)!, ApiJsonContext.Api.ProductDefinition);
     }
 }

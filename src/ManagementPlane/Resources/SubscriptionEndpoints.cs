@@ -15,10 +15,10 @@ internal static class SubscriptionEndpoints
 
     public static RouteGroupBuilder MapSubscriptions(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/subscriptions", (HttpContext c, StateStore s) => Crud.ListAsync(c, s, st => st.Subscriptions.Select(Show), ApiJsonContext.Default.ResourceListSubscriptionResource))
+        admin.MapGet("/subscriptions", (HttpContext c, StateStore s) => Crud.ListAsync(c, s, st => st.Subscriptions.Select(Show), ApiJsonContext.Api.ResourceListSubscriptionResource))
             .Produces<ResourceList<SubscriptionResource>>();
         admin.MapGet("/subscriptions/{id}", (HttpContext c, StateStore s, string id) =>
-                Crud.GetAsync(c, s, What, id, Crud.Key("subscriptions", id), st => Find(st, id) is { } sub ? Show(sub) : null, ApiJsonContext.Default.SubscriptionResource))
+                Crud.GetAsync(c, s, What, id, Crud.Key("subscriptions", id), st => Find(st, id) is { } sub ? Show(sub) : null, ApiJsonContext.Api.SubscriptionResource))
             .Produces<SubscriptionResource>().ProducesProblem(404);
         admin.MapPut("/subscriptions/{id}", PutAsync).Accepts<SubscriptionRequest>("application/json")
             .Produces<SubscriptionResource>().Produces<SubscriptionResource>(201).ProducesProblem(400).ProducesProblem(412);
@@ -63,7 +63,7 @@ internal static class SubscriptionEndpoints
             return Problems.InvalidId(What, id);
         }
 
-        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Default.SubscriptionRequest, context.RequestAborted);
+        var body = await RequestBody.ReadJsonAsync(context, ApiJsonContext.Api.SubscriptionRequest, context.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;
@@ -104,7 +104,7 @@ internal static class SubscriptionEndpoints
                 subscription.State = request.State ?? subscription.State;
                 return null;
             },
-            s => Show(Find(s, id)!), ApiJsonContext.Default.SubscriptionResource);
+            s => Show(Find(s, id)!), ApiJsonContext.Api.SubscriptionResource);
     }
 
     private static async Task<IResult> RegenerateAsync(HttpContext context, StateStore store, SecretProtector protector, string id, bool primary)
@@ -143,7 +143,7 @@ internal static class SubscriptionEndpoints
 
         context.Response.Headers.CacheControl = "no-store";
         return Results.Json(new SubscriptionSecrets(protector.Unprotect(s.PrimaryKeyProtected, Purpose(s.Id, true)), protector.Unprotect(s.SecondaryKeyProtected, Purpose(s.Id, false))),
-            ApiJsonContext.Default.SubscriptionSecrets);
+            ApiJsonContext.Api.SubscriptionSecrets);
     }
 }
 

@@ -41,7 +41,7 @@ internal static class StatusEndpoints
                 beat.Version, beat.HostName, beat.ConfigAgeSeconds, beat.UptimeSeconds, beat.LastSyncError, beat.RequestsTotal, beat.RequestsFailed,
                 beat.LastBackupRevision, beat.LastBackupError);
         }).ToList();
-        return Results.Json(new GatewayStatus(gateway.Id, gateway.SnapshotRevision, instances), ApiJsonContext.Default.GatewayStatus);
+        return Results.Json(new GatewayStatus(gateway.Id, gateway.SnapshotRevision, instances), ApiJsonContext.Api.GatewayStatus);
     }
 }
 
