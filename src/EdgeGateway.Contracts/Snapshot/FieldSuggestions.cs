@@ -24,6 +24,11 @@ internal static class FieldSuggestions
         var bestDistance = int.MaxValue;
         foreach (var name in names)
         {
+            if (Math.Abs(name.Length - unknown.Length) > budget)
+            {
+                continue; // too far apart to be a typo, whatever the letters (and no matrix for a huge name)
+            }
+
             var distance = string.Equals(name, unknown, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(name, unknown);
             if (distance <= budget && distance < bestDistance)
             {

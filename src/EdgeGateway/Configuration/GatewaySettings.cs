@@ -111,6 +111,12 @@ internal sealed record GatewaySettings(
             errors.Add("Backup:EncryptionKey is set but Backup:Provider is none: set Backup:Provider to disk, blob or s3");
         }
 
+        if (store is null && trust.MaxSnapshotAge is { } bound && bound > TimeSpan.Zero && hybrid)
+        {
+            // It bounds starts from a backup; without one it would be silently off.
+            errors.Add("Trust:MaxSnapshotAge is set but Backup:Provider is none: it bounds a start from a backup, so set Backup:Provider to disk, blob or s3");
+        }
+
         if (errors.Count > 0)
         {
             throw new StartupException(errors);

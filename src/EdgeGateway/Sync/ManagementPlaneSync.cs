@@ -22,7 +22,8 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
     private readonly HeartbeatBuilder heartbeats;
     private readonly Confirmations confirmations;
     private readonly GatewayTokenSource tokens;
-    private CancellationTokenSource? pausing;
+    private volatile CancellationTokenSource? pausing;
+    private int tokenChanged; // 1: a new token arrived since this round's request was sent
     private readonly IHostApplicationLifetime lifetime;
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -105,6 +106,7 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
 
     private void WakeUp()
     {
+        Interlocked.Exchange(ref tokenChanged, 1);
         try
         {
             pausing?.Cancel();
@@ -125,6 +127,7 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
             var etag = lastSeenETag ?? (state.Current is { FromBackup: false } c ? SyncProtocol.ETag(c.Revision) : null);
             var wait = etag is null ? TimeSpan.Zero : settings.ManagementPlane.LongPollWait;
             var started = time.GetTimestamp();
+            Interlocked.Exchange(ref tokenChanged, 0); // this request carries the newest token
             TimeSpan pause;
             try
             {
@@ -153,10 +156,16 @@ internal sealed partial class ManagementPlaneSync : IHostedService, IDisposable
                 pause = Backoff(failures);
             }
 
-            if (pause > TimeSpan.Zero)
+            // A token that arrived while the request was out (or before the pause is armed) ends the pause too.
+            if (pause > TimeSpan.Zero && Volatile.Read(ref tokenChanged) == 0)
             {
                 using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 pausing = wake;
+                if (Volatile.Read(ref tokenChanged) == 1)
+                {
+                    wake.Cancel();
+                }
+
                 try
                 {
                     await Task.Delay(pause, time, wake.Token);

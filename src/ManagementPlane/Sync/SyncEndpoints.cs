@@ -29,7 +29,7 @@ internal static partial class SyncEndpoints
     }
 
     private static async Task<IResult> SnapshotAsync(HttpContext context, StateStore store, GatewayAuthenticator auth, SignedSnapshotCache cache,
-        ChangeNotifier notifier, TimeProvider time, IHostApplicationLifetime lifetime, string id, string? wait)
+        ChangeNotifier notifier, TimeProvider time, IHostApplicationLifetime lifetime, ILoggerFactory loggers, string id, string? wait)
     {
         if (!SnapshotValidator.IsValidId(id))
         {
@@ -89,6 +89,7 @@ internal static partial class SyncEndpoints
             }
 
             ManagementTelemetry.LongPolls.Add(1);
+            LogHolding(loggers.CreateLogger(LogCategory), gateway.Id, remaining.TotalSeconds, gateway.SnapshotRevision);
 
             // A stopping plane answers its held polls at once (304: nothing newer), so a scale-in or a deploy
             // does not wait out every long poll; the gateways simply ask again, of another instance.
@@ -187,6 +188,11 @@ internal static partial class SyncEndpoints
         await heartbeats.RecordAsync(GatewayEndpoints.Find(loaded.State, id)!.Id, beat, time.GetUtcNow(), context.RequestAborted);
         return Results.NoContent();
     }
+
+    private const string LogCategory = "ManagementPlane.Sync";
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Holding a long poll of gateway {GatewayId} for up to {Seconds:0.#} s (revision {Revision} is current)")]
+    private static partial void LogHolding(ILogger logger, string gatewayId, double seconds, long revision);
 
     private static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max] + "…";
 }

@@ -31,6 +31,7 @@ public sealed class GatewaySettingsTests
     [Theory]
     [InlineData("ManagementPlane:MaxSnapshotBytes", "100", "ManagementPlane:MaxSnapshotBytes 100 must be between 1024")]
     [InlineData("Trust:MaxSnapshotAge", "-00:00:01", "Trust:MaxSnapshotAge -00:00:01 must be positive")]
+    [InlineData("Trust:MaxSnapshotAge", "00:10:00", "Trust:MaxSnapshotAge is set but Backup:Provider is none")]
     [InlineData("ManagementPlane:TokenFile", "/nonexistent/token", "ManagementPlane:TokenFile '/nonexistent/token' cannot be read")]
     public void Read_BadHardeningSetting_RefusedNamingIt(string key, string value, string message)
     {

@@ -11,7 +11,8 @@ public sealed class PlaneShutdownTests
     [Fact]
     public async Task Sigterm_HeldLongPolls_Answered304AndPlaneExitsZero()
     {
-        var plane = new PublishedPlane();
+        // At Debug the plane says when it holds a poll: the signal must reach it only once all three are held.
+        var plane = new PublishedPlane(new Dictionary<string, string?> { ["Logging__LogLevel__ManagementPlane.Sync"] = "Debug" });
         await plane.InitializeAsync();
         try
         {
@@ -32,7 +33,13 @@ public sealed class PlaneShutdownTests
                 poll.Headers.TryAddWithoutValidation("If-None-Match", etag);
                 return gateway.SendAsync(poll);
             }).ToList();
-            await Task.Delay(300);
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+            while (HeldPolls(plane.Output) < polls.Count && DateTimeOffset.UtcNow < deadline && !polls.Any(p => p.IsCompleted))
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Equal(polls.Count, HeldPolls(plane.Output));
             Assert.All(polls, p => Assert.False(p.IsCompleted, "polls for an unchanged revision are held"));
 
             plane.SendSigterm();
@@ -48,4 +55,7 @@ public sealed class PlaneShutdownTests
             await plane.DisposeAsync();
         }
     }
+
+    private static int HeldPolls(string output) =>
+        output.Split('\n').Count(line => line.Contains("Holding a long poll of gateway gw1", StringComparison.Ordinal));
 }
