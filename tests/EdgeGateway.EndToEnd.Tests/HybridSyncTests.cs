@@ -86,7 +86,7 @@ public sealed class HybridSyncTests : PlaneFixture
             await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo"), ("during", "/during")));
             await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("state").GetString() == "unauthorized",
                 "token refusal reported", 40);
-            Assert.Contains("THE GATEWAY TOKEN WAS REFUSED", gateway.Output, StringComparison.Ordinal);
+            await gateway.PrintedAsync("THE GATEWAY TOKEN WAS REFUSED");
 
             await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo"), ("after", "/after")));
             await Task.Delay(TimeSpan.FromSeconds(3));
@@ -144,7 +144,7 @@ public sealed class HybridSyncTests : PlaneFixture
         var after = (await gateway.StatusAsync()).GetProperty("managementPlane");
         Assert.Equal("connected", after.GetProperty("state").GetString());
         Assert.NotEqual(before.GetProperty("fingerprint").GetString(), after.GetProperty("token").GetProperty("fingerprint").GetString());
-        Assert.Contains("Gateway token renewed", gateway.Output, StringComparison.Ordinal);
+        await gateway.PrintedAsync("Gateway token renewed");
         Assert.DoesNotContain(renewed.Split('&')[2], gateway.Output + (await gateway.Admin.GetStringAsync("/status-0123456789abcdef")), StringComparison.Ordinal);
     }
 

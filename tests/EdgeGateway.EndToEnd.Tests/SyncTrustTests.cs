@@ -170,7 +170,7 @@ public sealed class SyncTrustTests : IAsyncLifetime
         await gateway.EventuallyAsync(async () => (await LastConfigErrorAsync(gateway)).Contains("larger than ManagementPlane:MaxSnapshotBytes (4096 bytes)", StringComparison.Ordinal),
             "too-large answer refused");
         Assert.Equal("refused", (await gateway.StatusAsync()).GetProperty("managementPlane").GetProperty("state").GetString());
-        Assert.Contains("larger than ManagementPlane:MaxSnapshotBytes", gateway.Output, StringComparison.Ordinal);
+        await gateway.PrintedAsync("larger than ManagementPlane:MaxSnapshotBytes");
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/v5/x")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/v6/x")).StatusCode);
     }
@@ -194,7 +194,7 @@ public sealed class SyncTrustTests : IAsyncLifetime
         await using var gateway = await GatewayProcess.StartAsync("", env: HybridEnv($"http://127.0.0.1:{Ports.Free()}", trusted, backups));
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/v5/x")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/v3/x")).StatusCode);
-        Assert.Contains("its name says revision 99, but the snapshot inside is revision 3", gateway.Output, StringComparison.Ordinal);
+        await gateway.PrintedAsync("its name says revision 99, but the snapshot inside is revision 3");
     }
 
     [Fact]

@@ -130,6 +130,11 @@ public sealed class GatewayProcess : IAsyncDisposable
         System.Text.Json.JsonDocument.Parse(await Admin.GetStringAsync("/status-0123456789abcdef")).RootElement;
 
     /// <summary>Polls until the condition holds (config reloads, health checks): fails with the gateway's output after the timeout.</summary>
+    /// <summary>Waits until the running gateway has printed <paramref name="text"/>: its output is read asynchronously, so a
+    /// line can arrive a moment after the status already shows what it reports.</summary>
+    public Task PrintedAsync(string text, int timeoutSeconds = 30) =>
+        EventuallyAsync(() => Task.FromResult(Output.Contains(text, StringComparison.Ordinal)), $"printed '{text}'", timeoutSeconds);
+
     public async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 20)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(timeoutSeconds);
