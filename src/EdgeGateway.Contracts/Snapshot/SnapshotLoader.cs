@@ -10,7 +10,11 @@ namespace EdgeGateway.Contracts.Snapshot;
 /// </summary>
 public static class SnapshotLoader
 {
-    public static SnapshotLoad Load(ReadOnlySpan<byte> bytes, ECDsa? trustedKey, ValidationOptions? options = null)
+    /// <summary>
+    /// <paramref name="trustKeyName"/> is what the caller calls <paramref name="trustedKey"/> in messages: the setting,
+    /// or the CLI flag it came from.
+    /// </summary>
+    public static SnapshotLoad Load(ReadOnlySpan<byte> bytes, ECDsa? trustedKey, ValidationOptions? options = null, string trustKeyName = "Trust:SigningKey")
     {
         var signed = SignedSnapshot.IsEnvelope(bytes);
         ReadOnlySpan<byte> payload = bytes;
@@ -19,7 +23,7 @@ public static class SnapshotLoader
         {
             if (!signed)
             {
-                return SnapshotLoad.Refused("", "the document is not signed, and Trust:SigningKey is set: only snapshots signed by that key are accepted");
+                return SnapshotLoad.Refused("", $"the document is not signed, and {trustKeyName} is set: only snapshots signed by that key are accepted");
             }
 
             var check = SignedSnapshot.Verify(bytes, trustedKey);

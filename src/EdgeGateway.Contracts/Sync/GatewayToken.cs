@@ -57,6 +57,18 @@ public sealed record GatewayToken(string GatewayId, DateTimeOffset Expiry, strin
         return true;
     }
 
+    /// <summary>
+    /// The usual copy mistake behind a token that does not parse, as a sentence to append to the error, or null: a token
+    /// copied out of a JSON answer with its escaping (<c>\u0026</c> in place of <c>&amp;</c>). It is not un-escaped
+    /// silently: the setting holding it is wrong and should be fixed where it is kept.
+    /// </summary>
+    public static string? CopyMistake(string? value) =>
+        value is not null && value.Contains(JsonEscapedAmpersand, StringComparison.OrdinalIgnoreCase)
+            ? $"it holds '{JsonEscapedAmpersand}': it was copied JSON-escaped; write '&' in place of each '{JsonEscapedAmpersand}'"
+            : null;
+
+    private const string JsonEscapedAmpersand = "\\u0026";
+
     /// <summary>True when the signature was made with <paramref name="key"/> (constant-time); expiry is checked separately.</summary>
     public bool IsSignedWith(string key)
     {

@@ -27,7 +27,7 @@ internal static class CheckBackupCommand
 
         if (store is null)
         {
-            await stderr.WriteLineAsync("error: no backup store configured: set Backup:Provider to disk, blob or s3 (Backup__Provider=...)");
+            await stderr.WriteLineAsync("error: no backup store configured: set Backup:Provider to disk, blob or s3 (Backup__Provider=... or --Backup:Provider=...)");
             return GatewayCli.Invalid;
         }
 

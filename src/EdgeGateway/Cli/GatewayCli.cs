@@ -92,9 +92,16 @@ internal static class GatewayCli
     {
         var keyPath = args.Option("key") ?? throw new CliUsageException("sign needs --key PRIVATE-KEY.pem");
         var input = args.Positional(0) ?? throw new CliUsageException("sign needs the config file to sign");
-        if (!SigningKeys.TryImport(await ReadTextAsync(keyPath), out var key, out var keyError))
+        if (!SigningKeys.TryImport(await ReadTextAsync("--key", keyPath), out var key, out var keyError))
         {
-            await stderr.WriteLineAsync($"error: {keyPath} {keyError}");
+            await stderr.WriteLineAsync($"error: --key {keyPath} {keyError}");
+            return Invalid;
+        }
+
+        if (!HasPrivateKey(key!))
+        {
+            key!.Dispose();
+            await stderr.WriteLineAsync($"error: --key {keyPath} is a public key; sign needs the private key (signing-key.pem from keygen)");
             return Invalid;
         }
 
@@ -139,9 +146,9 @@ internal static class GatewayCli
     {
         var input = args.Positional(0) ?? throw new CliUsageException("validate needs the config file");
         ECDsa? trustKey = null;
-        if (args.Option("trust-key") is { } trustPath && !SigningKeys.TryImport(await ReadTextAsync(trustPath), out trustKey, out var keyError))
+        if (args.Option("trust-key") is { } trustPath && !SigningKeys.TryImport(await ReadTextAsync("--trust-key", trustPath), out trustKey, out var keyError))
         {
-            await stderr.WriteLineAsync($"error: {trustPath} {keyError}");
+            await stderr.WriteLineAsync($"error: --trust-key {trustPath} {keyError}");
             return Invalid;
         }
 
@@ -150,7 +157,8 @@ internal static class GatewayCli
             return Invalid;
         }
 
-        var load = SnapshotLoader.Load(bytes, trustKey);
+        // The key came from a flag here, so messages name the flag, not the gateway's Trust:SigningKey setting.
+        var load = SnapshotLoader.Load(bytes, trustKey, trustKeyName: "--trust-key");
         if (load.Errors.Count > 0)
         {
             await WriteProblemsAsync(stderr, input, load.Errors.Select(e => e.ToString()));
@@ -198,7 +206,7 @@ internal static class GatewayCli
         }
     }
 
-    private static async Task<string> ReadTextAsync(string path)
+    private static async Task<string> ReadTextAsync(string flag, string path)
     {
         try
         {
@@ -206,7 +214,20 @@ internal static class GatewayCli
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliUsageException($"cannot read {path}: {ex.Message}");
+            throw new CliUsageException($"{flag}: cannot read {path}: {ex.Message}");
+        }
+    }
+
+    private static bool HasPrivateKey(ECDsa key)
+    {
+        try
+        {
+            _ = key.ExportParameters(includePrivateParameters: true);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
         }
     }
 

@@ -176,7 +176,8 @@ internal sealed record GatewaySettings(
 
         if (!Contracts.Sync.GatewayToken.TryParse(token, out _) && !string.IsNullOrWhiteSpace(token))
         {
-            errors.Add($"{tokenSetting} is not a gateway token ('GatewayKey <gatewayId>&<expiry>&<signature>', as POST /gateways/{{id}}/token returns it)");
+            var mistake = Contracts.Sync.GatewayToken.CopyMistake(token) is { } hint ? $": {hint}" : "";
+            errors.Add($"{tokenSetting} is not a gateway token ('GatewayKey <gatewayId>&<expiry>&<signature>', as POST /gateways/{{id}}/token returns it){mistake}");
         }
 
         foreach (var (name, value, min) in new[] { ("PollInterval", mp.PollInterval, 1.0), ("HeartbeatInterval", mp.HeartbeatInterval, 1.0),

@@ -25,7 +25,8 @@ internal sealed class GatewayAuthenticator(SecretProtector protector, TimeProvid
 
         if (!GatewayToken.TryParse(header, out var token) || !header.TrimStart().StartsWith(GatewayToken.Scheme + " ", StringComparison.OrdinalIgnoreCase))
         {
-            return Unauthorized("invalid token: not of the form 'GatewayKey <id>&<yyyyMMddHHmm>&<base64 signature>'");
+            var mistake = GatewayToken.CopyMistake(header) is { } hint ? $": {hint}" : "";
+            return Unauthorized($"invalid token: not of the form 'GatewayKey <id>&<yyyyMMddHHmm>&<base64 signature>'{mistake}");
         }
 
         // An unknown id is checked against a stand-in gateway's keys (two decryptions, the HMACs), so that how long
