@@ -94,6 +94,43 @@ public sealed class CliTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public async Task Validate_TrustKeyFlag_MessagesNameTheFlagNotTheSetting()
+    {
+        var keys = folder.File_("keys");
+        await GatewayCommand.RunAsync("keygen", "--out", keys);
+        var publicKey = Path.Combine(keys, "signing-key.pub.pem");
+        var config = folder.Write(Valid);
+
+        var (unsigned, _, unsignedErr) = await GatewayCommand.RunAsync("validate", "--trust-key", publicKey, config);
+        Assert.Equal(1, unsigned);
+        Assert.Contains("the document is not signed, and --trust-key is set", unsignedErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Trust:SigningKey", unsignedErr, StringComparison.Ordinal);
+
+        var (notPem, _, notPemErr) = await GatewayCommand.RunAsync("validate", "--trust-key", config, config);
+        Assert.Equal(1, notPem);
+        Assert.Contains($"error: --trust-key {config} is not PEM text", notPemErr, StringComparison.Ordinal);
+
+        var (missing, _, missingErr) = await GatewayCommand.RunAsync("validate", "--trust-key", folder.File_("nope.pem"), config);
+        Assert.Equal(2, missing);
+        Assert.Contains("--trust-key: cannot read", missingErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_PublicKeyGiven_Exit1SayingSignNeedsThePrivateKey()
+    {
+        var keys = folder.File_("keys");
+        await GatewayCommand.RunAsync("keygen", "--out", keys);
+        var output = folder.File_("out.json");
+
+        var (code, _, stderr) = await GatewayCommand.RunAsync("sign", "--key", Path.Combine(keys, "signing-key.pub.pem"), "--out", output, folder.Write(Valid));
+
+        Assert.Equal(1, code);
+        Assert.Contains("--key", stderr, StringComparison.Ordinal);
+        Assert.Contains("is a public key; sign needs the private key", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
     [Theory]
     [InlineData("sign")]
     [InlineData("validate")]

@@ -33,6 +33,9 @@ public sealed class ManagementPlaneProcess : IAsyncDisposable
         Capture(process);
     }
 
+    /// <summary>The binary under test (published on first use when MANAGEMENTPLANE_BIN is not set).</summary>
+    public static string Executable => Binary.Value;
+
     public string StorePath { get; }
 
     public int Port { get; }

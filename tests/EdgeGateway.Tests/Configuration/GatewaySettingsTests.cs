@@ -40,6 +40,42 @@ public sealed class GatewaySettingsTests
         Assert.Contains(message, Refused(extra).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Read_TokenCopiedJsonEscaped_RefusedSayingToWriteAmpersand()
+    {
+        var escaped = GatewayToken.Create("gw1", DateTimeOffset.UtcNow.AddDays(1), "k").Value.Replace("&", "\\u0026", StringComparison.Ordinal);
+
+        var message = Refused(("ManagementPlane:Token", escaped)).Message;
+
+        Assert.Contains("ManagementPlane:Token is not a gateway token", message, StringComparison.Ordinal);
+        Assert.Contains("it holds '\\u0026': it was copied JSON-escaped; write '&' in place of each '\\u0026'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TokenFileCopiedJsonEscaped_RefusedNamingTheFileAndTheEscape()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, GatewayToken.Create("gw1", DateTimeOffset.UtcNow.AddDays(1), "k").Value.Replace("&", "\\u0026", StringComparison.Ordinal) + "\n");
+
+            var message = Refused(("ManagementPlane:Token", ""), ("ManagementPlane:TokenFile", file)).Message;
+
+            Assert.Contains($"ManagementPlane:TokenFile '{file}' is not a gateway token", message, StringComparison.Ordinal);
+            Assert.Contains("copied JSON-escaped; write '&'", message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Read_MalformedTokenWithoutEscapes_NoCopyHint()
+    {
+        Assert.DoesNotContain("JSON-escaped", Refused(("ManagementPlane:Token", "GatewayKey gw1&nope")).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8080")]
     [InlineData("http://127.0.0.1:0")]

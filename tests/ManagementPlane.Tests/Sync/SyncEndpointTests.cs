@@ -185,6 +185,19 @@ public sealed class SyncEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Snapshot_TokenCopiedJsonEscaped_401SaysToWriteAmpersand()
+    {
+        var token = await plane.SeedGatewayAsync();
+
+        var problem = await Problem.AssertAsync(await SnapshotAsync(token.Replace("&", "\\u0026", StringComparison.Ordinal)), 401);
+
+        var detail = problem["detail"]!.GetValue<string>();
+        Assert.StartsWith("invalid token", detail, StringComparison.Ordinal);
+        Assert.Contains("it holds '\\u0026': it was copied JSON-escaped; write '&' in place of each '\\u0026'", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("copied", (await Problem.AssertAsync(await SnapshotAsync("GatewayKey garbage"), 401))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Snapshot_BadTokens_Are401WithReason()
     {
         var token = await plane.SeedGatewayAsync();
