@@ -100,7 +100,7 @@ case "$command" in
       gateway) start_gateway
         echo "gateway restarted (pid $(cat "$demo/gateway.pid"), log $demo/gateway.log): http://127.0.0.1:$gw_port"
         status=$(curl -s "http://127.0.0.1:$admin_port/status-0123456789abcdef")
-        echo "  serving $(grep -o '"revision":[0-9]*' <<<"$status" | head -n 1 | tr -d '"') from $(grep -o '"configSource":"[^"]*"' <<<"$status" | cut -d'"' -f4)" ;;
+        echo "  serving revision $(grep -o '"revision":[0-9]*' <<<"$status" | head -n 1 | cut -d: -f2) from $(grep -o '"configSource":"[^"]*"' <<<"$status" | cut -d'"' -f4)" ;;
       plane) start_plane; echo "management plane restarted (pid $(cat "$demo/management-plane.pid"), log $demo/management-plane.log): $mp" ;;
       backend) start_backend; echo "sample backend restarted (pid $(cat "$demo/echo-backend.pid")): http://127.0.0.1:$backend_port" ;;
     esac
