@@ -21,6 +21,8 @@ need_apt() { # need_apt COMMAND PACKAGE...
 need_apt node nodejs
 need_apt npm npm
 need_apt flock util-linux
+need_apt curl curl   # the docs walkthrough and scripts/run.sh, run by the end-to-end tests
+need_apt jq jq
 
 log "npm packages from their lock files (storage emulators, OpenAPI example documents)"
 for dir in tests/emulators tests/ManagementPlane.Tests/oas; do
