@@ -132,9 +132,13 @@ step() {
   local pid=$!
   # A job in the background ignores Ctrl+C: pass it on.
   trap 'kill "$pid" 2>/dev/null; echo; echo "== stopped during: $title"; exit 130' INT TERM
+  local said=$SECONDS
   while kill -0 "$pid" 2>/dev/null; do
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && echo "   ... $((SECONDS - start)) s ($(grep -c . "$log") lines in $log)"
+    sleep 0.5
+    if kill -0 "$pid" 2>/dev/null && [ $((SECONDS - said)) -ge 15 ]; then
+      said=$SECONDS
+      echo "   ... $((SECONDS - start)) s, still working (log: $log, last line: $(tail -n 1 "$log" | cut -c1-100))"
+    fi
   done
   if ! wait "$pid"; then cat "$log"; echo "== $title FAILED after $((SECONDS - start)) s (log: $log)"; exit 1; fi
   trap - INT TERM
