@@ -105,12 +105,14 @@ case "$command" in
       backend) start_backend; echo "sample backend restarted (pid $(cat "$demo/echo-backend.pid")): http://127.0.0.1:$backend_port" ;;
     esac
     exit 0 ;;
-  stop) stop_all; echo "demo stopped"; exit 0 ;;
+  stop) # the demo's own script first (its Ctrl+C handling stops the parts), then whatever is left
+    if is_running run; then kill -TERM "$(cat "$demo/run.pid")"; for _ in $(seq 1 600); do is_running run || break; sleep 0.1; done; fi
+    stop_all; rm -f "$demo/run.pid"; echo "demo stopped"; exit 0 ;;
   all) ;;
   *) echo "usage: scripts/run.sh [gateway|plane|backend|stop]"; exit 2 ;;
 esac
 
-for part in gateway management-plane echo-backend; do
+for part in run gateway management-plane echo-backend; do
   if is_running "$part"; then
     echo "a demo is already running from $demo ($part, pid $(cat "$demo/$part.pid")): stop it with scripts/run.sh stop"; exit 1
   fi
@@ -190,9 +192,11 @@ cleanup() {
   echo; echo "== stopping the demo"
   for pid in $logs_pid $sleep_pid; do kill "$pid" 2>/dev/null || true; done
   stop_all
+  rm -f "$demo/run.pid"
   exit "$rc"
 }
 trap cleanup EXIT INT TERM
+echo $$ >"$demo/run.pid"
 
 start_backend
 
