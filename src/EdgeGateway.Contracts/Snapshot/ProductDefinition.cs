@@ -22,7 +22,7 @@ public sealed record SubscriptionDefinition
 
     public string? Name { get; init; }
 
-    /// <summary>"products/{id}", "apis/{id}" or "apis" (all APIs); a leading "/" is accepted.</summary>
+    /// <summary>"products/{id}", "apis/{id}" or "apis" (all APIs); a leading "/" is accepted. Parsed by <see cref="SubscriptionScope"/>.</summary>
     public string? Scope { get; init; }
 
     /// <summary>Plain key: accepted only in hand-written standalone files.</summary>
