@@ -9,7 +9,7 @@ namespace EdgeGateway.Contracts.Tests.Validation;
 /// </summary>
 public sealed class ValidationOrderTests
 {
-    private const string EverySection = """
+    internal const string EverySection = """
         { "schemaVersion": 7, "revision": -1, "gatewayId": "bad id",
           "namedValues": [ null, { "id": "nv", "value": "{{other}}" }, { "id": "NV", "value": "x" }, { "id": "empty" } ],
           "apis": [
@@ -38,7 +38,7 @@ public sealed class ValidationOrderTests
           "policies": { "inbound": [ { "type": "base" } ], "outbound": [ { "type": "cache-lookup", "varyByDeveloper": true } ] } }
         """;
 
-    private static readonly string[] Expected =
+    internal static readonly string[] Expected =
     [
         "schemaVersion: 7 is not supported; this build reads schema version 1",
         "revision: must not be negative",
