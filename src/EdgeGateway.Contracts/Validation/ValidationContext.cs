@@ -44,9 +44,10 @@ internal sealed class ValidationContext
 
     public ValidationReport ToReport() => new(errors, unenforced);
 
-    /// <summary>Ids within one list: required, well-formed and unique (case-insensitive, as APIM compares them).</summary>
+    /// <summary>A set of ids compared as APIM compares them: case-insensitive.</summary>
     public static HashSet<string> NewIdSet() => new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>An id within one list: required, well-formed, and not in <paramref name="seen"/> yet (then added to it).</summary>
     public void Id(string path, string? id, HashSet<string> seen, string what)
     {
         if (id is null)

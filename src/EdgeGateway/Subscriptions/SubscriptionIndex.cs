@@ -43,7 +43,8 @@ internal sealed class SubscriptionIndex
             return SubscriptionCheck.Inactive;
         }
 
-        return entry.Scope?.Reaches(api.Id, api.Products) == true ? new SubscriptionCheck(SubscriptionOutcome.Valid, entry.Id) : SubscriptionCheck.Invalid;
+        var inScope = entry.Scope?.Reaches(api.Id, api.Products) == true;
+        return inScope ? new SubscriptionCheck(SubscriptionOutcome.Valid, entry.Id) : SubscriptionCheck.Invalid;
     }
 
     private void Add(string? plain, string? hash, Entry entry)
