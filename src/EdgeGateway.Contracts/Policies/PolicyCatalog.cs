@@ -9,8 +9,11 @@ namespace EdgeGateway.Contracts.Policies;
 /// </summary>
 public static class PolicyCatalog
 {
+    /// <summary>Marks where the outer scope's policies run (APIM semantics).</summary>
+    public const string Base = "base";
+
     private static readonly FrozenDictionary<string, PolicyShape> Shapes = Build(
-        new("base", Sections.All, []),
+        new(Base, Sections.All, []),
         new("set-header", Sections.All, [
             Attr.Str("name", required: true), Attr.Str("value"), Attr.StrList("values"),
             Attr.Enum("existsAction", "override", "skip", "append", "delete")]),
@@ -63,7 +66,7 @@ public static class PolicyCatalog
         new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]));
 
     /// <summary>Types this build enforces. Grows as the policy engine lands; everything else is refused at apply time.</summary>
-    private static readonly FrozenSet<string> Enforced = new[] { "base" }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> Enforced = new[] { Base }.ToFrozenSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
 

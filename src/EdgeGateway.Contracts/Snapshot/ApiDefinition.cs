@@ -35,7 +35,7 @@ public sealed record OperationDefinition
 
     public string? Name { get; init; }
 
-    /// <summary>An HTTP method, or "*" for any.</summary>
+    /// <summary>An upper-case HTTP method, or "*" for any: see <see cref="OperationMethods"/>.</summary>
     public string? Method { get; init; }
 
     /// <summary>Path template relative to the API prefix: "/items/{id}"; a trailing "/*" matches any rest.</summary>

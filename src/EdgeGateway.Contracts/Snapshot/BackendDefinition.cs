@@ -5,7 +5,7 @@ public sealed record BackendDefinition
     /// <summary>One or more absolute http(s) URLs; the path after the API prefix is appended to each URL's path.</summary>
     public IReadOnlyList<string>? Urls { get; init; }
 
-    /// <summary>roundRobin (default), random, leastRequests, powerOfTwoChoices or first.</summary>
+    /// <summary>roundRobin (default), random, leastRequests, powerOfTwoChoices or first: see <see cref="LoadBalancingPolicies"/>.</summary>
     public string? LoadBalancing { get; init; }
 
     public HealthCheckDefinition? HealthCheck { get; init; }
@@ -13,7 +13,7 @@ public sealed record BackendDefinition
     /// <summary>Time allowed for the backend to answer (and between body chunks); 504 when exceeded. Default 100 s.</summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>auto (default), http1 or http2 (h2c prior knowledge on http:// URLs).</summary>
+    /// <summary>auto (default), http1 or http2 (h2c prior knowledge on http:// URLs): see <see cref="BackendProtocols"/>.</summary>
     public string? Protocol { get; init; }
 }
 

@@ -10,7 +10,7 @@ public sealed record ProductDefinition
 
     public bool? SubscriptionRequired { get; init; }
 
-    /// <summary>published (default) or notPublished.</summary>
+    /// <summary>published (default) or notPublished: see <see cref="ProductStates"/>.</summary>
     public string? State { get; init; }
 
     public PolicySet? Policies { get; init; }
@@ -22,7 +22,7 @@ public sealed record SubscriptionDefinition
 
     public string? Name { get; init; }
 
-    /// <summary>"products/{id}", "apis/{id}" or "apis" (all APIs); a leading "/" is accepted.</summary>
+    /// <summary>"products/{id}", "apis/{id}" or "apis" (all APIs); a leading "/" is accepted. Parsed by <see cref="SubscriptionScope"/>.</summary>
     public string? Scope { get; init; }
 
     /// <summary>Plain key: accepted only in hand-written standalone files.</summary>
@@ -35,7 +35,7 @@ public sealed record SubscriptionDefinition
 
     public string? SecondaryKeyHash { get; init; }
 
-    /// <summary>active, suspended, cancelled, expired, submitted or rejected; only active keys are accepted.</summary>
+    /// <summary>active, suspended, cancelled, expired, submitted or rejected (<see cref="SubscriptionStates"/>); only active keys are accepted.</summary>
     public string? State { get; init; }
 }
 

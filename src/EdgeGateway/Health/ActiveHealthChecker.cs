@@ -1,4 +1,5 @@
 using EdgeGateway.Configuration;
+using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Routing;
 
 namespace EdgeGateway.Health;
@@ -93,15 +94,15 @@ internal sealed partial class ActiveHealthChecker : IHostedService, IDisposable
     private async Task ProbeLoopAsync(BackendCluster cluster, CancellationToken cancellationToken)
     {
         var hc = cluster.HealthCheck!;
-        var interval = hc.Interval ?? TimeSpan.FromSeconds(10);
-        var timeout = hc.Timeout ?? TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.FromSeconds(5).Ticks));
+        var interval = hc.Interval ?? HealthCheckDefaults.Interval;
+        var timeout = hc.Timeout ?? HealthCheckDefaults.Timeout(interval);
         using var timer = new PeriodicTimer(interval, time);
         try
         {
             do
             {
                 await Task.WhenAll(cluster.Destinations.Select(d => ProbeAsync(cluster, d, hc.Path!, timeout,
-                    hc.UnhealthyThreshold ?? 1, hc.HealthyThreshold ?? 1, cancellationToken)));
+                    hc.UnhealthyThreshold ?? HealthCheckDefaults.Threshold, hc.HealthyThreshold ?? HealthCheckDefaults.Threshold, cancellationToken)));
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }

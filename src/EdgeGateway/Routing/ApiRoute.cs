@@ -57,7 +57,7 @@ internal sealed class ApiRoute
             }
 
             pathMatched = true;
-            if (op.Method == "*" || string.Equals(op.Method, method, StringComparison.OrdinalIgnoreCase)
+            if (op.Method == OperationMethods.Any || string.Equals(op.Method, method, StringComparison.OrdinalIgnoreCase)
                 || (op.Method == "GET" && HttpMethods.IsHead(method)))
             {
                 return new OperationMatch(op, true);

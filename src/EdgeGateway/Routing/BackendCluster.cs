@@ -13,21 +13,21 @@ internal sealed class BackendCluster
     {
         ApiId = apiId;
         Destinations = [.. backend.Urls!.Select(u => new Destination(u))];
-        Balancer = new LoadBalancer(backend.LoadBalancing ?? "roundRobin");
+        Balancer = new LoadBalancer(backend.LoadBalancing ?? LoadBalancingPolicies.Default);
         HealthCheck = backend.HealthCheck;
         var timeout = backend.Timeout ?? DefaultTimeout;
-        var protocol = backend.Protocol ?? "auto";
+        var protocol = backend.Protocol ?? BackendProtocols.Default;
 
         // http1: exact 1.1. http2: exact 2 (h2c prior knowledge on http://, ALPN on https://).
         // auto: 2 with fallback over TLS (ALPN decides), 1.1 on cleartext; gRPC asks for h2c below.
         Http = protocol switch
         {
-            "http1" => Config(timeout, HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
-            "http2" => Config(timeout, HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
+            BackendProtocols.Http1 => Config(timeout, HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
+            BackendProtocols.Http2 => Config(timeout, HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
             _ => Config(timeout, HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower),
         };
-        Grpc = protocol == "http1" ? Http : Config(timeout, HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact);
-        CleartextAuto = protocol == "auto" ? Config(timeout, HttpVersion.Version11, HttpVersionPolicy.RequestVersionOrLower) : Http;
+        Grpc = protocol == BackendProtocols.Http1 ? Http : Config(timeout, HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact);
+        CleartextAuto = protocol == BackendProtocols.Auto ? Config(timeout, HttpVersion.Version11, HttpVersionPolicy.RequestVersionOrLower) : Http;
     }
 
     public string ApiId { get; }

@@ -17,7 +17,7 @@ internal sealed class GatewayRuntime
         Source = source;
         LoadedAt = loadedAt;
         // An unpublished product grants nothing: its subscriptions do not open its APIs (APIM semantics).
-        var productsByApi = (snapshot.Products ?? []).Where(p => p.State != "notPublished")
+        var productsByApi = (snapshot.Products ?? []).Where(p => p.State != ProductStates.NotPublished)
             .SelectMany(p => (p.Apis ?? []).Select(a => (Api: a, Product: p.Id!)))
             .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
         Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, productsByApi[a.Id!]))];

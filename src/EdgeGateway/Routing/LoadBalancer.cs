@@ -1,3 +1,5 @@
+using EdgeGateway.Contracts.Snapshot;
+
 namespace EdgeGateway.Routing;
 
 /// <summary>
@@ -30,10 +32,10 @@ internal sealed class LoadBalancer(string policy)
         var eligible = panic ? destinations.Length : healthyCount;
         return Policy switch
         {
-            "first" => Nth(destinations, 0, panic),
-            "random" => Nth(destinations, Random.Shared.Next(eligible), panic),
-            "leastRequests" => Least(destinations, panic),
-            "powerOfTwoChoices" => TwoChoices(destinations, eligible, panic),
+            LoadBalancingPolicies.First => Nth(destinations, 0, panic),
+            LoadBalancingPolicies.Random => Nth(destinations, Random.Shared.Next(eligible), panic),
+            LoadBalancingPolicies.LeastRequests => Least(destinations, panic),
+            LoadBalancingPolicies.PowerOfTwoChoices => TwoChoices(destinations, eligible, panic),
             _ => Nth(destinations, (int)((uint)Interlocked.Increment(ref next) % (uint)eligible), panic),
         };
     }

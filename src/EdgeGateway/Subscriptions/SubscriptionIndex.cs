@@ -16,8 +16,9 @@ internal sealed class SubscriptionIndex
     {
         foreach (var s in subscriptions)
         {
-            var scope = s.Scope!.Trim('/').Split('/');
-            var entry = new Entry(s.Id!, s.State ?? "active", scope[0], scope.Length > 1 ? scope[1] : null);
+            // Validated before it gets here; an unparsable scope would open nothing.
+            SubscriptionScope.TryParse(s.Scope, out var scope);
+            var entry = new Entry(s.Id!, s.State ?? SubscriptionStates.Default, scope);
             Add(s.PrimaryKey, s.PrimaryKeyHash, entry);
             Add(s.SecondaryKey, s.SecondaryKeyHash, entry);
         }
@@ -37,17 +38,12 @@ internal sealed class SubscriptionIndex
             return SubscriptionCheck.Invalid;
         }
 
-        if (!string.Equals(entry.State, "active", StringComparison.Ordinal))
+        if (!string.Equals(entry.State, SubscriptionStates.Active, StringComparison.Ordinal))
         {
             return SubscriptionCheck.Inactive;
         }
 
-        var inScope = entry.ScopeKind switch
-        {
-            "apis" => entry.ScopeTarget is null || string.Equals(entry.ScopeTarget, api.Id, StringComparison.OrdinalIgnoreCase),
-            "products" => api.Products.Contains(entry.ScopeTarget!),
-            _ => false,
-        };
+        var inScope = entry.Scope?.Reaches(api.Id, api.Products) == true;
         return inScope ? new SubscriptionCheck(SubscriptionOutcome.Valid, entry.Id) : SubscriptionCheck.Invalid;
     }
 
@@ -61,7 +57,7 @@ internal sealed class SubscriptionIndex
         }
     }
 
-    private sealed record Entry(string Id, string State, string ScopeKind, string? ScopeTarget)
+    private sealed record Entry(string Id, string State, SubscriptionScope? Scope)
     {
         public byte[] Hash { get; init; } = [];
     }

@@ -104,7 +104,7 @@ internal sealed class ConfigApplier(SecretProtector protector)
     private StoredSubscription ToStored(ManagementState state, SubscriptionDefinition s)
     {
         var existing = Existing(state, s.Id);
-        var stored = new StoredSubscription { Id = s.Id!, Name = s.Name, Scope = s.Scope!, State = s.State ?? "active" };
+        var stored = new StoredSubscription { Id = s.Id!, Name = s.Name, Scope = s.Scope!, State = s.State ?? SubscriptionStates.Default };
         if (s.PrimaryKey is null && s.PrimaryKeyHash is null && s.SecondaryKey is null && s.SecondaryKeyHash is null)
         {
             if (existing is not null)

@@ -78,7 +78,7 @@ internal static class SubscriptionEndpoints
                 {
                     if (request.Scope is null)
                     {
-                        return Problems.BadRequest("'scope' is required: \"products/{id}\", \"apis/{id}\" or \"apis\"", [new ProblemError("scope", "required")]);
+                        return Problems.BadRequest($"'scope' is required: {SubscriptionScope.Forms}", [new ProblemError("scope", "required")]);
                     }
 
                     subscription = new StoredSubscription { Id = id };

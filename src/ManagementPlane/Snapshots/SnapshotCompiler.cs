@@ -76,15 +76,6 @@ internal sealed class SnapshotCompiler
         SecondaryKeyHash = s.SecondaryKeyHash,
     };
 
-    private static bool InScope(string scope, HashSet<string> apis, HashSet<string> products)
-    {
-        var parts = scope.Trim('/').Split('/');
-        return parts switch
-        {
-            ["apis"] => true,
-            ["apis", var api] => apis.Contains(api),
-            ["products", var product] => products.Contains(product),
-            _ => false,
-        };
-    }
+    private static bool InScope(string scope, HashSet<string> apis, HashSet<string> products) =>
+        SubscriptionScope.TryParse(scope, out var parsed) && parsed.Reaches(apis, products);
 }

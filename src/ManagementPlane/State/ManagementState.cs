@@ -36,7 +36,7 @@ internal sealed class StoredSubscription
 
     public string Scope { get; set; } = "";
 
-    public string State { get; set; } = "active";
+    public string State { get; set; } = SubscriptionStates.Default;
 
     /// <summary>AES-GCM ciphertext of the key; null when only a hash was ever given (GitOps).</summary>
     public string? PrimaryKeyProtected { get; set; }
