@@ -15,7 +15,7 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
 {
     // The writer stores a revision's snapshots right after its commit, so another instance woken by that commit may look
     // a moment too early: for the newest revision it knows, it looks again a few times before compiling it itself.
-    private const int WriterGraceReads = 5;
+    private const int WriterGraceReads = 10;
     private static readonly TimeSpan WriterGraceDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly ConcurrentDictionary<(string Gateway, long Revision), Lazy<Task<byte[]>>> loading = new();

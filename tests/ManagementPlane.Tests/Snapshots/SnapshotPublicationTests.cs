@@ -72,6 +72,28 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LongPollOnTheOtherInstance_WokenByAWrite_ServesTheStoredSnapshotWithoutCompiling()
+    {
+        using var compiled = new SnapshotCompileCounter(gatewayId);
+        var token = await first.SeedGatewayAsync(gatewayId);
+        var (etag, _) = await PollAsync(second, token);
+
+        var request = new HttpRequestMessage(HttpMethod.Get, SyncProtocol.SnapshotPath(gatewayId) + "?wait=60");
+        request.Headers.TryAddWithoutValidation("Authorization", token);
+        request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        var held = second.Anonymous.SendAsync(request);
+        await first.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
+
+        // wait=60 and a 45 s deadline: an answer in time can only come from the write through the first instance.
+        var response = await held.WaitAsync(TimeSpan.FromSeconds(45));
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.NotEqual(etag, response.Headers.ETag!.Tag);
+        Assert.Equal("v2", Payload(await response.Content.ReadAsByteArrayAsync()).Apis!.Single().Name);
+        Assert.Equal(2, compiled.Total);
+        Assert.Equal(0, compiled.Repairs);
+    }
+
+    [Fact]
     public async Task StoredObjectDeleted_NextPollOfAnotherInstanceRepairsItOnce()
     {
         using var compiled = new SnapshotCompileCounter(gatewayId);
