@@ -37,7 +37,8 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
     {
         try
         {
-            var bytes = await ReadAsync(state, gateway) ?? await publisher.RepairAsync(state, gateway, replace: true, CancellationToken.None);
+            var (stored, replace) = await ReadStoredAsync(state, gateway);
+            var bytes = stored ?? await publisher.RepairAsync(state, gateway, replace, CancellationToken.None);
             memory.Put(gateway.Id, gateway.SnapshotRevision, bytes);
             return bytes;
         }
@@ -47,8 +48,11 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
         }
     }
 
-    /// <summary>The stored, verified bytes; null when they must be compiled again (a missing object is then written only if still absent).</summary>
-    private async Task<byte[]?> ReadAsync(ManagementState state, StoredGateway gateway)
+    /// <summary>
+    /// The stored bytes when they verify; otherwise null, and whether a repaired object replaces what is there
+    /// (a damaged one, or unknown after a failed read) or is written only if still absent (a missing one).
+    /// </summary>
+    private async Task<(byte[]? Bytes, bool Replace)> ReadStoredAsync(ManagementState state, StoredGateway gateway)
     {
         var name = SnapshotNames.For(gateway.Id, gateway.SnapshotRevision);
         try
@@ -62,16 +66,17 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
                     var check = SignedSnapshot.Verify(bytes, keys.SigningKey);
                     if (check.IsValid)
                     {
-                        return bytes;
+                        return (bytes, false);
                     }
 
                     LogUnusable(logger, name, store.Name, check.Error!);
-                    return null;
+                    return (null, true);
                 }
 
                 if (gateway.SnapshotRevision < state.Revision || attempt >= WriterGraceReads)
                 {
-                    break;
+                    LogMissing(logger, name, store.Name);
+                    return (null, false);
                 }
 
                 await Task.Delay(WriterGraceDelay, time);
@@ -80,11 +85,8 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
         catch (ObjectStoreException ex)
         {
             LogUnusable(logger, name, store.Name, ex.Message);
-            return null;
+            return (null, true);
         }
-
-        LogMissing(logger, name, store.Name);
-        return await publisher.RepairAsync(state, gateway, replace: false, CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot {Key} is not in {Store} (written by an earlier version, or the writer stopped before storing it); compiling it again")]
