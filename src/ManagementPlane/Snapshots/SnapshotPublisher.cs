@@ -18,6 +18,8 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
     public const string ReasonWrite = "write";
     public const string ReasonRepair = "repair";
 
+    private const int StoreConcurrency = 8;
+
     /// <summary>
     /// Compiles every gateway's snapshot of <paramref name="after"/> (at <c>after.Revision</c>, the revision the write will get);
     /// a gateway whose content (hashed with revision 0) changed gets that revision as its snapshot revision and ETag.
@@ -52,24 +54,32 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
     /// </summary>
     public async Task StoreAsync(IReadOnlyList<SignedGatewaySnapshot> signed, IReadOnlyList<string> removed, CancellationToken cancellationToken)
     {
-        try
+        foreach (var gatewayId in removed)
         {
-            foreach (var snapshot in signed)
-            {
-                await PutAsync(snapshot, replace: false, cancellationToken);
-                await PruneAsync(snapshot.GatewayId, keepFrom: snapshot.Revision, keepOneOlder: true, cancellationToken);
-            }
+            memory.Forget(gatewayId);
+        }
 
-            foreach (var gatewayId in removed)
-            {
-                memory.Forget(gatewayId);
-                await PruneAsync(gatewayId, keepFrom: long.MaxValue, keepOneOlder: false, cancellationToken);
-            }
-        }
-        catch (ObjectStoreException ex)
+        // One change (a global policy, a named value) can touch every gateway: a few at a time, each on its own.
+        var work = signed.Select(s => (s.GatewayId, Snapshot: (SignedGatewaySnapshot?)s)).Concat(removed.Select(id => (GatewayId: id, Snapshot: (SignedGatewaySnapshot?)null)));
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = StoreConcurrency, CancellationToken = cancellationToken }, async (item, ct) =>
         {
-            LogStoreFailed(logger, store.Name, ex.Message);
-        }
+            try
+            {
+                if (item.Snapshot is { } snapshot)
+                {
+                    await PutAsync(snapshot, replace: false, ct);
+                    await PruneAsync(snapshot.GatewayId, keepFrom: snapshot.Revision, keepOneOlder: true, ct);
+                }
+                else
+                {
+                    await PruneAsync(item.GatewayId, keepFrom: long.MaxValue, keepOneOlder: false, ct);
+                }
+            }
+            catch (ObjectStoreException ex)
+            {
+                LogStoreFailed(logger, store.Name, ex.Message);
+            }
+        });
     }
 
     /// <summary>
