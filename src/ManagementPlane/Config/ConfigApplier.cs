@@ -18,11 +18,10 @@ internal sealed class ConfigApplier(SecretProtector protector)
         var subscriptions = document.Subscriptions ?? [];
         var namedValues = document.NamedValues ?? [];
 
-        // What the validator sees: stored keys stand in for omitted ones, a placeholder for a kept secret value.
+        // What the validator sees: stored keys stand in for omitted ones; a kept secret value is withheld, as in the state.
         var checkedSubscriptions = subscriptions.Select(s => s is not null && s.PrimaryKey is null && s.PrimaryKeyHash is null && s.SecondaryKey is null && s.SecondaryKeyHash is null
             ? s with { PrimaryKeyHash = Existing(state, s.Id)?.PrimaryKeyHash ?? SubscriptionKeyHash.Compute(SecretProtector.NewKey()), SecondaryKeyHash = Existing(state, s.Id)?.SecondaryKeyHash }
             : s!).ToList();
-        var checkedValues = new List<NamedValueDefinition>();
         for (var i = 0; i < namedValues.Count; i++)
         {
             var nv = namedValues[i];
@@ -32,12 +31,6 @@ internal sealed class ConfigApplier(SecretProtector protector)
                 {
                     errors.Add(new ConfigError($"namedValues[{i}].value", "required for a new secret named value (stored secrets are kept when the value is omitted)"));
                 }
-
-                checkedValues.Add(nv with { Value = "" });
-            }
-            else
-            {
-                checkedValues.Add(nv);
             }
         }
 
@@ -47,10 +40,10 @@ internal sealed class ConfigApplier(SecretProtector protector)
             Apis = document.Apis,
             Products = document.Products,
             Subscriptions = checkedSubscriptions,
-            NamedValues = checkedValues,
+            NamedValues = namedValues,
             Policies = document.Policies,
         };
-        var report = SnapshotValidator.Validate(snapshot, new ValidationOptions { AllowPlainKeys = true });
+        var report = SnapshotValidator.Validate(snapshot, new ValidationOptions { AllowPlainKeys = true, AllowWithheldSecrets = true });
         errors.AddRange(report.Errors);
         errors.AddRange(report.Unenforced.Select(u => new ConfigError(u.Path, $"policy '{u.Type}' is not enforced by the gateway yet")));
         CheckGateways(document, errors);

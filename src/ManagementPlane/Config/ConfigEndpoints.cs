@@ -34,13 +34,13 @@ internal static class ConfigEndpoints
         {
             if (ifMatch.Length > 0 && ifMatch != "*" && ifMatch != $"\"{state.Revision}\"")
             {
-                return Problems.PreconditionFailed($"the configuration changed since it was read (If-Match {ifMatch}, current \"{state.Revision}\"); export it again and retry");
+                return StateError.PreconditionFailed($"the configuration changed since it was read (If-Match {ifMatch}, current \"{state.Revision}\"); export it again and retry");
             }
 
             var (errors, applied) = applier.Apply(state, mutation, body.Value!);
             if (errors.Count > 0)
             {
-                return Problems.Invalid(errors, $"the configuration has {errors.Count} problem(s); nothing was changed");
+                return StateError.Invalid($"the configuration has {errors.Count} problem(s); nothing was changed", errors);
             }
 
             result = applied;
@@ -49,7 +49,7 @@ internal static class ConfigEndpoints
 
         if (outcome.Error is not null)
         {
-            return outcome.Error;
+            return Problems.For(outcome.Error);
         }
 
         context.Response.Headers.ETag = $"\"{outcome.State.Revision}\"";

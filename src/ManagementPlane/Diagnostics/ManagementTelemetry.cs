@@ -24,5 +24,11 @@ internal static class ManagementTelemetry
     /// <summary>Long polls being held right now.</summary>
     public static readonly UpDownCounter<long> LongPolls = Meter.CreateUpDownCounter<long>("managementplane.snapshot.long_polls");
 
+    /// <summary>
+    /// Gateway snapshots compiled for a revision and signed (tags <c>gateway</c>, and <c>reason</c> = write, or repair when
+    /// the stored object was missing or damaged): once per gateway and revision that changed it, across every instance sharing the store.
+    /// </summary>
+    public static readonly Counter<long> SnapshotsCompiled = Meter.CreateCounter<long>("managementplane.snapshots.compiled");
+
     public static readonly Counter<long> Heartbeats = Meter.CreateCounter<long>("managementplane.heartbeats");
 }

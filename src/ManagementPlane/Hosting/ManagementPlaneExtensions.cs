@@ -54,7 +54,9 @@ internal static class ManagementPlaneExtensions
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<ChangeNotifier>();
         services.AddSingleton<SnapshotCompiler>();
-        services.AddSingleton<SignedSnapshotCache>();
+        services.AddSingleton<SnapshotMemory>();
+        services.AddSingleton<SnapshotPublisher>();
+        services.AddSingleton<StoredSnapshots>();
         services.AddSingleton<SnapshotConfirmations>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ConfigApplier>();

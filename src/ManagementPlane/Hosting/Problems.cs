@@ -1,4 +1,5 @@
 using EdgeGateway.Contracts.Validation;
+using ManagementPlane.State;
 
 namespace ManagementPlane.Hosting;
 
@@ -30,6 +31,17 @@ internal static class Problems
 
     public static IResult Unauthorized(string detail, string scheme) => new ChallengeProblem(Create(StatusCodes.Status401Unauthorized, "Unauthorized", detail), scheme);
 
+    /// <summary>The one mapping from a refused write (the store's <see cref="StateError"/>) to its answer.</summary>
+    public static IResult For(StateError error) => error.Kind switch
+    {
+        StateErrorKind.Invalid => Create(StatusCodes.Status400BadRequest, "Bad Request", error.Message, ToProblems(error.Errors)),
+        StateErrorKind.NotFound => NotFound(error.Message),
+        StateErrorKind.Conflict => Create(StatusCodes.Status409Conflict, "Conflict", error.Message, ToProblems(error.Errors)),
+        StateErrorKind.PreconditionFailed => PreconditionFailed(error.Message),
+        StateErrorKind.TooManyWriters => Create(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", error.Message),
+        _ => throw new ArgumentOutOfRangeException(nameof(error), error.Kind, "unknown state error"),
+    };
+
     public static IResult InvalidId(string what, string id) =>
         BadRequest($"'{Truncate(id)}' is not a valid {what} id (letters, digits, '-', '_', '.'; starting with a letter or digit; up to 80 characters)");
 
@@ -46,6 +58,8 @@ internal static class Problems
         503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => "about:blank",
     };
+
+    private static IEnumerable<ProblemError>? ToProblems(IReadOnlyList<ConfigError>? errors) => errors?.Select(e => new ProblemError(e.Path, e.Message));
 
     private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "…";
 

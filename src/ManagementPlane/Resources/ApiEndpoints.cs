@@ -188,7 +188,7 @@ internal static class ApiEndpoints
                 var index = state.Apis.FindIndex(a => Crud.SameId(a.Id, id));
                 if (index < 0)
                 {
-                    return Problems.NotFound($"no API with id '{id}'");
+                    return StateError.NotFound($"no API with id '{id}'");
                 }
 
                 var api = state.Apis[index];

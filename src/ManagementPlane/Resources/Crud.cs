@@ -43,7 +43,7 @@ internal static class Crud
 
     /// <summary>Create or replace. <paramref name="apply"/> gets the state, the mutation and whether the item exists; it returns an error to abort.</summary>
     public static async Task<IResult> PutAsync<TOut>(HttpContext context, StateStore store, string what, string id, string resource,
-        Func<ManagementState, bool> exists, Func<ManagementState, Mutation, bool, IResult?> apply,
+        Func<ManagementState, bool> exists, Func<ManagementState, Mutation, bool, StateError?> apply,
         Func<ManagementState, TOut> show, JsonTypeInfo<TOut> type)
     {
         var ifMatch = context.Request.Headers.IfMatch.ToString();
@@ -55,13 +55,13 @@ internal static class Crud
             if (!Mutation.Matches(state, resource, ifMatch, found))
             {
                 return found
-                    ? Problems.PreconditionFailed($"the {what} '{id}' changed since it was read (If-Match {ifMatch}, current {Mutation.ETag(state, resource)}); read it again and retry")
-                    : Problems.PreconditionFailed($"If-Match was given but no {what} '{id}' exists");
+                    ? StateError.PreconditionFailed($"the {what} '{id}' changed since it was read (If-Match {ifMatch}, current {Mutation.ETag(state, resource)}); read it again and retry")
+                    : StateError.PreconditionFailed($"If-Match was given but no {what} '{id}' exists");
             }
 
             if (createOnly && found)
             {
-                return Problems.PreconditionFailed($"the {what} '{id}' already exists (If-None-Match: *)");
+                return StateError.PreconditionFailed($"the {what} '{id}' already exists (If-None-Match: *)");
             }
 
             created = !found;
@@ -76,7 +76,7 @@ internal static class Crud
 
         if (outcome.Error is not null)
         {
-            return outcome.Error;
+            return Problems.For(outcome.Error);
         }
 
         context.Response.Headers.ETag = Mutation.ETag(outcome.State, resource);
@@ -102,12 +102,12 @@ internal static class Crud
             var found = exists(state);
             if (!found)
             {
-                return Problems.NotFound($"no {what} with id '{id}'");
+                return StateError.NotFound($"no {what} with id '{id}'");
             }
 
             if (!Mutation.Matches(state, resource, ifMatch, found))
             {
-                return Problems.PreconditionFailed($"the {what} '{id}' changed since it was read (current ETag {Mutation.ETag(state, resource)})");
+                return StateError.PreconditionFailed($"the {what} '{id}' changed since it was read (current ETag {Mutation.ETag(state, resource)})");
             }
 
             mutation.ConflictOnInvalid = true;
@@ -116,7 +116,7 @@ internal static class Crud
             return null;
         }, context.RequestAborted);
 
-        return outcome.Error ?? Results.NoContent();
+        return outcome.Error is null ? Results.NoContent() : Problems.For(outcome.Error);
     }
 }
 

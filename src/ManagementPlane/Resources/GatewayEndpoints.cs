@@ -94,13 +94,13 @@ internal static class GatewayEndpoints
         {
             if (Find(state, id) is not { } gateway)
             {
-                return Problems.NotFound($"no gateway with id '{id}'");
+                return StateError.NotFound($"no gateway with id '{id}'");
             }
 
             var api = state.Apis.Find(a => Crud.SameId(a.Id, apiId));
             if (api is null)
             {
-                return Problems.NotFound($"no API with id '{apiId}'");
+                return StateError.NotFound($"no API with id '{apiId}'");
             }
 
             var present = gateway.Apis.Any(a => Crud.SameId(a, apiId));
@@ -112,7 +112,7 @@ internal static class GatewayEndpoints
             {
                 if (!present)
                 {
-                    return Problems.NotFound($"API '{apiId}' is not assigned to gateway '{id}'");
+                    return StateError.NotFound($"API '{apiId}' is not assigned to gateway '{id}'");
                 }
 
                 gateway.Apis.RemoveAll(a => Crud.SameId(a, apiId));
@@ -124,7 +124,7 @@ internal static class GatewayEndpoints
 
         if (outcome.Error is not null)
         {
-            return outcome.Error;
+            return Problems.For(outcome.Error);
         }
 
         context.Response.Headers.ETag = Mutation.ETag(outcome.State, Crud.Key("gateways", id));
@@ -198,7 +198,7 @@ internal static class GatewayEndpoints
         {
             if (Find(state, id) is not { } gateway)
             {
-                return Problems.NotFound($"no gateway with id '{id}'");
+                return StateError.NotFound($"no gateway with id '{id}'");
             }
 
             var fresh = protector.Protect(SecretProtector.NewKey(), Purpose(gateway.Id, primary));
@@ -214,7 +214,7 @@ internal static class GatewayEndpoints
             mutation.Touch(Crud.Key("gateways", id));
             return null;
         }, context.RequestAborted);
-        return outcome.Error ?? Results.NoContent();
+        return outcome.Error is null ? Results.NoContent() : Problems.For(outcome.Error);
     }
 
     private static bool TryKeyType(string? keyType, out bool primary)

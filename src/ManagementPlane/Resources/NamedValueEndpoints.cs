@@ -51,7 +51,7 @@ internal static class NamedValueEndpoints
                 var value = request.Value ?? (existing is null ? null : existing.Secret ? protector.Unprotect(existing.ValueProtected, Purpose(existing.Id)) : existing.Value);
                 if (value is null)
                 {
-                    return Problems.BadRequest("'value' is required", [new ProblemError("value", "required")]);
+                    return StateError.Invalid("'value' is required", [new ConfigError("value", "required")]);
                 }
 
                 var nv = existing ?? new StoredNamedValue { Id = id };
@@ -62,10 +62,10 @@ internal static class NamedValueEndpoints
 
                 nv.Secret = secret;
                 nv.Value = secret ? null : value;
-                // A secret is checked by the validator as an empty placeholder, so check its content here.
+                // The validator never sees a secret's value (withheld, as in a snapshot), so check its content here.
                 if (secret && value.Contains("{{", StringComparison.Ordinal))
                 {
-                    return Problems.BadRequest("a named value must not reference another named value", [new ProblemError("value", "must not contain '{{'")]);
+                    return StateError.Invalid("a named value must not reference another named value", [new ConfigError("value", "must not contain '{{'")]);
                 }
 
                 nv.ValueProtected = secret ? protector.Protect(value, Purpose(nv.Id)) : null;

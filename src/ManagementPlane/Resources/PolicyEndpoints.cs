@@ -25,14 +25,14 @@ internal static class PolicyEndpoints
             {
                 if (!Mutation.Matches(state, Resource, ifMatch, exists: true))
                 {
-                    return Problems.PreconditionFailed($"the global policies changed since they were read (current ETag {Mutation.ETag(state, Resource)})");
+                    return StateError.PreconditionFailed($"the global policies changed since they were read (current ETag {Mutation.ETag(state, Resource)})");
                 }
 
                 state.Policies = null;
                 mutation.Touch(Resource);
                 return null;
             }, context.RequestAborted);
-            return outcome.Error ?? Results.NoContent();
+            return outcome.Error is null ? Results.NoContent() : Problems.For(outcome.Error);
         }).Produces(204).ProducesProblem(412);
         return admin;
     }

@@ -78,7 +78,7 @@ internal static class SubscriptionEndpoints
                 {
                     if (request.Scope is null)
                     {
-                        return Problems.BadRequest($"'scope' is required: {SubscriptionScope.Forms}", [new ProblemError("scope", "required")]);
+                        return StateError.Invalid($"'scope' is required: {SubscriptionScope.Forms}", [new ConfigError("scope", "required")]);
                     }
 
                     subscription = new StoredSubscription { Id = id };
@@ -118,14 +118,14 @@ internal static class SubscriptionEndpoints
         {
             if (Find(state, id) is not { } subscription)
             {
-                return Problems.NotFound($"no subscription with id '{id}'");
+                return StateError.NotFound($"no subscription with id '{id}'");
             }
 
             SetKey(subscription, protector, primary, SecretProtector.NewKey());
             mutation.Touch(Crud.Key("subscriptions", id));
             return null;
         }, context.RequestAborted);
-        return outcome.Error ?? Results.NoContent();
+        return outcome.Error is null ? Results.NoContent() : Problems.For(outcome.Error);
     }
 
     private static async Task<IResult> ListSecretsAsync(HttpContext context, StateStore store, SecretProtector protector, string id)

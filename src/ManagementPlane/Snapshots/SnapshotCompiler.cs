@@ -7,7 +7,8 @@ namespace ManagementPlane.Snapshots;
 /// <summary>
 /// Turns the stored state into one gateway's snapshot: its assigned APIs, the products that contain any of them
 /// (filtered to them), the subscriptions in scope (key hashes only), named values (secret ones without their value)
-/// and the global policies.
+/// and the global policies. Called once per gateway and write (<see cref="SnapshotPublisher"/>); nothing here validates:
+/// the state as a whole was validated before it was stored (<see cref="StateValidation"/>), and a gateway's snapshot is a part of it.
 /// </summary>
 internal sealed class SnapshotCompiler
 {
@@ -31,7 +32,7 @@ internal sealed class SnapshotCompiler
             .Select(ToDefinition)
             .ToList();
 
-        var snapshot = new GatewaySnapshot
+        return new GatewaySnapshot
         {
             SchemaVersion = SnapshotValidator.SupportedSchemaVersion,
             Revision = revision,
@@ -39,19 +40,9 @@ internal sealed class SnapshotCompiler
             Apis = apis,
             Products = products,
             Subscriptions = subscriptions,
-            NamedValues = state.NamedValues.Select(n => n.Secret
-                ? new NamedValueDefinition { Id = n.Id, Secret = true }
-                : new NamedValueDefinition { Id = n.Id, Value = n.Value }).ToList(),
+            NamedValues = state.NamedValues.Select(ToDefinition).ToList(),
             Policies = state.Policies,
         };
-
-        // Until the gateway's validator accepts a secret named value without its value, leave secret ones out.
-        if (state.NamedValues.Any(n => n.Secret) && !SnapshotValidator.Validate(snapshot).IsValid)
-        {
-            snapshot = snapshot with { NamedValues = snapshot.NamedValues!.Where(n => !n.Secret).ToList() };
-        }
-
-        return snapshot;
     }
 
     /// <summary>Everything at once (no gateway): what the state validator checks.</summary>
@@ -61,10 +52,15 @@ internal sealed class SnapshotCompiler
         Apis = state.Apis,
         Products = state.Products,
         Subscriptions = state.Subscriptions.Select(ToDefinition).ToList(),
-        // Secret values are encrypted here; a placeholder keeps the validator's "value required" rule meaningful.
-        NamedValues = state.NamedValues.Select(n => new NamedValueDefinition { Id = n.Id, Secret = n.Secret, Value = n.Secret ? "" : n.Value }).ToList(),
+        // Secret values are encrypted here: withheld, as in a gateway's snapshot (ValidationOptions.AllowWithheldSecrets).
+        NamedValues = state.NamedValues.Select(ToDefinition).ToList(),
         Policies = state.Policies,
     };
+
+    /// <summary>A secret one without its value (withheld: it is encrypted in the state and not sent yet).</summary>
+    private static NamedValueDefinition ToDefinition(StoredNamedValue n) => n.Secret
+        ? new NamedValueDefinition { Id = n.Id, Secret = true }
+        : new NamedValueDefinition { Id = n.Id, Value = n.Value };
 
     public static SubscriptionDefinition ToDefinition(StoredSubscription s) => new()
     {

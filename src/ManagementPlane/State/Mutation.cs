@@ -5,7 +5,7 @@ internal sealed class Mutation(ManagementState state, long newRevision)
 {
     public long NewRevision { get; } = newRevision;
 
-    /// <summary>Answer 409 instead of 400 when the result would be invalid (a delete that leaves a dangling reference).</summary>
+    /// <summary>Refuse an invalid result as a conflict, not as an invalid request (a delete that would leave a dangling reference).</summary>
     public bool ConflictOnInvalid { get; set; }
 
     public void Touch(string resource) => state.Versions[resource] = NewRevision;

@@ -1,9 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Backup.Providers;
-using EdgeGateway.Contracts.Snapshot;
 using ManagementPlane.Diagnostics;
-using ManagementPlane.Hosting;
 using ManagementPlane.Snapshots;
 
 namespace ManagementPlane.State;
@@ -12,8 +9,10 @@ namespace ManagementPlane.State;
 /// Reads and writes the head record. Writes are optimistic: read (document + ETag), apply the change to a fresh copy,
 /// validate the whole result, put with If-Match (If-None-Match for the first write), and on a failed precondition
 /// start again from the newer document. So two processes sharing a store serialise through the store itself.
+/// Each write compiles every gateway's snapshot once; after the commit the changed ones are signed and stored
+/// (<see cref="SnapshotPublisher"/>), so no instance compiles them again to serve them.
 /// </summary>
-internal sealed partial class StateStore(IObjectStore store, ChangeNotifier notifier, SnapshotCompiler compiler, TimeProvider time, ILogger<StateStore> logger)
+internal sealed partial class StateStore(IObjectStore store, ChangeNotifier notifier, SnapshotPublisher snapshots, TimeProvider time, ILogger<StateStore> logger)
 {
     public const string HeadKey = "state/head.json";
     private const int MaxAttempts = 100;
@@ -46,8 +45,8 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
         return Remember(new LoadedState(state, bytes, stored.ETag));
     }
 
-    /// <summary>Applies <paramref name="mutate"/> atomically; it returns an error result to abort (it may run several times).</summary>
-    public async Task<WriteOutcome> UpdateAsync(Func<ManagementState, Mutation, IResult?> mutate, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="mutate"/> atomically; it returns an error to abort (it may run several times).</summary>
+    public async Task<WriteOutcome> UpdateAsync(Func<ManagementState, Mutation, StateError?> mutate, CancellationToken cancellationToken)
     {
         using var activity = ManagementTelemetry.Source.StartActivity("state.update");
         for (var attempt = 1; ; attempt++)
@@ -72,48 +71,36 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
             var problems = StateValidation.Validate(copy);
             if (problems.Count > 0)
             {
-                return new WriteOutcome(Problems.Invalid(problems, "the change would leave the configuration invalid; nothing was stored",
-                    mutation.ConflictOnInvalid ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest), loaded.State);
+                const string detail = "the change would leave the configuration invalid; nothing was stored";
+                return new WriteOutcome(mutation.ConflictOnInvalid ? StateError.Conflict(detail, problems) : StateError.Invalid(detail, problems), loaded.State);
             }
 
-            StampSnapshots(copy);
+            var changes = snapshots.Stamp(loaded.State, copy);
             var bytes = JsonSerializer.SerializeToUtf8Bytes(copy, StateJsonContext.Default.ManagementState);
             var condition = loaded.ETag is null ? WriteCondition.IfNoneMatch : WriteCondition.IfMatch(loaded.ETag);
             var put = await store.PutAsync(HeadKey, bytes, condition, cancellationToken);
             if (put.Succeeded)
             {
+                // Signed before the change is announced, so this instance's woken polls find them in memory.
+                var signed = snapshots.Sign(changes);
                 Remember(new LoadedState(copy, bytes, put.ETag));
                 ManagementTelemetry.StateWrites.Add(1);
                 activity?.SetTag("managementplane.revision", copy.Revision);
                 LogWritten(logger, copy.Revision, attempt);
+                // Committed: storing them is no longer the caller's to cancel.
+                await snapshots.StoreAsync(signed, changes.Removed, CancellationToken.None);
                 return new WriteOutcome(null, copy);
             }
 
             if (attempt >= MaxAttempts)
             {
-                return new WriteOutcome(Problems.Create(StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
-                    "too many concurrent writers; try again"), loaded.State);
+                return new WriteOutcome(StateError.TooManyWriters("too many concurrent writers; try again"), loaded.State);
             }
 
             ManagementTelemetry.StateWriteConflicts.Add(1);
             LogConflict(logger, attempt);
             // Back off a little with jitter so two busy writers do not keep colliding.
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * Math.Min(attempt, 10))), time, cancellationToken);
-        }
-    }
-
-    /// <summary>A gateway's snapshot revision moves only when its compiled content changes, so unrelated writes wake nobody.</summary>
-    private void StampSnapshots(ManagementState state)
-    {
-        foreach (var gateway in state.Gateways)
-        {
-            var bytes = SnapshotReader.Serialize(compiler.Compile(state, gateway, revision: 0));
-            var hash = Convert.ToBase64String(SHA256.HashData(bytes));
-            if (gateway.SnapshotHash != hash || gateway.SnapshotRevision == 0)
-            {
-                gateway.SnapshotHash = hash;
-                gateway.SnapshotRevision = state.Revision;
-            }
         }
     }
 
@@ -136,4 +123,5 @@ internal sealed record LoadedState(ManagementState State, byte[] Bytes, string? 
     public static LoadedState Empty { get; } = new(new ManagementState(), [], null);
 }
 
-internal sealed record WriteOutcome(IResult? Error, ManagementState State);
+/// <summary>A write's result: the state after it (or as it was, when refused), or why it was refused.</summary>
+internal sealed record WriteOutcome(StateError? Error, ManagementState State);

@@ -9,9 +9,12 @@ namespace ManagementPlane.State;
 /// </summary>
 internal static class StateValidation
 {
+    /// <summary>Secret values are encrypted in the state: withheld, as in every snapshot the plane sends.</summary>
+    private static readonly ValidationOptions Options = new() { AllowWithheldSecrets = true };
+
     public static List<ConfigError> Validate(ManagementState state)
     {
-        var report = SnapshotValidator.Validate(SnapshotCompiler.CompileAll(state), new ValidationOptions());
+        var report = SnapshotValidator.Validate(SnapshotCompiler.CompileAll(state), Options);
         var errors = report.Errors.ToList();
         errors.AddRange(report.Unenforced.Select(u => new ConfigError(u.Path, $"policy '{u.Type}' is not enforced by the gateway yet")));
         var apiIds = state.Apis.Select(a => a.Id!).ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -28,7 +28,7 @@ internal static partial class SyncEndpoints
         return app;
     }
 
-    private static async Task<IResult> SnapshotAsync(HttpContext context, StateStore store, GatewayAuthenticator auth, SignedSnapshotCache cache,
+    private static async Task<IResult> SnapshotAsync(HttpContext context, StateStore store, GatewayAuthenticator auth, StoredSnapshots snapshots,
         ChangeNotifier notifier, TimeProvider time, IHostApplicationLifetime lifetime, ILoggerFactory loggers, string id, string? wait)
     {
         if (!SnapshotValidator.IsValidId(id))
@@ -71,7 +71,7 @@ internal static partial class SyncEndpoints
             var etag = SyncProtocol.ETag(gateway.SnapshotRevision);
             if (!Matches(known, etag))
             {
-                var bytes = cache.Get(state, gateway);
+                var bytes = await snapshots.GetAsync(state, gateway, cancellationToken);
                 context.Response.Headers.ETag = etag;
                 SnapshotConfirmations.Stamp(context, gateway.Id, gateway.SnapshotRevision);
                 context.Response.Headers.CacheControl = "no-cache";
