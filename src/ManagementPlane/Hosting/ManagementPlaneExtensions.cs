@@ -28,6 +28,14 @@ internal static class ManagementPlaneExtensions
             },
         });
 
+        // One line per event, stamped in UTC ISO 8601 as the gateway's lines are, so the two logs read side by side.
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+
         var services = builder.Services;
         services.AddManagementOptions(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
