@@ -32,7 +32,8 @@ internal sealed partial class GatewayTokenSource : IDisposable
         gatewayId = settings.Gateway.Id!;
         this.time = time;
         logger = loggerFactory.CreateLogger("EdgeGateway.Sync");
-        var text = file is null ? mp.Token : ReadFile(file, out _);
+        // Read once at start, by GatewaySettings; read here only when the settings were made without it (tests).
+        var text = settings.InitialToken ?? (file is null ? mp.Token : ReadFile(file, out _));
         // Validated at start (GatewaySettings): the setting or the file holds a token.
         // At start any well-formed token is used (the plane refuses another gateway's, loudly); a renewal must name this gateway.
         current = Parse(text, file is null ? "ManagementPlane:Token" : $"ManagementPlane:TokenFile {file}", time.GetUtcNow(), renewal: false, out _)
