@@ -90,7 +90,7 @@ internal sealed partial class GatewayTokenSource : IDisposable
 
             lastProblem = null;
             current = next;
-            LogTokenChanged(logger, file!, next.Status.GatewayId, next.Expiry, next.Status.Fingerprint);
+            LogTokenChanged(logger, file!, next.Status.GatewayId, Logging.LogDates.Iso(next.Expiry), next.Status.Fingerprint);
         }
 
         Changed?.Invoke();
@@ -157,8 +157,9 @@ internal sealed partial class GatewayTokenSource : IDisposable
         public DateTimeOffset Expiry => token.Expiry;
     }
 
-    [LoggerMessage(70, LogLevel.Information, "Gateway token renewed from {File}: gateway {GatewayId}, expires {Expiry:u}, fingerprint {Fingerprint}")]
-    private static partial void LogTokenChanged(ILogger logger, string file, string gatewayId, DateTimeOffset expiry, string fingerprint);
+    // Expiry: an ISO 8601 string (Logging.LogDates), not a DateTimeOffset the culture would format.
+    [LoggerMessage(70, LogLevel.Information, "Gateway token renewed from {File}: gateway {GatewayId}, expires {Expiry}, fingerprint {Fingerprint}")]
+    private static partial void LogTokenChanged(ILogger logger, string file, string gatewayId, string expiry, string fingerprint);
 
     [LoggerMessage(71, LogLevel.Error, "ManagementPlane:TokenFile {File} {Problem}")]
     private static partial void LogTokenFileProblem(ILogger logger, string file, string problem);
