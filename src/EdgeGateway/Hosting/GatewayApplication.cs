@@ -38,17 +38,7 @@ internal static class GatewayApplication
 
         if (settings.Hybrid)
         {
-            services.AddSingleton<GatewayTokenSource>();
-            services.AddSingleton<SyncStatus>();
-            services.AddSingleton<ManagementPlaneClient>();
-            services.AddSingleton<Trust.Confirmations>();
-            services.AddSingleton(sp => new HeartbeatBuilder(state, sp.GetRequiredService<SyncStatus>(), sp.GetRequiredService<RequestCounters>(),
-                time, sp.GetService<BackupStatus>()));
-            services.AddSingleton<SnapshotPoller>();
-            services.AddSingleton<PollLoop>();
-            services.AddSingleton<HeartbeatLoop>();
-            services.AddSingleton<StartupDeadline>();
-            services.AddHostedService<ManagementPlaneSync>();
+            services.AddManagementPlaneSync(state, time);
         }
         else
         {

@@ -31,7 +31,11 @@ internal sealed class SnapshotPoller(ManagementPlaneClient client, SnapshotAppli
         {
             response = await client.GetSnapshotAsync(etag, wait, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw; // stopping
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
             return new PollOutcome(PollResult.Unreachable, ManagementPlaneClient.Describe(ex), state.Current?.Revision);
         }
