@@ -174,6 +174,57 @@ public sealed class HybridSyncTests : PlaneFixture
         Assert.StartsWith("backup:", (await restarted.StatusAsync()).GetProperty("configSource").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NewRevisionApplied_PlaneShowsItAtOnce_NotAtTheNextHeartbeat()
+    {
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
+        var env = await Plane.GatewayEnvironmentAsync("gw1");
+        env["ManagementPlane__HeartbeatInterval"] = "00:10:00"; // the periodic beat is far away
+        await using var gateway = await GatewayProcess.StartAsync("", env: env);
+        async Task<bool> PlaneSeesLatestAsync(long after)
+        {
+            var status = await Plane.StatusAsync("gw1");
+            var latest = status.GetProperty("latestRevision").GetInt64();
+            return latest > after && status.GetProperty("instances").EnumerateArray().Any(i => i.GetProperty("appliedRevision").GetInt64() == latest);
+        }
+
+        await gateway.EventuallyAsync(() => PlaneSeesLatestAsync(0), "the start heartbeat");
+        var before = (await Plane.StatusAsync("gw1")).GetProperty("latestRevision").GetInt64();
+
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo"), ("new", "/new")));
+
+        await gateway.EventuallyAsync(() => PlaneSeesLatestAsync(before), "the plane shows the new revision applied", 30);
+        Assert.True(await ServesAsync(gateway, "/new/x"));
+    }
+
+    [Fact]
+    public async Task RestartFromBackup_PlaneUp_StatusShowsThePlaneAsSourceAndTheBackedUpRevision()
+    {
+        await Plane.ApplyAsync(Config(Backend.Url, "gw1", ("echo", "/echo")));
+        var env = await Plane.GatewayEnvironmentAsync("gw1");
+        env["Backup__Provider"] = "disk";
+        env["Backup__Disk__Path"] = Folder.File_("backups");
+        long revision;
+        await using (var first = await GatewayProcess.StartAsync("", env: env))
+        {
+            revision = (await first.StatusAsync()).GetProperty("revision").GetInt64();
+            await first.EventuallyAsync(async () => (await first.StatusAsync()).GetProperty("backup").TryGetProperty("lastRevision", out var r)
+                && r.GetInt64() == revision, "backed up");
+        }
+
+        await using var restarted = await GatewayProcess.StartAsync("", env: env);
+        await restarted.PrintedAsync("from backup:");
+
+        await restarted.EventuallyAsync(async () =>
+        {
+            var status = await restarted.StatusAsync();
+            return status.GetProperty("configSource").GetString()!.StartsWith("managementPlane:", StringComparison.Ordinal)
+                && status.GetProperty("backup").TryGetProperty("lastRevision", out var backedUp) && backedUp.GetInt64() == revision
+                && status.GetProperty("revision").GetInt64() == revision;
+        }, "served from the plane, the backup's revision shown", 30);
+        Assert.Equal("connected", (await restarted.StatusAsync()).GetProperty("managementPlane").GetProperty("state").GetString());
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int rename(string from, string to);
 

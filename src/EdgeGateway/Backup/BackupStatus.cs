@@ -18,6 +18,15 @@ internal sealed class BackupStatus(string store)
 
     public long Failures => Interlocked.Read(ref failures);
 
+    /// <summary>The gateway started from the backup of <paramref name="revision"/>: that revision is in the store.</summary>
+    public void Restored(long revision)
+    {
+        lock (gate)
+        {
+            lastRevision ??= revision;
+        }
+    }
+
     public void Pending(long revision)
     {
         lock (gate)

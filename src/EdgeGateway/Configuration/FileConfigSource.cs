@@ -13,7 +13,7 @@ namespace EdgeGateway.Configuration;
 /// An invalid change is refused and logged; the last good config keeps serving.
 /// </summary>
 internal sealed partial class FileConfigSource(
-    string path, ECDsa? trustKey, string? gatewayId, ConfigState state, TimeProvider time, ILoggerFactory loggerFactory, InitialConfig initial) : IDisposable
+    string path, SnapshotApplier applier, ConfigState state, TimeProvider time, ILoggerFactory loggerFactory, InitialConfig initial) : IDisposable
 {
     private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.FileConfigSource");
 
@@ -24,29 +24,37 @@ internal sealed partial class FileConfigSource(
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
+    private string Source => $"file:{Path}";
+
     private bool missingReported;
 
-    public FileLoad Load() => LoadFile(Path, trustKey, gatewayId, time);
-
-    /// <summary>Reads, verifies and compiles the file; the caller applies the result.</summary>
+    /// <summary>Reads, verifies and compiles the file before anything runs (start-up); later changes go through <see cref="SnapshotApplier"/>.</summary>
     public static FileLoad LoadFile(string path, ECDsa? trustKey, string? gatewayId, TimeProvider time)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
-        byte[] bytes;
-        try
+        if (Read(fullPath, out var readProblem) is not { } bytes)
         {
-            bytes = File.ReadAllBytes(fullPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            var reason = ex is FileNotFoundException or DirectoryNotFoundException ? "file not found" : ex.Message;
-            return new FileLoad(null, null, [$"Gateway:ConfigFile '{fullPath}': {reason}"], false);
+            return new FileLoad(null, null, [readProblem!], false);
         }
 
         var load = SnapshotLoader.Load(bytes, trustKey, new ValidationOptions { ExpectedGatewayId = gatewayId });
         return load.Succeeded
             ? new FileLoad(new GatewayRuntime(load.Snapshot!, $"file:{fullPath}", time.GetUtcNow(), bytes), bytes, [], load.WasSigned)
             : new FileLoad(null, bytes, [.. load.Problems], load.WasSigned);
+    }
+
+    private static byte[]? Read(string fullPath, out string? problem)
+    {
+        try
+        {
+            problem = null;
+            return File.ReadAllBytes(fullPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problem = $"Gateway:ConfigFile '{fullPath}': {(ex is FileNotFoundException or DirectoryNotFoundException ? "file not found" : ex.Message)}";
+            return null;
+        }
     }
 
     public void StartWatching()
@@ -63,8 +71,8 @@ internal sealed partial class FileConfigSource(
         await reloadLock.WaitAsync();
         try
         {
-            var result = Load();
-            if (result.Content is not null && lastContent is not null && result.Content.AsSpan().SequenceEqual(lastContent))
+            var content = Read(Path, out var readProblem);
+            if (content is not null && lastContent is not null && content.AsSpan().SequenceEqual(lastContent))
             {
                 // Touched, not changed. If these bytes are what is being served, an earlier refusal is over.
                 if (state.LastFailure is not null && state.Current is not null && appliedContent == lastContent)
@@ -76,15 +84,15 @@ internal sealed partial class FileConfigSource(
                 return;
             }
 
-            if (result.Runtime is null)
+            if (content is null)
             {
-                if (result.Content is null && !File.Exists(Path))
+                if (!File.Exists(Path))
                 {
                     // Deleted, or mid-replace (delete then create): the next event brings the new file. Say it once.
                     if (!missingReported)
                     {
                         LogFileMissing(logger, Path);
-                        state.Refuse($"file:{Path}", result.Problems);
+                        applier.Refuse(Source, [readProblem!]);
                         missingReported = true;
                     }
 
@@ -92,18 +100,23 @@ internal sealed partial class FileConfigSource(
                 }
 
                 missingReported = false;
-
-                lastContent = result.Content;
-                state.Refuse($"file:{Path}", result.Problems);
-                LogReloadRefused(logger, Path, string.Join("; ", result.Problems));
+                lastContent = null;
+                applier.Refuse(Source, [readProblem!]);
+                LogReloadRefused(logger, Path, readProblem!);
                 return;
             }
 
             missingReported = false;
-            lastContent = result.Content;
-            appliedContent = result.Content;
-            state.Apply(result.Runtime);
-            LogReloaded(logger, Path, result.Runtime.Revision, result.Runtime.Apis.Length);
+            lastContent = content;
+            var result = applier.Apply(content, Source, Source);
+            if (result.Status == ApplyStatus.Refused)
+            {
+                LogReloadRefused(logger, Path, result.Refusal!);
+                return;
+            }
+
+            appliedContent = content;
+            LogReloaded(logger, Path, result.Runtime!.Revision, result.Runtime.Apis.Length);
         }
         finally
         {

@@ -18,6 +18,12 @@ internal sealed record GatewaySettings(
     /// <summary>The <c>Trust:*</c> settings besides the key itself.</summary>
     public TrustOptions Trust { get; init; } = new();
 
+    /// <summary>
+    /// The gateway token as read while validating (<c>ManagementPlane:Token</c> or the file <c>ManagementPlane:TokenFile</c> names):
+    /// the token source starts from it instead of reading the file again. Internal: a record prints only its public members.
+    /// </summary>
+    internal string? InitialToken { get; init; }
+
     /// <summary>Hybrid mode: snapshots come from the management plane.</summary>
     public bool Hybrid => !string.IsNullOrWhiteSpace(ManagementPlane.Url);
 
@@ -52,10 +58,11 @@ internal sealed record GatewaySettings(
 
         var errors = new List<string>();
         var hybrid = !string.IsNullOrWhiteSpace(managementPlane.Url);
+        string? token = null;
 
         if (hybrid)
         {
-            HybridRules(gateway, managementPlane, trust, errors);
+            token = HybridRules(gateway, managementPlane, trust, errors);
         }
         else if (string.IsNullOrWhiteSpace(gateway.ConfigFile))
         {
@@ -122,10 +129,11 @@ internal sealed record GatewaySettings(
             throw new StartupException(errors);
         }
 
-        return new GatewaySettings(gateway, managementPlane, backup, store, key) { Trust = trust };
+        return new GatewaySettings(gateway, managementPlane, backup, store, key) { Trust = trust, InitialToken = token };
     }
 
-    private static void HybridRules(GatewayOptions gateway, ManagementPlaneOptions mp, TrustOptions trust, List<string> errors)
+    /// <summary>Checks the hybrid-mode settings; returns the token text as read (from the setting or the file).</summary>
+    private static string? HybridRules(GatewayOptions gateway, ManagementPlaneOptions mp, TrustOptions trust, List<string> errors)
     {
         if (!string.IsNullOrWhiteSpace(gateway.ConfigFile))
         {
@@ -205,5 +213,7 @@ internal sealed record GatewaySettings(
                 errors.Add($"ManagementPlane:CaCertificatePath '{ca}' is not a readable PEM certificate: {ex.Message}");
             }
         }
+
+        return token;
     }
 }

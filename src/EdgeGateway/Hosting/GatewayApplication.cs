@@ -38,24 +38,26 @@ internal static class GatewayApplication
 
         if (settings.Hybrid)
         {
-            services.AddSingleton<GatewayTokenSource>();
-            services.AddSingleton<SyncStatus>();
-            services.AddSingleton<ManagementPlaneClient>();
-            services.AddSingleton<Trust.Confirmations>();
-            services.AddSingleton(sp => new HeartbeatBuilder(state, sp.GetRequiredService<SyncStatus>(), sp.GetRequiredService<RequestCounters>(),
-                time, sp.GetService<BackupStatus>()));
-            services.AddHostedService<ManagementPlaneSync>();
+            services.AddManagementPlaneSync(state, time);
         }
         else
         {
-            services.AddSingleton(sp => new FileConfigSource(settings.Gateway.ConfigFile!, settings.TrustKey, settings.Gateway.Id, state, time,
+            services.AddSingleton(sp => new FileConfigSource(settings.Gateway.ConfigFile!, sp.GetRequiredService<SnapshotApplier>(), state, time,
                 sp.GetRequiredService<ILoggerFactory>(), initial));
         }
 
+        services.AddSingleton<SnapshotApplier>();
         if (backups is not null)
         {
             services.AddSingleton(backups);
-            services.AddSingleton(new BackupStatus(backups.StoreName));
+            var backupStatus = new BackupStatus(backups.StoreName);
+            if (initial.Runtime is { FromBackup: true } restored)
+            {
+                // What the store holds is what was just read from it, not only what this process writes.
+                backupStatus.Restored(restored.Revision);
+            }
+
+            services.AddSingleton(backupStatus);
             services.AddHostedService<BackupWriter>();
         }
     }

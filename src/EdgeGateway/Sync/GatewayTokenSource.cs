@@ -32,7 +32,8 @@ internal sealed partial class GatewayTokenSource : IDisposable
         gatewayId = settings.Gateway.Id!;
         this.time = time;
         logger = loggerFactory.CreateLogger("EdgeGateway.Sync");
-        var text = file is null ? mp.Token : ReadFile(file, out _);
+        // Read once at start, by GatewaySettings; read here only when the settings were made without it (tests).
+        var text = settings.InitialToken ?? (file is null ? mp.Token : ReadFile(file, out _));
         // Validated at start (GatewaySettings): the setting or the file holds a token.
         // At start any well-formed token is used (the plane refuses another gateway's, loudly); a renewal must name this gateway.
         current = Parse(text, file is null ? "ManagementPlane:Token" : $"ManagementPlane:TokenFile {file}", time.GetUtcNow(), renewal: false, out _)
@@ -89,7 +90,7 @@ internal sealed partial class GatewayTokenSource : IDisposable
 
             lastProblem = null;
             current = next;
-            LogTokenChanged(logger, file!, next.Status.GatewayId, next.Expiry, next.Status.Fingerprint);
+            LogTokenChanged(logger, file!, next.Status.GatewayId, Logging.LogDates.Iso(next.Expiry), next.Status.Fingerprint);
         }
 
         Changed?.Invoke();
@@ -126,7 +127,8 @@ internal sealed partial class GatewayTokenSource : IDisposable
     {
         if (!GatewayToken.TryParse(text, out var token))
         {
-            problem = "does not hold a gateway token ('GatewayKey <gatewayId>&<expiry>&<signature>'); keeping the token in use";
+            var mistake = GatewayToken.CopyMistake(text) is { } hint ? $" ({hint})" : "";
+            problem = $"does not hold a gateway token ('GatewayKey <gatewayId>&<expiry>&<signature>'){mistake}; keeping the token in use";
             return null;
         }
 
@@ -156,8 +158,9 @@ internal sealed partial class GatewayTokenSource : IDisposable
         public DateTimeOffset Expiry => token.Expiry;
     }
 
-    [LoggerMessage(70, LogLevel.Information, "Gateway token renewed from {File}: gateway {GatewayId}, expires {Expiry:u}, fingerprint {Fingerprint}")]
-    private static partial void LogTokenChanged(ILogger logger, string file, string gatewayId, DateTimeOffset expiry, string fingerprint);
+    // Expiry: an ISO 8601 string (Logging.LogDates), not a DateTimeOffset the culture would format.
+    [LoggerMessage(70, LogLevel.Information, "Gateway token renewed from {File}: gateway {GatewayId}, expires {Expiry}, fingerprint {Fingerprint}")]
+    private static partial void LogTokenChanged(ILogger logger, string file, string gatewayId, string expiry, string fingerprint);
 
     [LoggerMessage(71, LogLevel.Error, "ManagementPlane:TokenFile {File} {Problem}")]
     private static partial void LogTokenFileProblem(ILogger logger, string file, string problem);

@@ -24,12 +24,18 @@ internal sealed class ManagementPlaneClient : IDisposable
     private const int MaxProblemBytes = 64 * 1024;
 
     public ManagementPlaneClient(GatewaySettings settings, GatewayTokenSource tokens)
+        : this(settings, tokens, null)
+    {
+    }
+
+    /// <summary>Tests answer for the plane through <paramref name="handler"/>; null: the real socket handler.</summary>
+    internal ManagementPlaneClient(GatewaySettings settings, GatewayTokenSource tokens, HttpMessageHandler? handler)
     {
         this.tokens = tokens;
         var mp = settings.ManagementPlane;
         gatewayId = settings.Gateway.Id!;
         maxSnapshotBytes = mp.MaxSnapshotBytes;
-        var handler = new SocketsHttpHandler
+        var sockets = new SocketsHttpHandler
         {
             UseProxy = true,
             AllowAutoRedirect = false,
@@ -40,11 +46,11 @@ internal sealed class ManagementPlaneClient : IDisposable
         if (mp.CaCertificatePath is { Length: > 0 } caPath)
         {
             var ca = LoadCa(caPath);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, presented, errors) =>
+            sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, presented, errors) =>
                 errors == SslPolicyErrors.None || (certificate is not null && ChainsTo(certificate, presented, ca, errors));
         }
 
-        http = new HttpClient(handler) { BaseAddress = new Uri(mp.Url!.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
+        http = new HttpClient(handler ?? sockets) { BaseAddress = new Uri(mp.Url!.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("EdgeGateway", Health.ThisAssembly.Version));
     }
 
@@ -115,6 +121,14 @@ internal sealed class ManagementPlaneClient : IDisposable
     }
 
     public void Dispose() => http.Dispose();
+
+    /// <summary>A failed request in a few words, with the socket error when the message leaves it out.</summary>
+    public static string Describe(Exception ex) => ex switch
+    {
+        HttpRequestException { InnerException: { } inner } when !ex.Message.Contains(inner.Message, StringComparison.Ordinal) => $"{ex.Message} ({inner.Message})",
+        OperationCanceledException => "timed out",
+        _ => ex.Message,
+    };
 
     private static async Task<string?> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

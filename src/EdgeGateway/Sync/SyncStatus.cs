@@ -4,12 +4,12 @@ namespace EdgeGateway.Sync;
 internal sealed class SyncStatus(GatewayTokenSource tokens, Trust.Confirmations confirmations)
 {
     private readonly Lock gate = new();
-    private string state = "starting";
+    private SyncState state = SyncState.Starting;
     private string? lastError;
     private DateTimeOffset? lastErrorAt;
     private DateTimeOffset? lastContactAt;
 
-    public string State
+    public SyncState State
     {
         get
         {
@@ -49,7 +49,7 @@ internal sealed class SyncStatus(GatewayTokenSource tokens, Trust.Confirmations 
     {
         lock (gate)
         {
-            state = "connected";
+            state = SyncState.Connected;
             lastError = null;
             lastErrorAt = null;
             lastContactAt = at;
@@ -57,7 +57,7 @@ internal sealed class SyncStatus(GatewayTokenSource tokens, Trust.Confirmations 
     }
 
     /// <summary>Records a problem; true when the state changed (worth one log line, not one per retry).</summary>
-    public bool Problem(string newState, string error, DateTimeOffset at)
+    public bool Problem(SyncState newState, string error, DateTimeOffset at)
     {
         lock (gate)
         {
@@ -80,7 +80,7 @@ internal sealed class SyncStatus(GatewayTokenSource tokens, Trust.Confirmations 
 }
 
 internal sealed record SyncStatusBody(
-    string State,
+    SyncState State,
     long? LastContactAgeSeconds,
     string? LastError,
     DateTimeOffset? LastErrorAt,

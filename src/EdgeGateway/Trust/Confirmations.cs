@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using EdgeGateway.Configuration;
 using EdgeGateway.Contracts.Signing;
@@ -29,9 +30,7 @@ internal sealed partial class Confirmations(GatewaySettings settings, ILoggerFac
         }
 
         var signed = Encoding.ASCII.GetBytes(header.Length > MaxLength ? "" : header);
-        var check = SnapshotConfirmation.Verify(signed, settings.TrustKey!);
-        var problem = check.Error
-            ?? (check.Confirmation!.GatewayId != settings.Gateway.Id ? $"the confirmation is for gateway '{check.Confirmation.GatewayId}', not '{settings.Gateway.Id}'" : null);
+        var problem = Verify(signed, settings.TrustKey!, settings.Gateway.Id!, "confirmation", out var confirmation);
         if (problem is not null)
         {
             if (problem != lastProblem)
@@ -44,14 +43,30 @@ internal sealed partial class Confirmations(GatewaySettings settings, ILoggerFac
         }
 
         lastProblem = null;
-        var confirmation = check.Confirmation!;
-        if (confirmation.Revision != servedRevision)
+        if (confirmation!.Revision != servedRevision)
         {
             return; // vouches for a revision this gateway does not serve (one it refused): nothing to keep
         }
 
         Latest = confirmation;
         Received?.Invoke(new SignedConfirmation(confirmation, signed));
+    }
+
+    /// <summary>
+    /// The one check of a signed confirmation, as it arrives and as it is read back from a backup: signed by the plane's key and
+    /// issued for this gateway. Returns the problem (naming <paramref name="what"/> was checked), or null.
+    /// </summary>
+    public static string? Verify(byte[] signed, ECDsa trustKey, string gatewayId, string what, out SnapshotConfirmation? confirmation)
+    {
+        var check = SnapshotConfirmation.Verify(signed, trustKey);
+        confirmation = check.Confirmation;
+        if (confirmation is null)
+        {
+            return check.Error;
+        }
+
+        return string.Equals(confirmation.GatewayId, gatewayId, StringComparison.Ordinal) ? null
+            : $"the {what} is for gateway '{confirmation.GatewayId}', not '{gatewayId}'";
     }
 
     [LoggerMessage(80, LogLevel.Warning, "Snapshot confirmation from the management plane ignored: {Problem}")]

@@ -1,5 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
-using EdgeGateway.Contracts.Signing;
+using EdgeGateway.Logging;
 
 namespace EdgeGateway.Trust;
 
@@ -12,28 +13,25 @@ internal static class Freshness
     /// <summary>Why the restored revision must not be served, or null when the confirmation vouches for it recently enough.</summary>
     public static string? Check(byte[] signedConfirmation, ECDsa trustKey, string gatewayId, long restoredRevision, TimeSpan maxAge, DateTimeOffset now)
     {
-        var check = SnapshotConfirmation.Verify(signedConfirmation, trustKey);
-        if (check.Confirmation is not { } confirmation)
+        if (Confirmations.Verify(signedConfirmation, trustKey, gatewayId, "backed-up confirmation", out var checkedConfirmation) is { } problem)
         {
-            return check.Error;
+            return problem;
         }
 
-        if (!string.Equals(confirmation.GatewayId, gatewayId, StringComparison.Ordinal))
-        {
-            return $"the backed-up confirmation is for gateway '{confirmation.GatewayId}', not '{gatewayId}'";
-        }
-
+        var confirmation = checkedConfirmation!;
         if (confirmation.Revision > restoredRevision)
         {
-            return $"the management plane confirmed revision {confirmation.Revision} at {confirmation.IssuedAt:u}, "
+            return $"the management plane confirmed revision {confirmation.Revision} at {LogDates.Iso(confirmation.IssuedAt)}, "
                 + $"but the newest valid backup is revision {restoredRevision}: newer backups are missing";
         }
 
         var age = now - confirmation.IssuedAt;
         return age > maxAge
-            ? $"the management plane last confirmed this gateway's config at {confirmation.IssuedAt:u}, {Format(age)} ago: longer than Trust:MaxSnapshotAge ({maxAge})"
+            ? $"the management plane last confirmed this gateway's config at {LogDates.Iso(confirmation.IssuedAt)}, {Format(age)} ago: longer than Trust:MaxSnapshotAge ({maxAge})"
             : null;
     }
 
-    private static string Format(TimeSpan age) => age.TotalDays >= 1 ? $"{age.TotalDays:0.#} days" : age.TotalHours >= 1 ? $"{age.TotalHours:0.#} hours" : $"{age.TotalSeconds:0} s";
+    private static string Format(TimeSpan age) => age.TotalDays >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalDays:0.#} days")
+        : age.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalHours:0.#} hours")
+        : string.Create(CultureInfo.InvariantCulture, $"{age.TotalSeconds:0} s");
 }

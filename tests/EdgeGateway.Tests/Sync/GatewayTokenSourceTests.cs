@@ -91,6 +91,23 @@ public sealed class GatewayTokenSourceTests : IDisposable
     }
 
     [Fact]
+    public void Reload_TokenCopiedJsonEscaped_KeepsTheTokenInUse_LogSaysToWriteAmpersands()
+    {
+        var first = Token("gw1", 10);
+        Mount(first);
+        var logs = new CapturingLoggerFactory();
+        using var tokens = new GatewayTokenSource(Settings(), clock, logs);
+
+        Mount(Token("gw1", 20).Replace("&", "\\u0026", StringComparison.Ordinal));
+        tokens.Reload();
+
+        Assert.Equal(first, tokens.Value);
+        var line = logs.Single(71);
+        Assert.Contains("does not hold a gateway token", line, StringComparison.Ordinal);
+        Assert.Contains("copied JSON-escaped; write '&' in place of each '\\u0026'", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_TokenAndTokenFileBothSet_RefusesToStart()
     {
         Mount(Token("gw1", 10));

@@ -37,6 +37,16 @@ public sealed class FreshnessTests : IDisposable
     }
 
     [Fact]
+    public void Check_ConfirmationOlderThanMaxAge_DatesInIso8601_WhateverTheCulture()
+    {
+        using var german = GermanCulture.Use();
+        clock.Advance(TimeSpan.FromDays(10.5));
+
+        Assert.Equal("the management plane last confirmed this gateway's config at 2026-11-01T12:00:00Z, 10.5 days ago: "
+            + "longer than Trust:MaxSnapshotAge (7.00:00:00)", Check(Confirmation()));
+    }
+
+    [Fact]
     public void Check_ConfirmationForAnotherGateway_Refused()
     {
         Assert.Equal("the backed-up confirmation is for gateway 'gw2', not 'gw1'", Check(Confirmation(gatewayId: "gw2")));
