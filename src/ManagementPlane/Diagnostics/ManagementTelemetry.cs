@@ -25,10 +25,16 @@ internal static class ManagementTelemetry
     public static readonly UpDownCounter<long> LongPolls = Meter.CreateUpDownCounter<long>("managementplane.snapshot.long_polls");
 
     /// <summary>
-    /// Gateway snapshots compiled for a revision and signed (tags <c>gateway</c>, and <c>reason</c> = write, or repair when
-    /// the stored object was missing or damaged): once per gateway and revision that changed it, across every instance sharing the store.
+    /// Gateway snapshots compiled from the state (tag <c>gateway</c>): once per gateway in each write that changes the state
+    /// (to tell whether the gateway's content changed), and once per repair; never per poll or per instance.
     /// </summary>
     public static readonly Counter<long> SnapshotsCompiled = Meter.CreateCounter<long>("managementplane.snapshots.compiled");
+
+    /// <summary>
+    /// Gateway snapshots signed (tags <c>gateway</c>, and <c>reason</c> = write: once per gateway and revision that changed it,
+    /// by the writing instance; or repair: a stored object was missing or unusable).
+    /// </summary>
+    public static readonly Counter<long> SnapshotsSigned = Meter.CreateCounter<long>("managementplane.snapshots.signed");
 
     public static readonly Counter<long> Heartbeats = Meter.CreateCounter<long>("managementplane.heartbeats");
 }

@@ -1,5 +1,6 @@
 using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Contracts.Validation;
+using ManagementPlane.Diagnostics;
 using ManagementPlane.State;
 
 namespace ManagementPlane.Snapshots;
@@ -14,6 +15,7 @@ internal sealed class SnapshotCompiler
 {
     public GatewaySnapshot Compile(ManagementState state, StoredGateway gateway, long revision)
     {
+        ManagementTelemetry.SnapshotsCompiled.Add(1, new KeyValuePair<string, object?>("gateway", gateway.Id));
         var assigned = gateway.Apis.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var apis = state.Apis.Where(a => assigned.Contains(a.Id!)).ToList();
         var products = new List<ProductDefinition>();

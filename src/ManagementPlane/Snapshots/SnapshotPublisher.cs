@@ -26,16 +26,16 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
     /// </summary>
     public SnapshotChanges Stamp(ManagementState before, ManagementState after)
     {
-        var changed = new List<GatewaySnapshot>();
+        var changed = new List<(GatewaySnapshot Snapshot, string Hash)>();
         foreach (var gateway in after.Gateways)
         {
             var compiled = compiler.Compile(after, gateway, revision: 0);
-            var hash = Convert.ToBase64String(SHA256.HashData(SnapshotReader.Serialize(compiled)));
+            var hash = ContentHash(compiled);
             if (gateway.SnapshotHash != hash || gateway.SnapshotRevision == 0)
             {
                 gateway.SnapshotHash = hash;
                 gateway.SnapshotRevision = after.Revision;
-                changed.Add(compiled with { Revision = after.Revision });
+                changed.Add((compiled with { Revision = after.Revision }, hash));
             }
         }
 
@@ -44,8 +44,11 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
         return new SnapshotChanges(changed, removed);
     }
 
+    /// <summary>A newer state was read or written: snapshots of gateways it no longer has leave this instance's memory.</summary>
+    public void Retain(ManagementState state) => memory.RetainOnly(state.Gateways.Select(g => g.Id).ToList());
+
     /// <summary>After the commit: signs the changed snapshots into memory, so this instance's polls are answered at once.</summary>
-    public IReadOnlyList<SignedGatewaySnapshot> Sign(SnapshotChanges changes) => changes.Changed.Select(s => SignOne(s, ReasonWrite)).ToList();
+    public IReadOnlyList<SignedGatewaySnapshot> Sign(SnapshotChanges changes) => changes.Changed.Select(c => SignOne(c.Snapshot, c.Hash, ReasonWrite)).ToList();
 
     /// <summary>
     /// Stores what <see cref="Sign"/> made (another instance may have stored the same revision already: fine), keeps the
@@ -67,7 +70,9 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
             {
                 if (item.Snapshot is { } snapshot)
                 {
-                    await PutAsync(snapshot, replace: false, ct);
+                    // The writer owns this revision now: an object already there under its name is stale (a head record
+                    // deleted or restored from an older copy restarts revisions), so it is replaced, not kept.
+                    await PutAsync(snapshot, replace: true, ct);
                     await PruneAsync(snapshot.GatewayId, keepFrom: snapshot.Revision, keepOneOlder: true, ct);
                 }
                 else
@@ -88,7 +93,7 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
     /// </summary>
     public async Task<byte[]> RepairAsync(ManagementState state, StoredGateway gateway, bool replace, CancellationToken cancellationToken)
     {
-        var signed = SignOne(compiler.Compile(state, gateway, gateway.SnapshotRevision), ReasonRepair);
+        var signed = SignOne(compiler.Compile(state, gateway, gateway.SnapshotRevision), gateway.SnapshotHash, ReasonRepair);
         try
         {
             await PutAsync(signed, replace, cancellationToken);
@@ -102,12 +107,16 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
         return signed.Bytes;
     }
 
-    private SignedGatewaySnapshot SignOne(GatewaySnapshot snapshot, string reason)
+    /// <summary>SHA-256 of a snapshot's content with its revision left out: what <see cref="StoredGateway.SnapshotHash"/> holds.</summary>
+    public static string ContentHash(GatewaySnapshot snapshot) =>
+        Convert.ToBase64String(SHA256.HashData(SnapshotReader.Serialize(snapshot.Revision == 0 ? snapshot : snapshot with { Revision = 0 })));
+
+    private SignedGatewaySnapshot SignOne(GatewaySnapshot snapshot, string? hash, string reason)
     {
         var gatewayId = snapshot.GatewayId!;
         var bytes = SignedSnapshot.Sign(SnapshotReader.Serialize(snapshot), keys.SigningKey);
-        memory.Put(gatewayId, snapshot.Revision, bytes);
-        ManagementTelemetry.SnapshotsCompiled.Add(1, new KeyValuePair<string, object?>("gateway", gatewayId), new KeyValuePair<string, object?>("reason", reason));
+        memory.Put(gatewayId, snapshot.Revision, hash, bytes);
+        ManagementTelemetry.SnapshotsSigned.Add(1, new KeyValuePair<string, object?>("gateway", gatewayId), new KeyValuePair<string, object?>("reason", reason));
         LogCompiled(logger, gatewayId, snapshot.Revision, reason);
         return new SignedGatewaySnapshot(gatewayId, snapshot.Revision, bytes);
     }
@@ -142,7 +151,7 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
 }
 
 /// <summary>What a write changed: the compiled snapshots (at the write's revision) of the gateways whose content changed, and the removed gateways.</summary>
-internal sealed record SnapshotChanges(IReadOnlyList<GatewaySnapshot> Changed, IReadOnlyList<string> Removed);
+internal sealed record SnapshotChanges(IReadOnlyList<(GatewaySnapshot Snapshot, string Hash)> Changed, IReadOnlyList<string> Removed);
 
 /// <summary>One gateway's signed snapshot (the flattened JWS a gateway receives and backs up).</summary>
 internal sealed record SignedGatewaySnapshot(string GatewayId, long Revision, byte[] Bytes);

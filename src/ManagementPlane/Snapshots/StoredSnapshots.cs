@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Backup.Providers;
 using EdgeGateway.Contracts.Signing;
+using EdgeGateway.Contracts.Snapshot;
 using ManagementPlane.State;
 
 namespace ManagementPlane.Snapshots;
@@ -15,14 +16,16 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
 {
     // The writer stores a revision's snapshots right after its commit, so another instance woken by that commit may look
     // a moment too early: for the newest revision it knows, it looks again a few times before compiling it itself.
-    private const int WriterGraceReads = 10;
+    // Generous: waiting costs one poll a moment's delay only when a writer really stopped before storing (rare), while
+    // compiling too early costs a second signature of the revision.
+    private const int WriterGraceReads = 30;
     private static readonly TimeSpan WriterGraceDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly ConcurrentDictionary<(string Gateway, long Revision), Lazy<Task<byte[]>>> loading = new();
 
     public async ValueTask<byte[]> GetAsync(ManagementState state, StoredGateway gateway, CancellationToken cancellationToken)
     {
-        if (memory.Get(gateway.Id, gateway.SnapshotRevision) is { } bytes)
+        if (memory.Get(gateway.Id, gateway.SnapshotRevision, gateway.SnapshotHash) is { } bytes)
         {
             return bytes;
         }
@@ -39,7 +42,7 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
         {
             var (stored, replace) = await ReadStoredAsync(state, gateway);
             var bytes = stored ?? await publisher.RepairAsync(state, gateway, replace, CancellationToken.None);
-            memory.Put(gateway.Id, gateway.SnapshotRevision, bytes);
+            memory.Put(gateway.Id, gateway.SnapshotRevision, gateway.SnapshotHash, bytes);
             return bytes;
         }
         finally
@@ -64,13 +67,20 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
                 {
                     var bytes = stored.Content.ToArray();
                     var check = SignedSnapshot.Verify(bytes, keys.SigningKey);
-                    if (check.IsValid)
+                    var problem = !check.IsValid ? check.Error! : OtherContent(check.Payload!, gateway);
+                    if (problem is null)
                     {
                         return (bytes, false);
                     }
 
-                    LogUnusable(logger, name, store.Name, check.Error!);
+                    LogUnusable(logger, name, store.Name, problem);
                     return (null, true);
+                }
+
+                // This instance's writer may have signed it meanwhile (a poll woken by the head record before the signing).
+                if (memory.Get(gateway.Id, gateway.SnapshotRevision, gateway.SnapshotHash) is { } signed)
+                {
+                    return (signed, false);
                 }
 
                 if (gateway.SnapshotRevision < state.Revision || attempt >= WriterGraceReads)
@@ -87,6 +97,27 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
             LogUnusable(logger, name, store.Name, ex.Message);
             return (null, true);
         }
+    }
+
+    /// <summary>
+    /// Null when the stored payload is this gateway's snapshot at this revision with the content the state names; else why not.
+    /// A head record deleted or restored from an older copy restarts revisions, and the objects of the old ones stay behind.
+    /// </summary>
+    private static string? OtherContent(byte[] payload, StoredGateway gateway)
+    {
+        if (SnapshotReader.Parse(payload).Snapshot is not { } snapshot)
+        {
+            return "its payload is not a snapshot";
+        }
+
+        if (!string.Equals(snapshot.GatewayId, gateway.Id, StringComparison.OrdinalIgnoreCase) || snapshot.Revision != gateway.SnapshotRevision)
+        {
+            return $"it holds revision {snapshot.Revision} of gateway '{snapshot.GatewayId}'";
+        }
+
+        return gateway.SnapshotHash is not null && SnapshotPublisher.ContentHash(snapshot) != gateway.SnapshotHash
+            ? "its content is not what the state holds for this revision (a head record reset or restored from an older copy?)"
+            : null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot {Key} is not in {Store} (written by an earlier version, or the writer stopped before storing it); compiling it again")]

@@ -106,7 +106,11 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
 
     private LoadedState Remember(LoadedState loaded)
     {
-        current.TryAdvance(loaded);
+        if (current.TryAdvance(loaded))
+        {
+            snapshots.Retain(loaded.State);
+        }
+
         notifier.Publish(loaded.State.Revision);
         return loaded;
     }

@@ -33,7 +33,8 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
     {
         using var compiled = new SnapshotCompileCounter(gatewayId);
         var token = await first.SeedGatewayAsync(gatewayId);
-        Assert.Equal(1, compiled.Total);
+        Assert.Equal(1, compiled.Signed);
+        var compiles = compiled.Compiled;
 
         var (etag, bytes) = await PollAsync(first, token);
         foreach (var plane in new[] { first, second, second, first, second })
@@ -43,20 +44,23 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
             Assert.Equal(bytes, againBytes);
         }
 
-        Assert.Equal(1, compiled.Total);
+        Assert.Equal(1, compiled.Signed);
+        Assert.Equal(compiles, compiled.Compiled);
 
-        // A write that leaves the gateway's content as it was: nothing compiled for it, its ETag stays.
+        // A write that leaves the gateway's content as it was: compiled once to see that, nothing signed, its ETag stays.
         await second.PutOkAsync("/apis/elsewhere", """{"path":"/elsewhere","backend":{"urls":["http://127.0.0.1:9"]}}""");
         Assert.Equal(304, (int)(await SnapshotAsync(first, token, etag)).StatusCode);
         Assert.Equal(304, (int)(await SnapshotAsync(second, token, etag)).StatusCode);
-        Assert.Equal(1, compiled.Total);
+        Assert.Equal(1, compiled.Signed);
+        Assert.Equal(compiles + 1, compiled.Compiled);
 
         const int writes = 4;
         for (var i = 1; i <= writes; i++)
         {
             var writer = i % 2 == 0 ? first : second;
             await writer.PutOkAsync("/apis/echo", $$$"""{"path":"/echo","name":"v{{{i}}}","backend":{"urls":["http://127.0.0.1:9"]}}""");
-            Assert.Equal(1 + i, compiled.Total);
+            Assert.Equal(1 + i, compiled.Signed);
+            Assert.Equal(compiles + 1 + i, compiled.Compiled);
 
             var (fromFirst, firstBytes) = await PollAsync(first, token, etag);
             var (fromSecond, secondBytes) = await PollAsync(second, token, etag);
@@ -67,7 +71,10 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
             etag = fromFirst;
         }
 
-        Assert.Equal(1 + writes, compiled.Total);
+        // Polls on both instances compiled nothing: one compile per write, however many instances and polls.
+        Assert.Equal(compiles + 1 + writes, compiled.Compiled);
+
+        Assert.Equal(1 + writes, compiled.Signed);
         Assert.Equal(0, compiled.Repairs);
     }
 
@@ -89,7 +96,7 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
         Assert.Equal(200, (int)response.StatusCode);
         Assert.NotEqual(etag, response.Headers.ETag!.Tag);
         Assert.Equal("v2", Payload(await response.Content.ReadAsByteArrayAsync()).Apis!.Single().Name);
-        Assert.Equal(2, compiled.Total);
+        Assert.Equal(2, compiled.Signed);
         Assert.Equal(0, compiled.Repairs);
     }
 
@@ -112,14 +119,14 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
         Assert.All(polls, p => Assert.Equal(repaired, p.Bytes));
         Assert.Equal(repaired, again);
         Assert.Equal(1, compiled.Repairs);
-        Assert.Equal(2, compiled.Total);
+        Assert.Equal(2, compiled.Signed);
         Assert.Equal(repaired, await File.ReadAllBytesAsync(file));
         Assert.Equal(Revision(etag), Payload(repaired).Revision);
 
         // A third instance on the same store serves the repaired object without compiling.
         await using var third = await TestPlane.StartAsync(first.StorePath);
         Assert.Equal(repaired, (await PollAsync(third, token)).Bytes);
-        Assert.Equal(2, compiled.Total);
+        Assert.Equal(2, compiled.Signed);
     }
 
     [Fact]
@@ -137,6 +144,28 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
         Assert.True(SignedSnapshot.Verify(served, publicKey).IsValid);
         Assert.Equal(served, await File.ReadAllBytesAsync(file));
         Assert.Equal(1, compiled.Repairs);
+    }
+
+    [Fact]
+    public async Task StoredObjectHoldingAnotherRevision_ValidlySigned_IsNotServed_ButReplaced()
+    {
+        using var compiled = new SnapshotCompileCounter(gatewayId);
+        var token = await first.SeedGatewayAsync(gatewayId);
+        var (oldETag, _) = await PollAsync(first, token);
+        await first.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
+        var (newETag, _) = await PollAsync(first, token);
+        var file = SnapshotFile(first, gatewayId, Revision(newETag));
+
+        // What a head record restored from an older copy leaves behind: an object under this name, signed by this plane,
+        // with other content.
+        File.Copy(SnapshotFile(first, gatewayId, Revision(oldETag)), file, overwrite: true);
+        var (etag, served) = await PollAsync(second, token);
+
+        Assert.Equal(newETag, etag);
+        Assert.Equal(Revision(newETag), Payload(served).Revision);
+        Assert.Equal("v2", Payload(served).Apis!.Single().Name);
+        Assert.Equal(1, compiled.Repairs);
+        Assert.Equal(served, await File.ReadAllBytesAsync(file));
     }
 
     [Fact]
