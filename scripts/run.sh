@@ -39,7 +39,15 @@ backend_dll=${ECHO_BACKEND_DLL:-$root/artifacts/bin/EchoBackend/release/EchoBack
 
 # alive PID: running, not a zombie (an orphan's exit is reaped only if the container's init does that).
 alive() { [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
-is_running() { [ -f "$demo/$1.pid" ] && alive "$(cat "$demo/$1.pid")"; }
+# is_running NAME: its pid file names a live process that is still that part (a pid left by a crash may be reused by another program).
+is_running() {
+  [ -f "$demo/$1.pid" ] || return 1
+  local pid; pid=$(cat "$demo/$1.pid")
+  alive "$pid" || return 1
+  local want
+  case "$1" in gateway) want=EdgeGateway ;; management-plane) want=ManagementPlane ;; echo-backend) want=EchoBackend ;; *) want=run.sh ;; esac
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"$want"* ]]
+}
 
 wait_for() { # wait_for URL PART: until URL answers 2xx, at most 30 s; fails early when PART's process exits
   for _ in $(seq 1 300); do
@@ -53,7 +61,7 @@ wait_for() { # wait_for URL PART: until URL answers 2xx, at most 30 s; fails ear
 stop_part() { # stop_part NAME: SIGTERM, then wait for it to exit (a gateway finishes its backup and last heartbeat)
   is_running "$1" || { rm -f "$demo/$1.pid"; return 0; }
   local pid; pid=$(cat "$demo/$1.pid")
-  kill "$pid" 2>/dev/null || true
+  kill "$pid" 2>/dev/null || true  # a TERM lets a gateway finish its backup and say goodbye
   for _ in $(seq 1 300); do alive "$pid" || break; sleep 0.1; done
   alive "$pid" && kill -9 "$pid" 2>/dev/null || true
   rm -f "$demo/$1.pid"
@@ -99,14 +107,14 @@ case "$command" in
     case "$command" in
       gateway) start_gateway
         echo "gateway restarted (pid $(cat "$demo/gateway.pid"), log $demo/gateway.log): http://127.0.0.1:$gw_port"
-        status=$(curl -s "http://127.0.0.1:$admin_port/status-0123456789abcdef")
+        status=$(curl -s "http://127.0.0.1:$admin_port/status-0123456789abcdef" || true)
         echo "  serving revision $(grep -o '"revision":[0-9]*' <<<"$status" | head -n 1 | cut -d: -f2) from $(grep -o '"configSource":"[^"]*"' <<<"$status" | cut -d'"' -f4)" ;;
       plane) start_plane; echo "management plane restarted (pid $(cat "$demo/management-plane.pid"), log $demo/management-plane.log): $mp" ;;
       backend) start_backend; echo "sample backend restarted (pid $(cat "$demo/echo-backend.pid")): http://127.0.0.1:$backend_port" ;;
     esac
     exit 0 ;;
   stop) # the demo's own script first (its Ctrl+C handling stops the parts), then whatever is left
-    if is_running run; then kill -TERM "$(cat "$demo/run.pid")"; for _ in $(seq 1 600); do is_running run || break; sleep 0.1; done; fi
+    if is_running run; then kill -TERM "$(cat "$demo/run.pid")" 2>/dev/null || true; for _ in $(seq 1 600); do is_running run || break; sleep 0.1; done; fi
     stop_all; rm -f "$demo/run.pid"; echo "demo stopped"; exit 0 ;;
   all) ;;
   *) echo "usage: scripts/run.sh [gateway|plane|backend|stop]"; exit 2 ;;
@@ -158,7 +166,8 @@ newer_sources() {
 if [ "${SKIP_PUBLISH:-0}" = 1 ]; then
   echo "== SKIP_PUBLISH=1: using the binaries in artifacts/publish as they are"
 else
-  publish() { dotnet publish "src/$1" -c Release -r linux-x64 -o "artifacts/publish/$1" -nologo -v minimal -clp:NoSummary; }
+  # exec: step runs this in the background and stops it on Ctrl+C by pid, which must be dotnet's, not a subshell's.
+  publish() { exec dotnet publish "src/$1" -c Release -r linux-x64 -o "artifacts/publish/$1" -nologo -v minimal -clp:NoSummary; }
   if [ -n "${EDGEGATEWAY_BIN:-}" ]; then
     echo "== gateway: EDGEGATEWAY_BIN=$gateway_bin"
   elif newer_sources "$gateway_bin" src/EdgeGateway src/EdgeGateway.Contracts src/Backup.Providers; then

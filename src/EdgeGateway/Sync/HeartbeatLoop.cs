@@ -78,10 +78,10 @@ internal sealed class HeartbeatLoop : IDisposable
 
     private async Task SendAsync(bool stopping, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var heartbeat = heartbeats.Build(stopping);
-        Interlocked.Exchange(ref reportedRevision, heartbeat.AppliedRevision);
         try
         {
+            var heartbeat = heartbeats.Build(stopping);
+            Interlocked.Exchange(ref reportedRevision, heartbeat.AppliedRevision);
             var code = await client.SendHeartbeatAsync(heartbeat, timeout, cancellationToken);
             if ((int)code >= 400)
             {
@@ -95,6 +95,11 @@ internal sealed class HeartbeatLoop : IDisposable
         {
             // The poll loop reports reachability; a failed heartbeat is only worth a debug line.
             Log.HeartbeatFailed(logger, ManagementPlaneClient.Describe(ex));
+        }
+        catch (Exception ex)
+        {
+            // A bug must not end the heartbeats silently: log it; the next beat tries again.
+            Log.LoopFailed(logger, "heartbeat loop", ex.Message, ex);
         }
     }
 

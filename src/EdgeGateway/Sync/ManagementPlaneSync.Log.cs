@@ -38,5 +38,8 @@ internal sealed partial class ManagementPlaneSync
         // Expiry: an ISO 8601 string (Logging.LogDates), not a DateTimeOffset the culture would format.
         [LoggerMessage(69, LogLevel.Warning, "{Setting}: the token expires at {Expiry}: issue a new one (POST /gateways/{{id}}/token) before then; the gateway keeps serving after, but gets no changes")]
         public static partial void TokenExpiring(ILogger logger, string setting, string expiry);
+
+        [LoggerMessage(72, LogLevel.Error, "Unexpected error in the {Loop} ({Error}); serving the last good config and carrying on")]
+        public static partial void LoopFailed(ILogger logger, string loop, string error, Exception exception);
     }
 }

@@ -35,6 +35,12 @@ internal sealed class PollLoop(SnapshotPoller poller, SyncStatus status, ConfigS
             {
                 return;
             }
+            catch (Exception ex)
+            {
+                // A bug must not end syncing silently while status still says "connected": log it, show it, back off, go on.
+                Log.LoopFailed(logger, "sync loop", ex.Message, ex);
+                outcome = new PollOutcome(PollResult.BadAnswer, $"unexpected error while syncing: {ex.GetType().Name}: {ex.Message}", state.Current?.Revision);
+            }
 
             var pause = Record(outcome);
             firstAnswer.TrySetResult();
