@@ -25,13 +25,13 @@ public static class PolicyCatalog
             Attr.Str("retryAfterHeaderName"), Attr.Str("remainingCallsHeaderName"), Attr.Str("totalCallsHeaderName")]),
         new("rate-limit-by-key", Sections.Inbound, [
             Attr.Int("calls", required: true), Attr.Int("renewalPeriod", required: true),
-            Attr.Str("counterKey", required: true), Attr.Str("incrementCondition"), Attr.Int("incrementCount"),
+            Attr.Str("counterKey", required: true), Attr.Cond("incrementCondition"), Attr.Int("incrementCount"),
             Attr.Str("retryAfterHeaderName"), Attr.Str("remainingCallsHeaderName"), Attr.Str("totalCallsHeaderName")]),
         new("quota", Sections.Inbound, [
             Attr.Int("calls"), Attr.Int("bandwidth"), Attr.Int("renewalPeriod", required: true)]),
         new("quota-by-key", Sections.Inbound, [
             Attr.Int("calls"), Attr.Int("bandwidth"), Attr.Int("renewalPeriod", required: true),
-            Attr.Str("counterKey", required: true), Attr.Str("incrementCondition"), Attr.Str("firstPeriodStart")]),
+            Attr.Str("counterKey", required: true), Attr.Cond("incrementCondition"), Attr.Str("firstPeriodStart")]),
         new("ip-filter", Sections.Inbound, [
             Attr.Enum("action", required: true, "allow", "forbid"), Attr.StrList("addresses"), Attr.ObjList("addressRanges")]),
         new("check-header", Sections.Inbound, [
@@ -78,8 +78,9 @@ public static class PolicyCatalog
         shapes.ToFrozenDictionary(s => s.Type, StringComparer.Ordinal);
 }
 
+/// <summary>The four APIM policy sections, as flags where a policy type lists those it is allowed in.</summary>
 [Flags]
-internal enum Sections
+public enum Sections
 {
     Inbound = 1,
     Backend = 2,
@@ -102,7 +103,12 @@ internal enum AttrKind
 
 internal sealed record Attr(string Name, AttrKind Kind, bool Required, IReadOnlyList<string>? AllowedValues = null)
 {
+    /// <summary>A string that is a condition: a bool expression, or true or false.</summary>
+    public bool IsCondition { get; init; }
+
     public static Attr Str(string name, bool required = false) => new(name, AttrKind.String, required);
+
+    public static Attr Cond(string name) => new(name, AttrKind.String, false) { IsCondition = true };
 
     public static Attr Int(string name, bool required = false) => new(name, AttrKind.Integer, required);
 
