@@ -36,6 +36,11 @@ internal sealed class Binder(Sections section)
     private Bound Member(Syntax syntax)
     {
         var path = Path(syntax);
+        if (path is null)
+        {
+            BindRoot(syntax);
+        }
+
         if (path is not null && ContextMembers.Properties.TryGetValue(path, out var property))
         {
             Allowed(syntax.Position, path, property.Sections);
@@ -48,6 +53,24 @@ internal sealed class Binder(Sections section)
         }
 
         throw Unsupported(syntax);
+    }
+
+    /// <summary>
+    /// Before refusing a member of <paramref name="target"/>, binds what the member chain starts from (a call, an
+    /// indexer, a literal), so that the first mistake from the left is the one reported.
+    /// </summary>
+    private void BindRoot(Syntax target)
+    {
+        var root = target;
+        while (root is MemberSyntax member)
+        {
+            root = member.Target;
+        }
+
+        if (root is not NameSyntax)
+        {
+            Bind(root);
+        }
     }
 
     private Bound Call(CallSyntax call)
@@ -65,6 +88,11 @@ internal sealed class Binder(Sections section)
             throw new ExpressionException(method.Position,
                 "'AsJwt()' is not supported: validate the token with validate-jwt and read its claims through its outputTokenVariableName, "
                 + "as ((Jwt)context.Variables[\"name\"]).Claims.GetValueOrDefault(\"claim\", \"\")");
+        }
+
+        if (Path(method.Target) is null && ClaimsOf(method.Target) is null)
+        {
+            BindRoot(method.Target);
         }
 
         if (method.Name != "GetValueOrDefault")
@@ -297,28 +325,27 @@ internal sealed class Binder(Sections section)
         }
 
         var (yes, no) = (Bind(conditional.WhenTrue), Bind(conditional.WhenFalse));
-        if (condition.IsConstant)
-        {
-            return condition.Bool(null!) ? yes : no;
-        }
-
         var test = condition.Bool;
+        Bound? bound = null;
         if (IsText(yes.Type) && IsText(no.Type))
         {
             var (a, b) = (yes.String, no.String);
-            return Bound.Of(c => test(c) ? a(c) : b(c));
+            bound = Bound.Of(c => test(c) ? a(c) : b(c));
         }
-
-        if (yes.Type == no.Type && yes.Type == ExpressionType.Int)
+        else if (yes.Type == no.Type && yes.Type == ExpressionType.Int)
         {
             var (a, b) = (yes.Int, no.Int);
-            return Bound.Of(c => test(c) ? a(c) : b(c));
+            bound = Bound.Of(c => test(c) ? a(c) : b(c));
         }
-
-        if (yes.Type == no.Type && yes.Type == ExpressionType.Bool)
+        else if (yes.Type == no.Type && yes.Type == ExpressionType.Bool)
         {
             var (a, b) = (yes.Bool, no.Bool);
-            return Bound.Of(c => test(c) ? a(c) : b(c));
+            bound = Bound.Of(c => test(c) ? a(c) : b(c));
+        }
+
+        if (bound is not null)
+        {
+            return condition.IsConstant ? (test(null!) ? yes : no) : bound;
         }
 
         throw new ExpressionException(conditional.Position, $"the branches of '?:' must have the same type, not {yes.TypeName} and {no.TypeName}");
@@ -330,7 +357,7 @@ internal sealed class Binder(Sections section)
         var value = Bind(syntax);
         if (value.Type != ExpressionType.String || !value.IsConstant)
         {
-            throw new ExpressionException(syntax.Position, $"{what} must be a string literal");
+            throw new ExpressionException(Start(syntax), $"{what} must be a string literal");
         }
 
         return value.String(null!)!;
@@ -341,7 +368,7 @@ internal sealed class Binder(Sections section)
         var value = Bind(syntax);
         return IsText(value.Type)
             ? value
-            : throw new ExpressionException(syntax.Position, $"{what} must be a string, not {value.TypeName}");
+            : throw new ExpressionException(Start(syntax), $"{what} must be a string, not {value.TypeName}");
     }
 
     private void Allowed(int position, string path, Sections sections)
@@ -352,6 +379,17 @@ internal sealed class Binder(Sections section)
                 $"'{path}' is available only in {ContextMembers.Where(sections)}, not in {ContextMembers.Name(section)}");
         }
     }
+
+    /// <summary>Where <paramref name="syntax"/> starts in the text (a member's own position is its name's).</summary>
+    private static int Start(Syntax syntax) => syntax switch
+    {
+        MemberSyntax member => Start(member.Target),
+        CallSyntax call => Start(call.Method.Target),
+        IndexSyntax indexer => Start(indexer.Target),
+        BinarySyntax binary => Start(binary.Left),
+        ConditionalSyntax conditional => Start(conditional.Condition),
+        _ => syntax.Position,
+    };
 
     private static bool IsKnown(string path) => ContextMembers.Objects.Contains(path) || ContextMembers.Properties.ContainsKey(path);
 

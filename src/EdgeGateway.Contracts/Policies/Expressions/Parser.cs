@@ -206,6 +206,10 @@ internal sealed class Parser
                 Expect(TokenKind.RBracket, "']'");
                 expression = new IndexSyntax(position, expression, argument);
             }
+            else if (Current.Kind == TokenKind.LParen && expression is NameSyntax name)
+            {
+                throw new ExpressionException(name.Position, $"'{name.Name}' is not in the supported subset ({ContextMembers.Docs}): expressions read 'context' only");
+            }
             else if (Current.Kind == TokenKind.LParen)
             {
                 throw new ExpressionException(Current.Position, "only the methods listed in docs/policies.md#expressions can be called");
