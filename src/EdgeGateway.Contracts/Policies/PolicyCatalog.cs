@@ -25,20 +25,20 @@ public static class PolicyCatalog
             Attr.Str("retryAfterHeaderName"), Attr.Str("remainingCallsHeaderName"), Attr.Str("totalCallsHeaderName")]),
         new("rate-limit-by-key", Sections.Inbound, [
             Attr.Int("calls", required: true), Attr.Int("renewalPeriod", required: true),
-            Attr.Str("counterKey", required: true), Attr.Cond("incrementCondition"), Attr.Int("incrementCount"),
+            Attr.Str("counterKey", required: true), Attr.Cond("incrementCondition", Sections.Outbound), Attr.Int("incrementCount"),
             Attr.Str("retryAfterHeaderName"), Attr.Str("remainingCallsHeaderName"), Attr.Str("totalCallsHeaderName")]),
         new("quota", Sections.Inbound, [
             Attr.Int("calls"), Attr.Int("bandwidth"), Attr.Int("renewalPeriod", required: true)]),
         new("quota-by-key", Sections.Inbound, [
             Attr.Int("calls"), Attr.Int("bandwidth"), Attr.Int("renewalPeriod", required: true),
-            Attr.Str("counterKey", required: true), Attr.Cond("incrementCondition"), Attr.Str("firstPeriodStart")]),
+            Attr.Str("counterKey", required: true), Attr.Cond("incrementCondition", Sections.Outbound), Attr.Str("firstPeriodStart")]),
         new("ip-filter", Sections.Inbound, [
             Attr.Enum("action", required: true, "allow", "forbid"), Attr.StrList("addresses"), Attr.ObjList("addressRanges")]),
         new("check-header", Sections.Inbound, [
             Attr.Str("name", required: true), Attr.Int("failedCheckHttpCode", required: true),
             Attr.Str("failedCheckErrorMessage", required: true), Attr.Bool("ignoreCase"), Attr.StrList("values")]),
         new("validate-jwt", Sections.Inbound, [
-            Attr.Str("headerName"), Attr.Str("queryParameterName"), Attr.Str("tokenValue"),
+            Attr.Str("headerName"), Attr.Str("queryParameterName"), Attr.Str("tokenValue"), Attr.Str("outputTokenVariableName"),
             Attr.Int("failedValidationHttpCode"), Attr.Str("failedValidationErrorMessage"),
             Attr.Bool("requireExpirationTime"), Attr.Bool("requireSignedTokens"), Attr.Str("requireScheme"),
             Attr.Int("clockSkew"), Attr.Obj("openidConfig"), Attr.ObjList("issuerSigningKeys"),
@@ -106,9 +106,16 @@ internal sealed record Attr(string Name, AttrKind Kind, bool Required, IReadOnly
     /// <summary>A string that is a condition: a bool expression, or true or false.</summary>
     public bool IsCondition { get; init; }
 
+    /// <summary>
+    /// The section whose context an expression in this attribute sees, when not the policy's own: APIM evaluates
+    /// <c>increment-condition</c> once the response is known, so it may read <c>context.Response</c>.
+    /// </summary>
+    public Sections? EvaluatedIn { get; init; }
+
     public static Attr Str(string name, bool required = false) => new(name, AttrKind.String, required);
 
-    public static Attr Cond(string name) => new(name, AttrKind.String, false) { IsCondition = true };
+    public static Attr Cond(string name, Sections? evaluatedIn = null) =>
+        new(name, AttrKind.String, false) { IsCondition = true, EvaluatedIn = evaluatedIn };
 
     public static Attr Int(string name, bool required = false) => new(name, AttrKind.Integer, required);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeGateway.Contracts.Policies;
 using EdgeGateway.Contracts.Policies.Expressions;
 
 namespace EdgeGateway.Contracts.Validation;
@@ -19,20 +20,20 @@ internal sealed class PolicyValueRule : IPolicyRule
             // Unknown attributes are PolicyAttributeRule's to report; their values mean nothing.
             if (item.Shape.Attributes.FirstOrDefault(a => a.Name == name) is { } attr)
             {
-                Check($"{item.Path}.{name}", value, attr.IsCondition, item, context);
+                Check($"{item.Path}.{name}", value, attr.IsCondition, attr.EvaluatedIn ?? item.Section, context);
             }
         }
     }
 
-    private static void Check(string path, JsonElement value, bool condition, PolicyItem item, ValidationContext context)
+    private static void Check(string path, JsonElement value, bool condition, Sections section, ValidationContext context)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
                 var text = value.GetString()!;
                 var errors = condition
-                    ? PolicyExpressions.CompileCondition(text, context.NamedValues, item.Section).Errors
-                    : PolicyExpressions.IsTemplate(text) ? PolicyExpressions.CompileValue(text, context.NamedValues, item.Section).Errors : [];
+                    ? PolicyExpressions.CompileCondition(text, context.NamedValues, section).Errors
+                    : PolicyExpressions.IsTemplate(text) ? PolicyExpressions.CompileValue(text, context.NamedValues, section).Errors : [];
                 foreach (var error in errors)
                 {
                     context.Error(path, error);
@@ -43,14 +44,14 @@ internal sealed class PolicyValueRule : IPolicyRule
                 var i = 0;
                 foreach (var element in value.EnumerateArray())
                 {
-                    Check($"{path}[{i++}]", element, false, item, context);
+                    Check($"{path}[{i++}]", element, false, section, context);
                 }
 
                 break;
             case JsonValueKind.Object:
                 foreach (var property in value.EnumerateObject())
                 {
-                    Check($"{path}.{property.Name}", property.Value, false, item, context);
+                    Check($"{path}.{property.Name}", property.Value, false, section, context);
                 }
 
                 break;

@@ -41,20 +41,20 @@ public sealed class PolicyValueRuleTests
     }
 
     [Fact]
-    public void Validate_IncrementCondition_MustBeBool()
+    public void Validate_IncrementCondition_BoolThatMayReadTheResponse()
     {
         var report = Validate("""
             { "schemaVersion": 1, "policies": { "inbound": [
               { "type": "rate-limit-by-key", "calls": 1, "renewalPeriod": 1, "counterKey": "@(context.Request.IpAddress)",
-                "incrementCondition": "@(context.Response.StatusCode)" },
+                "incrementCondition": "@(context.Response.StatusCode == 200)" },
               { "type": "rate-limit-by-key", "calls": 1, "renewalPeriod": 1, "counterKey": "k", "incrementCondition": "@(context.Request.Method)" },
-              { "type": "quota-by-key", "renewalPeriod": 1, "counterKey": "k", "incrementCondition": "@(context.Request.Method == \"GET\")" } ] } }
+              { "type": "quota-by-key", "renewalPeriod": 1, "counterKey": "k", "incrementCondition": "@(context.LastError.Reason == null)" } ] } }
             """);
 
         Assert.Equal(
             [
-                "policies.inbound[0].incrementCondition: '@(context.Response.StatusCode)' at column 20: 'context.Response.StatusCode' is available only in outbound and onError, not in inbound",
                 "policies.inbound[1].incrementCondition: '@(context.Request.Method)': a condition must be a bool expression, not string",
+                "policies.inbound[2].incrementCondition: '@(context.LastError.Reason == null)' at column 21: 'context.LastError.Reason' is available only in onError, not in outbound",
             ],
             report.Errors.Select(e => e.ToString()));
     }
