@@ -135,4 +135,28 @@ public sealed class PolicyValueTests
 
         Assert.Equal(string.Empty, value.Evaluate(new FakePolicyContext { SubscriptionId = null }));
     }
+
+    [Theory]
+    [InlineData("@(context.Request.Headers.GetValueOrDefault(\"X-Name\", \"default\"))")]
+    [InlineData("@(context.Request.Headers.GetValueOrDefault(\"X-Missing\", \"default\"))")]
+    [InlineData("@(((Jwt)context.Variables[\"jwt\"]).Claims.GetValueOrDefault(\"sub\", \"\"))")]
+    [InlineData("@(context.Response.StatusCode)")]
+    [InlineData("@(context.Request.Method == \"GET\" ? context.Subscription.Id : \"none\")")]
+    [InlineData("{{static}}")]
+    public void Evaluate_ReadingWhatTheRequestHolds_AllocatesNothing(string text)
+    {
+        var value = Compile.Value(text, Sections.Outbound, Compile.Values(("static", "v", false)));
+        var condition = Compile.Condition("@(context.Request.Method == \"GET\" && context.Response.StatusCode < 300 || !(context.Api.Id != \"echo\"))", Sections.Outbound);
+        value.Evaluate(Request);
+        condition.Evaluate(Request);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            value.Evaluate(Request);
+            condition.Evaluate(Request);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
