@@ -105,6 +105,14 @@ public sealed class PolicyExpressionErrorTests
     }
 
     [Fact]
+    public void CompileValue_NestingAtTheLimit_Accepted()
+    {
+        var text = "@(" + new string('(', 31) + "1" + new string(')', 31) + ")";
+
+        Assert.Equal("1", Compile.Value(text).Evaluate(new FakePolicyContext()));
+    }
+
+    [Fact]
     public void CompileValue_ManyNots_RefusedWithTheLimit()
     {
         Assert.EndsWith("the expression is nested too deeply (more than 32 levels)", Compile.Error("@(" + new string('!', 100) + "true)"));

@@ -142,27 +142,27 @@ internal sealed class Parser
 
     private Syntax Unary()
     {
-        Enter();
-        Syntax result;
         var start = Current;
         if (start.Kind is TokenKind.Bang or TokenKind.Minus)
         {
             index++;
-            result = new UnarySyntax(start.Position, start.Kind, Unary());
+            Enter();
+            var operand = Unary();
+            depth--;
+            return new UnarySyntax(start.Position, start.Kind, operand);
         }
-        else if (IsCast())
+
+        if (IsCast())
         {
             var type = tokens[index + 1].Text!;
             index += 3;
-            result = new CastSyntax(start.Position, type, Unary());
-        }
-        else
-        {
-            result = Postfix();
+            Enter();
+            var operand = Unary();
+            depth--;
+            return new CastSyntax(start.Position, type, operand);
         }
 
-        depth--;
-        return result;
+        return Postfix();
     }
 
     /// <summary><c>(Name)</c> followed by something an operand starts with; <c>(context)</c> stays a parenthesised value.</summary>
