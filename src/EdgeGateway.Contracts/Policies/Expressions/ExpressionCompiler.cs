@@ -59,30 +59,22 @@ internal static class ExpressionCompiler
         return $"'{Short(substituted)}'{after} at column {position + 1}: {problem}";
     }
 
-    /// <summary><c>{{name}}</c> as APIM and the <c>\{\{([^{}]*)\}\}</c> pattern read it: no braces inside the name.</summary>
+    /// <summary>Replaces each <c>{{name}}</c> by its value (see <see cref="NamedValueReferences.TryFind"/>).</summary>
     private static (string Text, List<string> References, List<string> Errors, bool Withheld, bool Secret) Substitute(string text, NamedValueSet namedValues)
     {
         var references = new List<string>();
         var errors = new List<string>();
         var (withheld, secret) = (false, false);
-        if (!text.Contains("{{", StringComparison.Ordinal))
+        if (!NamedValueReferences.TryFind(text, 0, out _, out _, out _))
         {
             return (text, references, errors, withheld, secret);
         }
 
         var result = new StringBuilder(text.Length);
-        var i = 0;
-        while (i < text.Length)
+        var at = 0;
+        while (NamedValueReferences.TryFind(text, at, out var start, out var end, out var id))
         {
-            var end = i + 1 < text.Length && text[i] == '{' && text[i + 1] == '{' ? text.IndexOfAny(['{', '}'], i + 2) : -1;
-            if (end < 0 || end + 1 >= text.Length || text[end] != '}' || text[end + 1] != '}')
-            {
-                result.Append(text[i]);
-                i++;
-                continue;
-            }
-
-            var id = text[(i + 2)..end];
+            result.Append(text, at, start - at);
             if (!namedValues.TryGet(id, out var definition))
             {
                 errors.Add($"references named value '{id}', which is not defined");
@@ -99,9 +91,10 @@ internal static class ExpressionCompiler
                 result.Append(definition.Value);
             }
 
-            i = end + 2;
+            at = end;
         }
 
+        result.Append(text, at, text.Length - at);
         return (result.ToString(), references, errors, withheld, secret);
     }
 
