@@ -38,7 +38,7 @@ public static class PolicyCatalog
             Attr.Str("name", required: true), Attr.Int("failedCheckHttpCode", required: true),
             Attr.Str("failedCheckErrorMessage", required: true), Attr.Bool("ignoreCase"), Attr.StrList("values")]),
         new("validate-jwt", Sections.Inbound, [
-            Attr.Str("headerName"), Attr.Str("queryParameterName"), Attr.Str("tokenValue"), Attr.Str("outputTokenVariableName"),
+            Attr.Str("headerName"), Attr.Str("queryParameterName"), Attr.Str("tokenValue"), Attr.Literal("outputTokenVariableName"),
             Attr.Int("failedValidationHttpCode"), Attr.Str("failedValidationErrorMessage"),
             Attr.Bool("requireExpirationTime"), Attr.Bool("requireSignedTokens"), Attr.Str("requireScheme"),
             Attr.Int("clockSkew"), Attr.Obj("openidConfig"), Attr.ObjList("issuerSigningKeys"),
@@ -61,7 +61,7 @@ public static class PolicyCatalog
             Attr.Enum("downstreamCachingType", "none", "private", "public"), Attr.Bool("mustRevalidate"),
             Attr.Bool("allowPrivateResponseCaching")]),
         new("cache-store", Sections.Outbound, [Attr.Int("duration", required: true), Attr.Bool("cacheResponse")]),
-        new("set-variable", Sections.All, [Attr.Str("name", required: true), Attr.Str("value", required: true)]),
+        new("set-variable", Sections.All, [Attr.Literal("name", required: true), Attr.Str("value", required: true)]),
         new("find-and-replace", Sections.All, [Attr.Str("from", required: true), Attr.Str("to", required: true)]),
         new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]));
 
@@ -113,6 +113,11 @@ internal sealed record Attr(string Name, AttrKind Kind, bool Required, IReadOnly
     public Sections? EvaluatedIn { get; init; }
 
     public static Attr Str(string name, bool required = false) => new(name, AttrKind.String, required);
+
+    /// <summary>A string that may not be an expression (APIM: "policy expressions aren't allowed"), like a variable's name.</summary>
+    public bool IsLiteral { get; init; }
+
+    public static Attr Literal(string name, bool required = false) => new(name, AttrKind.String, required) { IsLiteral = true };
 
     public static Attr Cond(string name, Sections? evaluatedIn = null) =>
         new(name, AttrKind.String, false) { IsCondition = true, EvaluatedIn = evaluatedIn };

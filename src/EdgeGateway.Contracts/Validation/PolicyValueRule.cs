@@ -7,7 +7,8 @@ namespace EdgeGateway.Contracts.Validation;
 /// <summary>
 /// Every policy type: each string in its attributes (list items and nested objects too) that references named values or
 /// is an expression compiles, as the gateway will compile it: every <c>{{name}}</c> names a defined named value, and every
-/// expression is in the subset, valid in its section, and a bool where the attribute is a condition.
+/// expression is in the subset, valid in its section, and a bool where the attribute is a condition; an attribute APIM
+/// takes literally (a variable's name) is no expression.
 /// </summary>
 internal sealed class PolicyValueRule : IPolicyRule
 {
@@ -20,6 +21,12 @@ internal sealed class PolicyValueRule : IPolicyRule
             // Unknown attributes are PolicyAttributeRule's to report; their values mean nothing.
             if (item.Shape.Attributes.FirstOrDefault(a => a.Name == name) is { } attr)
             {
+                if (attr.IsLiteral && value.ValueKind == JsonValueKind.String && PolicyExpressions.IsExpression(value.GetString()!))
+                {
+                    context.Error($"{item.Path}.{name}", $"'{name}' of '{item.Shape.Type}' takes a literal, not an expression (as in APIM)");
+                    continue;
+                }
+
                 Check($"{item.Path}.{name}", value, attr.IsCondition, attr.EvaluatedIn ?? item.Section, context);
             }
         }

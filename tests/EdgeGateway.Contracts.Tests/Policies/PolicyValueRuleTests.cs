@@ -60,6 +60,24 @@ public sealed class PolicyValueRuleTests
     }
 
     [Fact]
+    public void Validate_ExpressionWhereAPIMTakesALiteral_Refused()
+    {
+        var report = Validate("""
+            { "schemaVersion": 1, "namedValues": [ { "id": "var", "value": "v" } ], "policies": { "inbound": [
+              { "type": "set-variable", "name": "@(context.Api.Id)", "value": "x" },
+              { "type": "set-variable", "name": "{{var}}", "value": "x" },
+              { "type": "validate-jwt", "outputTokenVariableName": "@{ return \"jwt\"; }" } ] } }
+            """);
+
+        Assert.Equal(
+            [
+                "policies.inbound[0].name: 'name' of 'set-variable' takes a literal, not an expression (as in APIM)",
+                "policies.inbound[2].outputTokenVariableName: 'outputTokenVariableName' of 'validate-jwt' takes a literal, not an expression (as in APIM)",
+            ],
+            report.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
     public void Validate_NamedValuesInNestedObjects_CheckedThere()
     {
         var report = Validate("""
