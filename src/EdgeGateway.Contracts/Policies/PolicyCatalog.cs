@@ -25,20 +25,20 @@ public static class PolicyCatalog
             Attr.Str("retryAfterHeaderName"), Attr.Str("remainingCallsHeaderName"), Attr.Str("totalCallsHeaderName")]),
         new("rate-limit-by-key", Sections.Inbound, [
             Attr.Int("calls", required: true), Attr.Int("renewalPeriod", required: true),
-            Attr.Str("counterKey", required: true), Attr.Str("incrementCondition"), Attr.Int("incrementCount"),
+            Attr.Str("counterKey", required: true), Attr.Cond("incrementCondition", Sections.Outbound), Attr.Int("incrementCount"),
             Attr.Str("retryAfterHeaderName"), Attr.Str("remainingCallsHeaderName"), Attr.Str("totalCallsHeaderName")]),
         new("quota", Sections.Inbound, [
             Attr.Int("calls"), Attr.Int("bandwidth"), Attr.Int("renewalPeriod", required: true)]),
         new("quota-by-key", Sections.Inbound, [
             Attr.Int("calls"), Attr.Int("bandwidth"), Attr.Int("renewalPeriod", required: true),
-            Attr.Str("counterKey", required: true), Attr.Str("incrementCondition"), Attr.Str("firstPeriodStart")]),
+            Attr.Str("counterKey", required: true), Attr.Cond("incrementCondition", Sections.Outbound), Attr.Str("firstPeriodStart")]),
         new("ip-filter", Sections.Inbound, [
             Attr.Enum("action", required: true, "allow", "forbid"), Attr.StrList("addresses"), Attr.ObjList("addressRanges")]),
         new("check-header", Sections.Inbound, [
             Attr.Str("name", required: true), Attr.Int("failedCheckHttpCode", required: true),
             Attr.Str("failedCheckErrorMessage", required: true), Attr.Bool("ignoreCase"), Attr.StrList("values")]),
         new("validate-jwt", Sections.Inbound, [
-            Attr.Str("headerName"), Attr.Str("queryParameterName"), Attr.Str("tokenValue"),
+            Attr.Str("headerName"), Attr.Str("queryParameterName"), Attr.Str("tokenValue"), Attr.Literal("outputTokenVariableName"),
             Attr.Int("failedValidationHttpCode"), Attr.Str("failedValidationErrorMessage"),
             Attr.Bool("requireExpirationTime"), Attr.Bool("requireSignedTokens"), Attr.Str("requireScheme"),
             Attr.Int("clockSkew"), Attr.Obj("openidConfig"), Attr.ObjList("issuerSigningKeys"),
@@ -61,7 +61,7 @@ public static class PolicyCatalog
             Attr.Enum("downstreamCachingType", "none", "private", "public"), Attr.Bool("mustRevalidate"),
             Attr.Bool("allowPrivateResponseCaching")]),
         new("cache-store", Sections.Outbound, [Attr.Int("duration", required: true), Attr.Bool("cacheResponse")]),
-        new("set-variable", Sections.All, [Attr.Str("name", required: true), Attr.Str("value", required: true)]),
+        new("set-variable", Sections.All, [Attr.Literal("name", required: true), Attr.Str("value", required: true)]),
         new("find-and-replace", Sections.All, [Attr.Str("from", required: true), Attr.Str("to", required: true)]),
         new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]));
 
@@ -78,8 +78,9 @@ public static class PolicyCatalog
         shapes.ToFrozenDictionary(s => s.Type, StringComparer.Ordinal);
 }
 
+/// <summary>The four APIM policy sections, as flags where a policy type lists those it is allowed in.</summary>
 [Flags]
-internal enum Sections
+public enum Sections
 {
     Inbound = 1,
     Backend = 2,
@@ -102,7 +103,24 @@ internal enum AttrKind
 
 internal sealed record Attr(string Name, AttrKind Kind, bool Required, IReadOnlyList<string>? AllowedValues = null)
 {
+    /// <summary>A string that is a condition: a bool expression, or true or false.</summary>
+    public bool IsCondition { get; init; }
+
+    /// <summary>
+    /// The section whose context an expression in this attribute sees, when not the policy's own: APIM evaluates
+    /// <c>increment-condition</c> once the response is known, so it may read <c>context.Response</c>.
+    /// </summary>
+    public Sections? EvaluatedIn { get; init; }
+
     public static Attr Str(string name, bool required = false) => new(name, AttrKind.String, required);
+
+    /// <summary>A string that may not be an expression (APIM: "policy expressions aren't allowed"), like a variable's name.</summary>
+    public bool IsLiteral { get; init; }
+
+    public static Attr Literal(string name, bool required = false) => new(name, AttrKind.String, required) { IsLiteral = true };
+
+    public static Attr Cond(string name, Sections? evaluatedIn = null) =>
+        new(name, AttrKind.String, false) { IsCondition = true, EvaluatedIn = evaluatedIn };
 
     public static Attr Int(string name, bool required = false) => new(name, AttrKind.Integer, required);
 

@@ -1,14 +1,13 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using EdgeGateway.Contracts.Policies;
 
 namespace EdgeGateway.Contracts.Validation;
 
 /// <summary>
-/// Every policy type: its attributes are the catalog's, of the catalog's kinds, the required ones present, and every
-/// <c>{{name}}</c> in a value names a defined named value.
+/// Every policy type: its attributes are the catalog's, of the catalog's kinds, and the required ones present.
+/// What the strings in them say (named values, expressions) is <see cref="PolicyValueRule"/>'s.
 /// </summary>
-internal sealed partial class PolicyAttributeRule : IPolicyRule
+internal sealed class PolicyAttributeRule : IPolicyRule
 {
     public bool AppliesTo(string type) => true;
 
@@ -29,8 +28,6 @@ internal sealed partial class PolicyAttributeRule : IPolicyRule
             {
                 context.Error($"{item.Path}.{name}", message);
             }
-
-            References($"{item.Path}.{name}", value, context);
         }
 
         foreach (var attr in shape.Attributes.Where(a => a.Required && !attributes.ContainsKey(a.Name)))
@@ -55,40 +52,4 @@ internal sealed partial class PolicyAttributeRule : IPolicyRule
         _ => null,
     };
 
-    private static void References(string path, JsonElement value, ValidationContext context)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.String:
-                foreach (Match m in NamedValueReference().Matches(value.GetString()!))
-                {
-                    if (!context.NamedValueIds.Contains(m.Groups[1].Value))
-                    {
-                        context.Error(path, $"references named value '{m.Groups[1].Value}', which is not defined");
-                    }
-                }
-
-                break;
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var element in value.EnumerateArray())
-                {
-                    References($"{path}[{i++}]", element, context);
-                }
-
-                break;
-            case JsonValueKind.Object:
-                foreach (var property in value.EnumerateObject())
-                {
-                    References($"{path}.{property.Name}", property.Value, context);
-                }
-
-                break;
-            default:
-                break;
-        }
-    }
-
-    [GeneratedRegex(@"\{\{([^{}]*)\}\}")]
-    private static partial Regex NamedValueReference();
 }

@@ -9,8 +9,11 @@ namespace EdgeGateway.Contracts.Validation;
 /// </summary>
 internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
 {
-    /// <summary>What both planes run: where <c>base</c> may stand, then the catalog's attribute shapes for every type.</summary>
-    public static PolicyRules Default { get; } = new([new BasePolicyRule(), new PolicyAttributeRule()]);
+    /// <summary>
+    /// What both planes run: where <c>base</c> may stand, the catalog's attribute shapes for every type, then the named
+    /// values and expressions in attribute values.
+    /// </summary>
+    public static PolicyRules Default { get; } = new([new BasePolicyRule(), new PolicyAttributeRule(), new PolicyValueRule()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {

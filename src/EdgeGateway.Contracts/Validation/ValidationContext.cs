@@ -1,3 +1,4 @@
+using EdgeGateway.Contracts.Policies.Expressions;
 using EdgeGateway.Contracts.Snapshot;
 
 namespace EdgeGateway.Contracts.Validation;
@@ -21,6 +22,7 @@ internal sealed class ValidationContext
         ApiIds = ValidIds(snapshot.Apis, a => a.Id);
         ProductIds = ValidIds(snapshot.Products, p => p.Id);
         NamedValueIds = ValidIds(snapshot.NamedValues, n => n.Id);
+        NamedValues = new NamedValueSet(snapshot.NamedValues?.Where(n => n is not null && SnapshotValidator.IsValidId(n.Id)));
     }
 
     public ValidationOptions Options { get; }
@@ -35,6 +37,9 @@ internal sealed class ValidationContext
 
     /// <summary>Valid named value ids: what <c>{{name}}</c> in a policy may reference.</summary>
     public IReadOnlySet<string> NamedValueIds { get; }
+
+    /// <summary>The valid named values with their values: what policy values are compiled against.</summary>
+    public NamedValueSet NamedValues { get; }
 
     public IReadOnlyList<ConfigError> Errors => errors;
 

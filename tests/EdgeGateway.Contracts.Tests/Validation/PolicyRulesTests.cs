@@ -47,10 +47,23 @@ public sealed class PolicyRulesTests
     }
 
     [Fact]
-    public void PolicyAttributeRule_Alone_ChecksShapeAndNamedValues()
+    public void PolicyAttributeRule_Alone_ChecksShapeOnly()
+    {
+        var context = new ValidationContext(new GatewaySnapshot(), new ValidationOptions(), new PolicyRules([new PolicyAttributeRule()]));
+        var header = SnapshotReader.Parse(Samples.Utf8("""
+            { "schemaVersion": 1, "policies": { "inbound": [ { "type": "set-header", "value": "{{token}} @(nope)" } ] } }
+            """)).Snapshot!.Policies;
+
+        context.Policies.Validate("policies", header, PolicyScope.Global, context);
+
+        Assert.Equal(["policies.inbound[0].name: required by 'set-header'"], context.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void PolicyValueRule_Alone_ChecksNamedValues()
     {
         var snapshot = new GatewaySnapshot { NamedValues = [new NamedValueDefinition { Id = "token", Value = "t" }] };
-        var context = new ValidationContext(snapshot, new ValidationOptions(), new PolicyRules([new PolicyAttributeRule()]));
+        var context = new ValidationContext(snapshot, new ValidationOptions(), new PolicyRules([new PolicyValueRule()]));
         var header = SnapshotReader.Parse(Samples.Utf8("""
             { "schemaVersion": 1, "policies": { "inbound": [ { "type": "set-header", "value": "{{token}} {{nope}}" } ] } }
             """)).Snapshot!.Policies;
@@ -58,7 +71,7 @@ public sealed class PolicyRulesTests
         context.Policies.Validate("policies", header, PolicyScope.Global, context);
 
         Assert.Equal(
-            ["policies.inbound[0].value: references named value 'nope', which is not defined", "policies.inbound[0].name: required by 'set-header'"],
+            ["policies.inbound[0].value: references named value 'nope', which is not defined"],
             context.Errors.Select(e => e.ToString()));
     }
 

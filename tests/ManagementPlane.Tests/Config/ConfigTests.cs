@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using EdgeGateway.Contracts.Policies;
+using EdgeGateway.Contracts.Policies.Expressions;
 using ManagementPlane.Tests.Infrastructure;
 
 namespace ManagementPlane.Tests.Config;
@@ -109,6 +111,23 @@ public sealed class ConfigTests : IAsyncLifetime
         var after = await plane.Client.GetAsync("/config");
         Assert.Equal(before.Headers.ETag, after.Headers.ETag);
         Assert.Equal(beforeBody, await after.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task PutConfig_ExpressionOutsideTheSubset_400WithTheGatewaysMessage()
+    {
+        const string expression = "@(context.Request.Body.As<string>())";
+        var bad = JsonNode.Parse(Document)!;
+        bad["apis"]![1]!["policies"] = JsonNode.Parse($$$"""
+            {"inbound":[{"type":"set-header","name":"X-Body","value":"{{{expression}}}"},{"type":"set-header","name":"X-Token","value":"@(\"{{token}}\")"}]}
+            """);
+
+        var problem = await Problem.AssertAsync(await plane.PutAsync("/config", bad.ToJsonString()), 400);
+
+        var expected = Assert.Single(PolicyExpressions.CompileValue(expression, NamedValueSet.Empty, Sections.Inbound).Errors);
+        var errors = problem["errors"]!.AsArray().Select(e => (Path: e!["path"]!.GetValue<string>(), Message: e["message"]!.GetValue<string>())).ToList();
+        Assert.Contains(("apis[1].policies.inbound[0].value", expected), errors);
+        Assert.DoesNotContain(errors, e => e.Path == "apis[1].policies.inbound[1].value");
     }
 
     [Fact]
