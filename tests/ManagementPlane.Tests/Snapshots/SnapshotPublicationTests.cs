@@ -10,34 +10,20 @@ namespace ManagementPlane.Tests.Snapshots;
 /// A gateway's snapshot is compiled and signed once per revision that changed it, stored for every instance sharing the
 /// store, and compiled again only when its stored object is gone.
 /// </summary>
-public sealed class SnapshotPublicationTests : IAsyncLifetime
+public sealed class SnapshotPublicationTests : TwoPlanes
 {
     private readonly string gatewayId = "gw-" + Guid.NewGuid().ToString("N");
-    private TestPlane first = null!;
-    private TestPlane second = null!;
-
-    public async Task InitializeAsync()
-    {
-        first = await TestPlane.StartAsync();
-        second = await TestPlane.StartAsync(first.StorePath);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await second.DisposeAsync();
-        await first.DisposeAsync();
-    }
 
     [Fact]
     public async Task Writes_TwoInstancesPolling_CompileOncePerRevisionThatChangedTheGateway()
     {
         using var compiled = new SnapshotCompileCounter(gatewayId);
-        var token = await first.SeedGatewayAsync(gatewayId);
+        var token = await First.SeedGatewayAsync(gatewayId);
         Assert.Equal(1, compiled.Signed);
         var compiles = compiled.Compiled;
 
-        var (etag, bytes) = await PollAsync(first, token);
-        foreach (var plane in new[] { first, second, second, first, second })
+        var (etag, bytes) = await PollAsync(First, token);
+        foreach (var plane in new[] { First, Second, Second, First, Second })
         {
             var (again, againBytes) = await PollAsync(plane, token);
             Assert.Equal(etag, again);
@@ -48,22 +34,22 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
         Assert.Equal(compiles, compiled.Compiled);
 
         // A write that leaves the gateway's content as it was: compiled once to see that, nothing signed, its ETag stays.
-        await second.PutOkAsync("/apis/elsewhere", """{"path":"/elsewhere","backend":{"urls":["http://127.0.0.1:9"]}}""");
-        Assert.Equal(304, (int)(await SnapshotAsync(first, token, etag)).StatusCode);
-        Assert.Equal(304, (int)(await SnapshotAsync(second, token, etag)).StatusCode);
+        await Second.PutOkAsync("/apis/elsewhere", """{"path":"/elsewhere","backend":{"urls":["http://127.0.0.1:9"]}}""");
+        Assert.Equal(304, (int)(await SnapshotAsync(First, token, etag)).StatusCode);
+        Assert.Equal(304, (int)(await SnapshotAsync(Second, token, etag)).StatusCode);
         Assert.Equal(1, compiled.Signed);
         Assert.Equal(compiles + 1, compiled.Compiled);
 
         const int writes = 4;
         for (var i = 1; i <= writes; i++)
         {
-            var writer = i % 2 == 0 ? first : second;
+            var writer = i % 2 == 0 ? First : Second;
             await writer.PutOkAsync("/apis/echo", $$$"""{"path":"/echo","name":"v{{{i}}}","backend":{"urls":["http://127.0.0.1:9"]}}""");
             Assert.Equal(1 + i, compiled.Signed);
             Assert.Equal(compiles + 1 + i, compiled.Compiled);
 
-            var (fromFirst, firstBytes) = await PollAsync(first, token, etag);
-            var (fromSecond, secondBytes) = await PollAsync(second, token, etag);
+            var (fromFirst, firstBytes) = await PollAsync(First, token, etag);
+            var (fromSecond, secondBytes) = await PollAsync(Second, token, etag);
             Assert.NotEqual(etag, fromFirst);
             Assert.Equal(fromFirst, fromSecond);
             Assert.Equal(firstBytes, secondBytes);
@@ -82,14 +68,14 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
     public async Task LongPollOnTheOtherInstance_WokenByAWrite_ServesTheStoredSnapshotWithoutCompiling()
     {
         using var compiled = new SnapshotCompileCounter(gatewayId);
-        var token = await first.SeedGatewayAsync(gatewayId);
-        var (etag, _) = await PollAsync(second, token);
+        var token = await First.SeedGatewayAsync(gatewayId);
+        var (etag, _) = await PollAsync(Second, token);
 
         var request = new HttpRequestMessage(HttpMethod.Get, SyncProtocol.SnapshotPath(gatewayId) + "?wait=60");
         request.Headers.TryAddWithoutValidation("Authorization", token);
         request.Headers.TryAddWithoutValidation("If-None-Match", etag);
-        var held = second.Anonymous.SendAsync(request);
-        await first.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
+        var held = Second.Anonymous.SendAsync(request);
+        await First.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
 
         // wait=60 and a 45 s deadline: an answer in time can only come from the write through the first instance.
         var response = await held.WaitAsync(TimeSpan.FromSeconds(45));
@@ -104,16 +90,16 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
     public async Task StoredObjectDeleted_ConcurrentPollsOfAnotherInstance_RepairItOnce()
     {
         using var compiled = new SnapshotCompileCounter(gatewayId);
-        var token = await first.SeedGatewayAsync(gatewayId);
-        var (etag, written) = await PollAsync(first, token);
-        var file = SnapshotFile(first, gatewayId, Revision(etag));
+        var token = await First.SeedGatewayAsync(gatewayId);
+        var (etag, written) = await PollAsync(First, token);
+        var file = SnapshotFile(First, gatewayId, Revision(etag));
         Assert.Equal(written, await File.ReadAllBytesAsync(file));
 
         // As if the writer stopped between its commit and storing the snapshot (or an earlier version wrote the state).
         File.Delete(file);
-        var polls = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PollAsync(second, token)));
+        var polls = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PollAsync(Second, token)));
         var (repairedETag, repaired) = polls[0];
-        var (_, again) = await PollAsync(second, token);
+        var (_, again) = await PollAsync(Second, token);
 
         Assert.Equal(etag, repairedETag);
         Assert.All(polls, p => Assert.Equal(repaired, p.Bytes));
@@ -124,7 +110,7 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
         Assert.Equal(Revision(etag), Payload(repaired).Revision);
 
         // A third instance on the same store serves the repaired object without compiling.
-        await using var third = await TestPlane.StartAsync(first.StorePath);
+        await using var third = await TestPlane.StartAsync(First.StorePath);
         Assert.Equal(repaired, (await PollAsync(third, token)).Bytes);
         Assert.Equal(2, compiled.Signed);
     }
@@ -133,12 +119,12 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
     public async Task StoredObjectDamaged_IsReplacedByAVerifiableOne()
     {
         using var compiled = new SnapshotCompileCounter(gatewayId);
-        var token = await first.SeedGatewayAsync(gatewayId);
-        var (etag, _) = await PollAsync(first, token);
-        var file = SnapshotFile(first, gatewayId, Revision(etag));
+        var token = await First.SeedGatewayAsync(gatewayId);
+        var (etag, _) = await PollAsync(First, token);
+        var file = SnapshotFile(First, gatewayId, Revision(etag));
         await File.WriteAllTextAsync(file, """{"protected":"e30","payload":"e30","signature":"AAAA"}""");
 
-        var (_, served) = await PollAsync(second, token);
+        var (_, served) = await PollAsync(Second, token);
 
         var publicKey = await PublicKeyAsync();
         Assert.True(SignedSnapshot.Verify(served, publicKey).IsValid);
@@ -150,16 +136,16 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
     public async Task StoredObjectHoldingAnotherRevision_ValidlySigned_IsNotServed_ButReplaced()
     {
         using var compiled = new SnapshotCompileCounter(gatewayId);
-        var token = await first.SeedGatewayAsync(gatewayId);
-        var (oldETag, _) = await PollAsync(first, token);
-        await first.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
-        var (newETag, _) = await PollAsync(first, token);
-        var file = SnapshotFile(first, gatewayId, Revision(newETag));
+        var token = await First.SeedGatewayAsync(gatewayId);
+        var (oldETag, _) = await PollAsync(First, token);
+        await First.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
+        var (newETag, _) = await PollAsync(First, token);
+        var file = SnapshotFile(First, gatewayId, Revision(newETag));
 
         // What a head record restored from an older copy leaves behind: an object under this name, signed by this plane,
         // with other content.
-        File.Copy(SnapshotFile(first, gatewayId, Revision(oldETag)), file, overwrite: true);
-        var (etag, served) = await PollAsync(second, token);
+        File.Copy(SnapshotFile(First, gatewayId, Revision(oldETag)), file, overwrite: true);
+        var (etag, served) = await PollAsync(Second, token);
 
         Assert.Equal(newETag, etag);
         Assert.Equal(Revision(newETag), Payload(served).Revision);
@@ -171,19 +157,19 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
     [Fact]
     public async Task OlderRevisions_PrunedToThePreviousOne_AndARemovedGatewaysSnapshotsDeleted()
     {
-        var token = await first.SeedGatewayAsync(gatewayId);
+        var token = await First.SeedGatewayAsync(gatewayId);
         for (var i = 1; i <= 3; i++)
         {
-            await first.PutOkAsync("/apis/echo", $$$"""{"path":"/echo","name":"v{{{i}}}","backend":{"urls":["http://127.0.0.1:9"]}}""");
+            await First.PutOkAsync("/apis/echo", $$$"""{"path":"/echo","name":"v{{{i}}}","backend":{"urls":["http://127.0.0.1:9"]}}""");
         }
 
-        var (etag, _) = await PollAsync(second, token);
-        var folder = Path.GetDirectoryName(SnapshotFile(first, gatewayId, 0))!;
+        var (etag, _) = await PollAsync(Second, token);
+        var folder = Path.GetDirectoryName(SnapshotFile(First, gatewayId, 0))!;
         var kept = Directory.GetFiles(folder, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(2, kept.Count);
-        Assert.Equal(Path.GetFileName(SnapshotFile(first, gatewayId, Revision(etag))), kept[1]);
+        Assert.Equal(Path.GetFileName(SnapshotFile(First, gatewayId, Revision(etag))), kept[1]);
 
-        Assert.Equal(204, (int)(await first.Client.DeleteAsync($"/gateways/{gatewayId}")).StatusCode);
+        Assert.Equal(204, (int)(await First.Client.DeleteAsync($"/gateways/{gatewayId}")).StatusCode);
         Assert.Empty(Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json") : []);
     }
 
@@ -218,7 +204,7 @@ public sealed class SnapshotPublicationTests : IAsyncLifetime
 
     private async Task<System.Security.Cryptography.ECDsa> PublicKeyAsync()
     {
-        SigningKeys.TryImport(await first.Anonymous.GetStringAsync("/signing-key"), out var key, out _);
+        SigningKeys.TryImport(await First.Anonymous.GetStringAsync("/signing-key"), out var key, out _);
         return key!;
     }
 }

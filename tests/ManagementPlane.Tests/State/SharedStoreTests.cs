@@ -4,22 +4,8 @@ using ManagementPlane.Tests.Infrastructure;
 namespace ManagementPlane.Tests.State;
 
 /// <summary>Two management-plane instances on one disk store: the head record serialises their writes.</summary>
-public sealed class SharedStoreTests : IAsyncLifetime
+public sealed class SharedStoreTests : TwoPlanes
 {
-    private TestPlane first = null!;
-    private TestPlane second = null!;
-
-    public async Task InitializeAsync()
-    {
-        first = await TestPlane.StartAsync();
-        second = await TestPlane.StartAsync(first.StorePath);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await second.DisposeAsync();
-        await first.DisposeAsync();
-    }
 
     [Fact]
     public async Task ConcurrentWrites_TwoInstances_NoneLost()
@@ -27,13 +13,13 @@ public sealed class SharedStoreTests : IAsyncLifetime
         const int perInstance = 15;
         var writes = Enumerable.Range(0, perInstance).SelectMany(i => new[]
         {
-            first.PutOkAsync($"/named-values/a{i}", $$"""{"value":"a{{i}}"}"""),
-            second.PutOkAsync($"/named-values/b{i}", $$"""{"value":"b{{i}}"}"""),
+            First.PutOkAsync($"/named-values/a{i}", $$"""{"value":"a{{i}}"}"""),
+            Second.PutOkAsync($"/named-values/b{i}", $$"""{"value":"b{{i}}"}"""),
         });
         await Task.WhenAll(writes);
 
-        var fromFirst = await first.GetJsonAsync("/named-values");
-        var fromSecond = await second.GetJsonAsync("/named-values");
+        var fromFirst = await First.GetJsonAsync("/named-values");
+        var fromSecond = await Second.GetJsonAsync("/named-values");
         Assert.Equal(2 * perInstance, fromFirst["count"]!.GetValue<int>());
         Assert.Equal(2 * perInstance, fromSecond["count"]!.GetValue<int>());
     }
@@ -41,28 +27,28 @@ public sealed class SharedStoreTests : IAsyncLifetime
     [Fact]
     public async Task SameResource_StaleETagFromOtherInstance_Is412()
     {
-        var created = await first.PutAsync("/named-values/shared", """{"value":"1"}""");
+        var created = await First.PutAsync("/named-values/shared", """{"value":"1"}""");
         var etag = created.Headers.ETag!.Tag;
-        Assert.Equal(200, (int)(await second.PutAsync("/named-values/shared", """{"value":"2"}""", etag)).StatusCode);
-        await Problem.AssertAsync(await first.PutAsync("/named-values/shared", """{"value":"3"}""", etag), 412);
+        Assert.Equal(200, (int)(await Second.PutAsync("/named-values/shared", """{"value":"2"}""", etag)).StatusCode);
+        await Problem.AssertAsync(await First.PutAsync("/named-values/shared", """{"value":"3"}""", etag), 412);
     }
 
     [Fact]
     public async Task LongPoll_OnOneInstance_WakesOnWriteThroughTheOther()
     {
-        var token = await first.SeedGatewayAsync();
+        var token = await First.SeedGatewayAsync();
         var request = new HttpRequestMessage(HttpMethod.Get, SyncProtocol.SnapshotPath("gw1"));
         request.Headers.TryAddWithoutValidation("Authorization", token);
-        var etag = (await second.Anonymous.SendAsync(request)).Headers.ETag!.Tag;
+        var etag = (await Second.Anonymous.SendAsync(request)).Headers.ETag!.Tag;
 
         // wait=60 and a 45 s deadline: an answer in time can only come from the write on the other instance.
         var poll = new HttpRequestMessage(HttpMethod.Get, SyncProtocol.SnapshotPath("gw1") + "?wait=60");
         poll.Headers.TryAddWithoutValidation("Authorization", token);
         poll.Headers.TryAddWithoutValidation("If-None-Match", etag);
-        var pending = second.Anonymous.SendAsync(poll);
+        var pending = Second.Anonymous.SendAsync(poll);
         await Task.Delay(200);
         Assert.False(pending.IsCompleted, "a poll for an unchanged revision is held");
-        await first.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
+        await First.PutOkAsync("/apis/echo", """{"path":"/echo","name":"v2","backend":{"urls":["http://127.0.0.1:9"]}}""");
 
         var response = await pending.WaitAsync(TimeSpan.FromSeconds(45));
         Assert.Equal(200, (int)response.StatusCode);

@@ -1,15 +1,14 @@
 namespace EdgeGateway.Contracts.Policies.Expressions;
 
 /// <summary>
-/// A policy attribute's value compiled once per snapshot: a literal (named values substituted), or an expression.
-/// <see cref="Evaluate"/> reads the request through <see cref="IPolicyContext"/>; a constant returns the same string
-/// instance every time.
+/// A policy attribute's expression compiled once per snapshot. <see cref="Evaluate"/> reads the request through
+/// <see cref="IPolicyContext"/>; a constant returns the same value (for text, the same string instance) every time.
 /// </summary>
-public sealed class PolicyValue
+public abstract class CompiledPolicyExpression<T>
 {
-    private readonly Func<IPolicyContext, string> evaluate;
+    private readonly Func<IPolicyContext, T> evaluate;
 
-    internal PolicyValue(string text, IReadOnlyList<string> namedValues, Func<IPolicyContext, string> evaluate, bool isConstant, bool isKnown)
+    private protected CompiledPolicyExpression(string text, IReadOnlyList<string> namedValues, Func<IPolicyContext, T> evaluate, bool isConstant, bool isKnown)
     {
         Text = text;
         NamedValues = namedValues;
@@ -30,32 +29,25 @@ public sealed class PolicyValue
     /// <summary>False when a referenced secret was withheld: the text was checked as far as it can be, but cannot be evaluated.</summary>
     public bool IsKnown { get; }
 
-    public string Evaluate(IPolicyContext context) => evaluate(context);
+    public T Evaluate(IPolicyContext context) => evaluate(context);
 }
 
-/// <summary>A condition (<c>incrementCondition</c>, <c>when</c>) compiled once per snapshot; see <see cref="PolicyValue"/>.</summary>
-public sealed class PolicyCondition
+/// <summary>A policy attribute's value: a literal (named values substituted), or an expression giving text.</summary>
+public sealed class PolicyValue : CompiledPolicyExpression<string>
 {
-    private readonly Func<IPolicyContext, bool> evaluate;
-
-    internal PolicyCondition(string text, IReadOnlyList<string> namedValues, Func<IPolicyContext, bool> evaluate, bool isConstant, bool isKnown)
+    internal PolicyValue(string text, IReadOnlyList<string> namedValues, Func<IPolicyContext, string> evaluate, bool isConstant, bool isKnown)
+        : base(text, namedValues, evaluate, isConstant, isKnown)
     {
-        Text = text;
-        NamedValues = namedValues;
-        this.evaluate = evaluate;
-        IsConstant = isConstant;
-        IsKnown = isKnown;
     }
+}
 
-    public string Text { get; }
-
-    public IReadOnlyList<string> NamedValues { get; }
-
-    public bool IsConstant { get; }
-
-    public bool IsKnown { get; }
-
-    public bool Evaluate(IPolicyContext context) => evaluate(context);
+/// <summary>A condition (<c>incrementCondition</c>, <c>when</c>): an expression giving a bool.</summary>
+public sealed class PolicyCondition : CompiledPolicyExpression<bool>
+{
+    internal PolicyCondition(string text, IReadOnlyList<string> namedValues, Func<IPolicyContext, bool> evaluate, bool isConstant, bool isKnown)
+        : base(text, namedValues, evaluate, isConstant, isKnown)
+    {
+    }
 }
 
 /// <summary>A compiled value, or why the text is refused (messages without a path: the caller knows where the text stands).</summary>
