@@ -103,7 +103,7 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
     /// Null when the stored payload is this gateway's snapshot at this revision with the content the state names; else why not.
     /// A head record deleted or restored from an older copy restarts revisions, and the objects of the old ones stay behind.
     /// </summary>
-    private static string? OtherContent(byte[] payload, StoredGateway gateway)
+    private string? OtherContent(byte[] payload, StoredGateway gateway)
     {
         if (SnapshotReader.Parse(payload).Snapshot is not { } snapshot)
         {
@@ -115,7 +115,7 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
             return $"it holds revision {snapshot.Revision} of gateway '{snapshot.GatewayId}'";
         }
 
-        return gateway.SnapshotHash is not null && SnapshotPublisher.ContentHash(snapshot) != gateway.SnapshotHash
+        return gateway.SnapshotHash is not null && publisher.ContentHash(snapshot) != gateway.SnapshotHash
             ? "its content is not what the state holds for this revision (a head record reset or restored from an older copy?)"
             : null;
     }
