@@ -13,7 +13,7 @@ namespace ManagementPlane.Snapshots;
 /// ones into this instance's memory (before any poll wakes) and <see cref="StoreAsync"/> keeps them in the store for every
 /// other instance (<see cref="SnapshotNames"/>), dropping revisions no gateway will ask for again.
 /// </summary>
-internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRing keys, IObjectStore store, SnapshotMemory memory, ILogger<SnapshotPublisher> logger)
+internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRing keys, SecretProtector protector, IObjectStore store, SnapshotMemory memory, ILogger<SnapshotPublisher> logger)
 {
     public const string ReasonWrite = "write";
     public const string ReasonRepair = "repair";
@@ -135,12 +135,16 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
         memory.Put(gatewayId, snapshot.Revision, hash, bytes);
         ManagementTelemetry.SnapshotsSigned.Add(1, new KeyValuePair<string, object?>("gateway", gatewayId), new KeyValuePair<string, object?>("reason", reason));
         LogCompiled(logger, gatewayId, snapshot.Revision, reason);
-        return new SignedGatewaySnapshot(gatewayId, snapshot.Revision, bytes);
+        return new SignedGatewaySnapshot(gatewayId, snapshot.Revision, bytes, (snapshot.NamedValues ?? []).Any(n => n is { Secret: true, Value: not null }));
     }
 
-    private Task<PutResult> PutAsync(SignedGatewaySnapshot snapshot, bool replace, CancellationToken cancellationToken) =>
-        store.PutAsync(SnapshotNames.For(snapshot.GatewayId, snapshot.Revision), snapshot.Bytes,
+    /// <summary>A snapshot holding secret values is stored sealed (<see cref="SecretProtector.Seal"/>): secrets rest encrypted in the plane's store too.</summary>
+    private Task<PutResult> PutAsync(SignedGatewaySnapshot snapshot, bool replace, CancellationToken cancellationToken)
+    {
+        var name = SnapshotNames.For(snapshot.GatewayId, snapshot.Revision);
+        return store.PutAsync(name, snapshot.HoldsSecrets ? protector.Seal(snapshot.Bytes, name) : snapshot.Bytes,
             replace ? WriteCondition.None : WriteCondition.IfNoneMatch, cancellationToken);
+    }
 
     /// <summary>Deletes a gateway's snapshots older than <paramref name="keepFrom"/>, except the newest of them when <paramref name="keepOneOlder"/>.</summary>
     private async Task PruneAsync(string gatewayId, long keepFrom, bool keepOneOlder, CancellationToken cancellationToken)
@@ -176,5 +180,5 @@ internal sealed record SnapshotChanges(
     IReadOnlyList<string> Removed,
     IReadOnlyList<(string Gateway, string NamedValue)> UnreadableSecrets);
 
-/// <summary>One gateway's signed snapshot (the flattened JWS a gateway receives and backs up).</summary>
-internal sealed record SignedGatewaySnapshot(string GatewayId, long Revision, byte[] Bytes);
+/// <summary>One gateway's signed snapshot (the flattened JWS a gateway receives and backs up); whether it holds secret values.</summary>
+internal sealed record SignedGatewaySnapshot(string GatewayId, long Revision, byte[] Bytes, bool HoldsSecrets);

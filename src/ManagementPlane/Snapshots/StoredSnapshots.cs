@@ -12,7 +12,7 @@ namespace ManagementPlane.Snapshots;
 /// damaged object, a rotated signing key, the store unreachable) compiled, signed and stored again, once per instance
 /// however many polls ask at the same time.
 /// </summary>
-internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory memory, SnapshotPublisher publisher, KeyRing keys, TimeProvider time, ILogger<StoredSnapshots> logger)
+internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory memory, SnapshotPublisher publisher, KeyRing keys, SecretProtector protector, TimeProvider time, ILogger<StoredSnapshots> logger)
 {
     // The writer stores a revision's snapshots right after its commit, so another instance woken by that commit may look
     // a moment too early: for the newest revision it knows, it looks again a few times before compiling it itself.
@@ -65,12 +65,14 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
                 var stored = await store.GetAsync(name, CancellationToken.None);
                 if (stored is not null)
                 {
-                    var bytes = stored.Content.ToArray();
-                    var check = SignedSnapshot.Verify(bytes, keys.SigningKey);
-                    var problem = !check.IsValid ? check.Error! : OtherContent(check.Payload!, gateway);
+                    var content = stored.Content.Span;
+                    var bytes = SecretProtector.IsSealed(content) ? protector.Unseal(content, name) : content.ToArray();
+                    var check = bytes is null ? null : SignedSnapshot.Verify(bytes, keys.SigningKey);
+                    var problem = check is null ? "it cannot be decrypted (written under another Management:EncryptionKey, or changed)"
+                        : !check.IsValid ? check.Error! : OtherContent(check.Payload!, gateway);
                     if (problem is null)
                     {
-                        return (bytes, false);
+                        return (bytes!, false);
                     }
 
                     LogUnusable(logger, name, store.Name, problem);

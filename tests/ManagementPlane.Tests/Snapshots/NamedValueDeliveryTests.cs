@@ -76,6 +76,27 @@ public sealed class NamedValueDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Store_SnapshotHoldingASecret_RestsSealedInThePlanesStore_AndAnotherInstanceServesIt()
+    {
+        var before = new ManagementState();
+        var after = State(globalReference: null);
+        var publisher = plane.Host.Services.GetRequiredService<SnapshotPublisher>();
+        var changes = publisher.Stamp(before, after);
+        var signed = publisher.Sign(changes);
+        await publisher.StoreAsync(signed, changes.Removed, CancellationToken.None);
+
+        var files = Directory.GetFiles(Path.Combine(plane.StorePath, "snapshots"), "*.json", SearchOption.AllDirectories);
+        Assert.Equal(2, files.Length);
+        Assert.All(files, f => Assert.DoesNotContain(Secret, File.ReadAllText(f), StringComparison.Ordinal));
+
+        await using var other = await TestPlane.StartAsync(plane.StorePath);
+        var served = await other.Host.Services.GetRequiredService<StoredSnapshots>().GetAsync(after, Gateway(after, "gw-b"), CancellationToken.None);
+        Assert.Equal(signed.Single(s => s.GatewayId == "gw-b").Bytes, served);
+        var snapshot = SnapshotReader.Parse(SignedSnapshot.ReadPayloadUnverified(served)!).Snapshot!;
+        Assert.Equal(Secret, Assert.Single(snapshot.NamedValues!)!.Value);
+    }
+
+    [Fact]
     public async Task Poll_NamedValuesNoPolicyUses_AreNotSent_SecretOrNot()
     {
         var token = await plane.SeedGatewayAsync("gw1");
