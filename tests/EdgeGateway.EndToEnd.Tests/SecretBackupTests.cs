@@ -1,5 +1,4 @@
 using System.Net;
-using Backup.Providers;
 using Backup.Providers.Configuration;
 using EdgeGateway.EndToEnd.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
