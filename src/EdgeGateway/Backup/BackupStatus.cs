@@ -65,6 +65,26 @@ internal sealed class BackupStatus(string store)
         }
     }
 
+    /// <summary>
+    /// <paramref name="revision"/> will not be backed up (<paramref name="reason"/>): no longer pending, not a failed attempt;
+    /// true when the reason is new (worth one log line).
+    /// </summary>
+    public bool Refused(long revision, string reason, DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            var changed = lastError != reason;
+            lastError = reason;
+            lastErrorAt = at;
+            if (pendingRevision == revision)
+            {
+                pendingRevision = null;
+            }
+
+            return changed;
+        }
+    }
+
     public BackupStatusBody Snapshot(DateTimeOffset now)
     {
         lock (gate)

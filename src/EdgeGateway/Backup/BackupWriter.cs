@@ -15,6 +15,11 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FlushOnStop = TimeSpan.FromSeconds(5);
 
+    /// <summary>What the status and heartbeat say when a snapshot with secret values is not backed up: the settings, never a value.</summary>
+    internal const string PlaintextSecretsRefused =
+        "not backed up: the snapshot holds secret named values and Backup:EncryptionKey is not set; set Backup:EncryptionKey, "
+        + "or Backup:AllowPlaintextSecrets=true to store them in plain text";
+
     private readonly SnapshotBackups backups;
     private readonly ConfigState state;
     private readonly TimeProvider time;
@@ -36,6 +41,7 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
         maxSnapshotAge is { } max && max / 4 < TimeSpan.FromMinutes(1) ? max / 4 : TimeSpan.FromMinutes(1);
 
     private readonly IHostApplicationLifetime lifetime;
+    private readonly bool allowPlaintextSecrets;
 
     public BackupWriter(SnapshotBackups backups, ConfigState state, TimeProvider time, BackupStatus status, IHostApplicationLifetime lifetime,
         GatewaySettings settings, ILoggerFactory loggerFactory, Trust.Confirmations? confirmations = null)
@@ -48,6 +54,7 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
         }
 
         this.lifetime = lifetime;
+        allowPlaintextSecrets = settings.Backup.AllowPlaintextSecrets;
         this.backups = backups;
         this.state = state;
         this.time = time;
@@ -202,6 +209,18 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
                 continue;
             }
 
+            if (next.HoldsSecretValues && !backups.Encrypts && !allowPlaintextSecrets)
+            {
+                // Not a failure to retry: no attempt can succeed until the settings change. The config still serves.
+                Interlocked.CompareExchange(ref pending, null, next);
+                if (status.Refused(next.Revision, PlaintextSecretsRefused, time.GetUtcNow()))
+                {
+                    LogPlaintextSecretsRefused(logger, next.Revision, backups.StoreName);
+                }
+
+                continue;
+            }
+
             try
             {
                 var key = await backups.WriteAsync(next.Revision, next.Content, cancellationToken);
@@ -247,6 +266,10 @@ internal sealed partial class BackupWriter : IHostedService, IDisposable
 
     [LoggerMessage(45, LogLevel.Warning, "Writing the management plane's confirmation to {Store} failed: {Error}; the next answer from the plane brings a new one")]
     private static partial void LogConfirmationFailed(ILogger logger, string store, string error);
+
+    [LoggerMessage(46, LogLevel.Warning, "Revision {Revision} holds secret named values and Backup:EncryptionKey is not set: not backed up to {Store}. "
+        + "Set Backup:EncryptionKey, or Backup:AllowPlaintextSecrets=true to store secrets in plain text; the gateway keeps serving")]
+    private static partial void LogPlaintextSecretsRefused(ILogger logger, long revision, string store);
 
     [LoggerMessage(43, LogLevel.Information, "Stopping: finishing the backup of revision {Revision}")]
     private static partial void LogFlushing(ILogger logger, long revision);

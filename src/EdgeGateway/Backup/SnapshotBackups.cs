@@ -17,6 +17,9 @@ internal sealed partial class SnapshotBackups(IObjectStore store, string gateway
 
     public string StoreName => store.Name;
 
+    /// <summary>Backups are encrypted (<c>Backup:EncryptionKey</c> is set).</summary>
+    public bool Encrypts => cipher is not null;
+
     /// <summary>
     /// Lists once, then reads candidates newest first until one verifies. <paramref name="verify"/> gets the bytes and the
     /// revision the object's name claims, and returns the refusal reason, or null when the snapshot is acceptable.

@@ -43,6 +43,12 @@ public sealed class BackupOptions
     /// <summary>Optional key to encrypt backups at rest: 32 bytes in base64, or a passphrase.</summary>
     public string? EncryptionKey { get; set; }
 
+    /// <summary>
+    /// Back up a snapshot holding secret named values even without <see cref="EncryptionKey"/> (in plain text). Off: such a
+    /// snapshot is served but not backed up, and the status and heartbeat say why.
+    /// </summary>
+    public bool AllowPlaintextSecrets { get; set; }
+
     /// <summary>How many revisions to keep.</summary>
     public int Keep { get; set; } = 5;
 

@@ -23,7 +23,11 @@ internal sealed class GatewayRuntime
         Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, productsByApi[a.Id!]))];
         Routes = new RouteTable(Apis);
         Subscriptions = new SubscriptionIndex(snapshot.Subscriptions ?? []);
+        HoldsSecretValues = (snapshot.NamedValues ?? []).Any(n => n is { Secret: true, Value: not null });
     }
+
+    /// <summary>The snapshot carries the value of a secret named value: its backup must be encrypted (or allowed in plain text).</summary>
+    public bool HoldsSecretValues { get; }
 
     public long Revision { get; }
 

@@ -165,8 +165,8 @@ internal sealed class ConfigApplier(SecretProtector protector)
             return new StoredNamedValue { Id = n.Id!, Secret = true, ValueProtected = existing!.ValueProtected };
         }
 
-        var same = existing is { Secret: true } && protector.Unprotect(existing.ValueProtected, NamedValueEndpoints.Purpose(existing.Id)) == n.Value;
-        return new StoredNamedValue { Id = n.Id!, Secret = true, ValueProtected = same ? existing!.ValueProtected : protector.Protect(n.Value, NamedValueEndpoints.Purpose(n.Id!)) };
+        var same = existing is { Secret: true } && protector.Unprotect(existing.ValueProtected, StoredNamedValue.SecretPurpose(existing.Id)) == n.Value;
+        return new StoredNamedValue { Id = n.Id!, Secret = true, ValueProtected = same ? existing!.ValueProtected : protector.Protect(n.Value, StoredNamedValue.SecretPurpose(n.Id!)) };
     }
 
     private StoredGateway ToStored(ManagementState state, ConfigGateway g)

@@ -93,7 +93,7 @@ internal static class NamedValueEndpoints
             : Results.Json(new NamedValueSecret(value), ApiJsonContext.Api.NamedValueSecret);
     }
 
-    internal static string Purpose(string id) => $"named-values/{id.ToLowerInvariant()}";
+    private static string Purpose(string id) => StoredNamedValue.SecretPurpose(id);
 }
 
 internal sealed record NamedValueRequest(string? Value, bool? Secret);

@@ -1,3 +1,4 @@
+using EdgeGateway.Contracts.Policies.Expressions;
 using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Contracts.Validation;
 using ManagementPlane.Diagnostics;
@@ -7,13 +8,18 @@ namespace ManagementPlane.Snapshots;
 
 /// <summary>
 /// Turns the stored state into one gateway's snapshot: its assigned APIs, the products that contain any of them
-/// (filtered to them), the subscriptions in scope (key hashes only), named values (secret ones without their value)
-/// and the global policies. Called once per gateway and write (<see cref="SnapshotPublisher"/>); nothing here validates:
+/// (filtered to them), the subscriptions in scope (key hashes only), the global policies, and exactly the named values
+/// those policies reference at any scope (<see cref="NamedValueReferences.In"/>), secret ones decrypted: a gateway gets no
+/// other gateway's values. Called once per gateway and write (<see cref="SnapshotPublisher"/>); nothing here validates:
 /// the state as a whole was validated before it was stored (<see cref="StateValidation"/>), and a gateway's snapshot is a part of it.
 /// </summary>
-internal sealed class SnapshotCompiler
+/// <remarks>
+/// No transitive closure is needed: both planes' validator refuses a named value whose value holds <c>{{</c>, and
+/// substitution is one pass, so the ids the policies name are all a gateway can ever look up.
+/// </remarks>
+internal sealed class SnapshotCompiler(SecretProtector protector)
 {
-    public GatewaySnapshot Compile(ManagementState state, StoredGateway gateway, long revision)
+    public GatewayCompilation Compile(ManagementState state, StoredGateway gateway, long revision)
     {
         ManagementTelemetry.SnapshotsCompiled.Add(1, new KeyValuePair<string, object?>("gateway", gateway.Id));
         var assigned = gateway.Apis.ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -34,7 +40,7 @@ internal sealed class SnapshotCompiler
             .Select(ToDefinition)
             .ToList();
 
-        return new GatewaySnapshot
+        var snapshot = new GatewaySnapshot
         {
             SchemaVersion = SnapshotValidator.SupportedSchemaVersion,
             Revision = revision,
@@ -42,9 +48,24 @@ internal sealed class SnapshotCompiler
             Apis = apis,
             Products = products,
             Subscriptions = subscriptions,
-            NamedValues = state.NamedValues.Select(ToDefinition).ToList(),
             Policies = state.Policies,
         };
+
+        var referenced = NamedValueReferences.In(snapshot);
+        var namedValues = new List<NamedValueDefinition>();
+        var unreadable = new List<string>();
+        foreach (var stored in state.NamedValues.Where(n => referenced.Contains(n.Id)))
+        {
+            var definition = Reveal(stored);
+            if (definition.Value is null)
+            {
+                unreadable.Add(stored.Id);
+            }
+
+            namedValues.Add(definition);
+        }
+
+        return new GatewayCompilation(snapshot with { NamedValues = namedValues }, unreadable);
     }
 
     /// <summary>Everything at once (no gateway): what the state validator checks.</summary>
@@ -59,7 +80,12 @@ internal sealed class SnapshotCompiler
         Policies = state.Policies,
     };
 
-    /// <summary>A secret one without its value (withheld: it is encrypted in the state and not sent yet).</summary>
+    /// <summary>As a gateway gets it: a secret one decrypted and still marked secret (null value: it cannot be decrypted).</summary>
+    private NamedValueDefinition Reveal(StoredNamedValue n) => n.Secret
+        ? new NamedValueDefinition { Id = n.Id, Secret = true, Value = protector.Unprotect(n.ValueProtected, StoredNamedValue.SecretPurpose(n.Id)) }
+        : new NamedValueDefinition { Id = n.Id, Value = n.Value };
+
+    /// <summary>A secret one without its value (withheld: the state is validated without decrypting anything).</summary>
     private static NamedValueDefinition ToDefinition(StoredNamedValue n) => n.Secret
         ? new NamedValueDefinition { Id = n.Id, Secret = true }
         : new NamedValueDefinition { Id = n.Id, Value = n.Value };
@@ -77,3 +103,9 @@ internal sealed class SnapshotCompiler
     private static bool InScope(string scope, HashSet<string> apis, HashSet<string> products) =>
         SubscriptionScope.TryParse(scope, out var parsed) && parsed.Reaches(apis, products);
 }
+
+/// <summary>
+/// One gateway's snapshot, and the secret named values its policies reference that cannot be decrypted (damaged in the
+/// store, or written under another <c>Management:EncryptionKey</c>): in the snapshot without a value, so it cannot be sent.
+/// </summary>
+internal sealed record GatewayCompilation(GatewaySnapshot Snapshot, IReadOnlyList<string> UnreadableSecrets);

@@ -13,7 +13,7 @@ namespace ManagementPlane.Snapshots;
 /// ones into this instance's memory (before any poll wakes) and <see cref="StoreAsync"/> keeps them in the store for every
 /// other instance (<see cref="SnapshotNames"/>), dropping revisions no gateway will ask for again.
 /// </summary>
-internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRing keys, IObjectStore store, SnapshotMemory memory, ILogger<SnapshotPublisher> logger)
+internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRing keys, SecretProtector protector, IObjectStore store, SnapshotMemory memory, ILogger<SnapshotPublisher> logger)
 {
     public const string ReasonWrite = "write";
     public const string ReasonRepair = "repair";
@@ -24,24 +24,35 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
     /// Compiles every gateway's snapshot of <paramref name="after"/> (at <c>after.Revision</c>, the revision the write will get);
     /// a gateway whose content (hashed with revision 0) changed gets that revision as its snapshot revision and ETag.
     /// </summary>
+    /// <remarks>
+    /// A secret named value a gateway's policies reference that cannot be decrypted makes that gateway's snapshot
+    /// uncompilable: the write is refused (<see cref="SnapshotChanges.UnreadableSecrets"/>, nothing stamped), so no revision
+    /// is published that its gateway would have to refuse, and every gateway keeps the snapshot it has.
+    /// </remarks>
     public SnapshotChanges Stamp(ManagementState before, ManagementState after)
     {
-        var changed = new List<(GatewaySnapshot Snapshot, string Hash)>();
-        foreach (var gateway in after.Gateways)
+        var compiled = after.Gateways.Select(g => (Gateway: g, Compilation: compiler.Compile(after, g, revision: 0))).ToList();
+        var unreadable = compiled.SelectMany(c => c.Compilation.UnreadableSecrets.Select(id => (c.Gateway.Id, id))).ToList();
+        if (unreadable.Count > 0)
         {
-            var compiled = compiler.Compile(after, gateway, revision: 0);
-            var hash = ContentHash(compiled);
+            return new SnapshotChanges([], [], unreadable);
+        }
+
+        var changed = new List<(GatewaySnapshot Snapshot, string Hash)>();
+        foreach (var (gateway, compilation) in compiled)
+        {
+            var hash = ContentHash(compilation.Snapshot);
             if (gateway.SnapshotHash != hash || gateway.SnapshotRevision == 0)
             {
                 gateway.SnapshotHash = hash;
                 gateway.SnapshotRevision = after.Revision;
-                changed.Add((compiled with { Revision = after.Revision }, hash));
+                changed.Add((compilation.Snapshot with { Revision = after.Revision }, hash));
             }
         }
 
         var removed = before.Gateways.Select(g => g.Id)
             .Where(id => !after.Gateways.Exists(g => string.Equals(g.Id, id, StringComparison.OrdinalIgnoreCase))).ToList();
-        return new SnapshotChanges(changed, removed);
+        return new SnapshotChanges(changed, removed, []);
     }
 
     /// <summary>A newer state was read or written: snapshots of gateways it no longer has leave this instance's memory.</summary>
@@ -93,7 +104,9 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
     /// </summary>
     public async Task<byte[]> RepairAsync(ManagementState state, StoredGateway gateway, bool replace, CancellationToken cancellationToken)
     {
-        var signed = SignOne(compiler.Compile(state, gateway, gateway.SnapshotRevision), gateway.SnapshotHash, ReasonRepair);
+        // A secret that became unreadable since the write (the plane's key changed) is sent without its value; the gateway's
+        // expression compiler treats it as withheld, and the next write that touches it is refused until it is set again.
+        var signed = SignOne(compiler.Compile(state, gateway, gateway.SnapshotRevision).Snapshot, gateway.SnapshotHash, ReasonRepair);
         try
         {
             await PutAsync(signed, replace, cancellationToken);
@@ -107,9 +120,13 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
         return signed.Bytes;
     }
 
-    /// <summary>SHA-256 of a snapshot's content with its revision left out: what <see cref="StoredGateway.SnapshotHash"/> holds.</summary>
-    public static string ContentHash(GatewaySnapshot snapshot) =>
-        Convert.ToBase64String(SHA256.HashData(SnapshotReader.Serialize(snapshot.Revision == 0 ? snapshot : snapshot with { Revision = 0 })));
+    /// <summary>
+    /// HMAC-SHA256 (under the plane's encryption key) of a snapshot's content with its revision left out: what
+    /// <see cref="StoredGateway.SnapshotHash"/> holds. Keyed because the content holds decrypted secret values, and a plain
+    /// hash in the head record would let anyone who reads the store test guesses of them.
+    /// </summary>
+    public string ContentHash(GatewaySnapshot snapshot) =>
+        Convert.ToBase64String(HMACSHA256.HashData(keys.EncryptionKey, SnapshotReader.Serialize(snapshot.Revision == 0 ? snapshot : snapshot with { Revision = 0 })));
 
     private SignedGatewaySnapshot SignOne(GatewaySnapshot snapshot, string? hash, string reason)
     {
@@ -118,12 +135,16 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
         memory.Put(gatewayId, snapshot.Revision, hash, bytes);
         ManagementTelemetry.SnapshotsSigned.Add(1, new KeyValuePair<string, object?>("gateway", gatewayId), new KeyValuePair<string, object?>("reason", reason));
         LogCompiled(logger, gatewayId, snapshot.Revision, reason);
-        return new SignedGatewaySnapshot(gatewayId, snapshot.Revision, bytes);
+        return new SignedGatewaySnapshot(gatewayId, snapshot.Revision, bytes, (snapshot.NamedValues ?? []).Any(n => n is { Secret: true, Value: not null }));
     }
 
-    private Task<PutResult> PutAsync(SignedGatewaySnapshot snapshot, bool replace, CancellationToken cancellationToken) =>
-        store.PutAsync(SnapshotNames.For(snapshot.GatewayId, snapshot.Revision), snapshot.Bytes,
+    /// <summary>A snapshot holding secret values is stored sealed (<see cref="SecretProtector.Seal"/>): secrets rest encrypted in the plane's store too.</summary>
+    private Task<PutResult> PutAsync(SignedGatewaySnapshot snapshot, bool replace, CancellationToken cancellationToken)
+    {
+        var name = SnapshotNames.For(snapshot.GatewayId, snapshot.Revision);
+        return store.PutAsync(name, snapshot.HoldsSecrets ? protector.Seal(snapshot.Bytes, name) : snapshot.Bytes,
             replace ? WriteCondition.None : WriteCondition.IfNoneMatch, cancellationToken);
+    }
 
     /// <summary>Deletes a gateway's snapshots older than <paramref name="keepFrom"/>, except the newest of them when <paramref name="keepOneOlder"/>.</summary>
     private async Task PruneAsync(string gatewayId, long keepFrom, bool keepOneOlder, CancellationToken cancellationToken)
@@ -150,8 +171,14 @@ internal sealed partial class SnapshotPublisher(SnapshotCompiler compiler, KeyRi
     private static partial void LogStoreFailed(ILogger logger, string store, string reason);
 }
 
-/// <summary>What a write changed: the compiled snapshots (at the write's revision) of the gateways whose content changed, and the removed gateways.</summary>
-internal sealed record SnapshotChanges(IReadOnlyList<(GatewaySnapshot Snapshot, string Hash)> Changed, IReadOnlyList<string> Removed);
+/// <summary>
+/// What a write changed: the compiled snapshots (at the write's revision) of the gateways whose content changed, and the
+/// removed gateways; or, when not empty, the referenced secret named values that cannot be decrypted (the write must be refused).
+/// </summary>
+internal sealed record SnapshotChanges(
+    IReadOnlyList<(GatewaySnapshot Snapshot, string Hash)> Changed,
+    IReadOnlyList<string> Removed,
+    IReadOnlyList<(string Gateway, string NamedValue)> UnreadableSecrets);
 
-/// <summary>One gateway's signed snapshot (the flattened JWS a gateway receives and backs up).</summary>
-internal sealed record SignedGatewaySnapshot(string GatewayId, long Revision, byte[] Bytes);
+/// <summary>One gateway's signed snapshot (the flattened JWS a gateway receives and backs up); whether it holds secret values.</summary>
+internal sealed record SignedGatewaySnapshot(string GatewayId, long Revision, byte[] Bytes, bool HoldsSecrets);

@@ -12,7 +12,7 @@ namespace ManagementPlane.Snapshots;
 /// damaged object, a rotated signing key, the store unreachable) compiled, signed and stored again, once per instance
 /// however many polls ask at the same time.
 /// </summary>
-internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory memory, SnapshotPublisher publisher, KeyRing keys, TimeProvider time, ILogger<StoredSnapshots> logger)
+internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory memory, SnapshotPublisher publisher, KeyRing keys, SecretProtector protector, TimeProvider time, ILogger<StoredSnapshots> logger)
 {
     // The writer stores a revision's snapshots right after its commit, so another instance woken by that commit may look
     // a moment too early: for the newest revision it knows, it looks again a few times before compiling it itself.
@@ -65,12 +65,14 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
                 var stored = await store.GetAsync(name, CancellationToken.None);
                 if (stored is not null)
                 {
-                    var bytes = stored.Content.ToArray();
-                    var check = SignedSnapshot.Verify(bytes, keys.SigningKey);
-                    var problem = !check.IsValid ? check.Error! : OtherContent(check.Payload!, gateway);
+                    var content = stored.Content.Span;
+                    var bytes = SecretProtector.IsSealed(content) ? protector.Unseal(content, name) : content.ToArray();
+                    var check = bytes is null ? null : SignedSnapshot.Verify(bytes, keys.SigningKey);
+                    var problem = check is null ? "it cannot be decrypted (written under another Management:EncryptionKey, or changed)"
+                        : !check.IsValid ? check.Error! : OtherContent(check.Payload!, gateway);
                     if (problem is null)
                     {
-                        return (bytes, false);
+                        return (bytes!, false);
                     }
 
                     LogUnusable(logger, name, store.Name, problem);
@@ -103,7 +105,7 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
     /// Null when the stored payload is this gateway's snapshot at this revision with the content the state names; else why not.
     /// A head record deleted or restored from an older copy restarts revisions, and the objects of the old ones stay behind.
     /// </summary>
-    private static string? OtherContent(byte[] payload, StoredGateway gateway)
+    private string? OtherContent(byte[] payload, StoredGateway gateway)
     {
         if (SnapshotReader.Parse(payload).Snapshot is not { } snapshot)
         {
@@ -115,7 +117,7 @@ internal sealed partial class StoredSnapshots(IObjectStore store, SnapshotMemory
             return $"it holds revision {snapshot.Revision} of gateway '{snapshot.GatewayId}'";
         }
 
-        return gateway.SnapshotHash is not null && SnapshotPublisher.ContentHash(snapshot) != gateway.SnapshotHash
+        return gateway.SnapshotHash is not null && publisher.ContentHash(snapshot) != gateway.SnapshotHash
             ? "its content is not what the state holds for this revision (a head record reset or restored from an older copy?)"
             : null;
     }

@@ -59,6 +59,9 @@ internal sealed class StoredNamedValue
 
     /// <summary>AES-GCM ciphertext of a secret value.</summary>
     public string? ValueProtected { get; set; }
+
+    /// <summary>The purpose (associated data) a secret value is encrypted under: bound to its id.</summary>
+    public static string SecretPurpose(string id) => $"named-values/{id.ToLowerInvariant()}";
 }
 
 internal sealed class StoredGateway

@@ -57,6 +57,47 @@ internal sealed partial class SecretProtector(KeyRing keys, ILogger<SecretProtec
         return Encoding.UTF8.GetString(plain);
     }
 
+    /// <summary>
+    /// A whole object sealed for the store: "EGS1" | nonce | tag | ciphertext, with <paramref name="purpose"/> (its object
+    /// name) as associated data, so a sealed object cannot be moved under another name.
+    /// </summary>
+    public byte[] Seal(ReadOnlySpan<byte> plain, string purpose)
+    {
+        var output = new byte[SealMagic.Length + NonceSize + TagSize + plain.Length];
+        SealMagic.CopyTo(output);
+        var nonce = output.AsSpan(SealMagic.Length, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(keys.EncryptionKey, TagSize);
+        aes.Encrypt(nonce, plain, output.AsSpan(SealMagic.Length + NonceSize + TagSize), output.AsSpan(SealMagic.Length + NonceSize, TagSize), Encoding.UTF8.GetBytes(purpose));
+        return output;
+    }
+
+    public static bool IsSealed(ReadOnlySpan<byte> content) => content.StartsWith(SealMagic);
+
+    /// <summary>What <see cref="Seal"/> sealed under <paramref name="purpose"/>, or null (another key, another name, changed or truncated).</summary>
+    public byte[]? Unseal(ReadOnlySpan<byte> content, string purpose)
+    {
+        var header = SealMagic.Length + NonceSize + TagSize;
+        if (!IsSealed(content) || content.Length < header)
+        {
+            return null;
+        }
+
+        var plain = new byte[content.Length - header];
+        using var aes = new AesGcm(keys.EncryptionKey, TagSize);
+        try
+        {
+            aes.Decrypt(content.Slice(SealMagic.Length, NonceSize), content[header..], content.Slice(SealMagic.Length + NonceSize, TagSize), plain, Encoding.UTF8.GetBytes(purpose));
+            return plain;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
+    }
+
+    private static ReadOnlySpan<byte> SealMagic => "EGS1"u8;
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The stored secret {Purpose} cannot be decrypted ({Reason}): treated as absent until it is set or regenerated")]
     private static partial void LogUnreadable(ILogger logger, string purpose, string reason);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Backup.Providers;
+using EdgeGateway.Contracts.Validation;
 using ManagementPlane.Diagnostics;
 using ManagementPlane.Snapshots;
 
@@ -76,6 +77,11 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
             }
 
             var changes = snapshots.Stamp(loaded.State, copy);
+            if (changes.UnreadableSecrets.Count > 0)
+            {
+                return new WriteOutcome(UnreadableSecrets(changes.UnreadableSecrets), loaded.State);
+            }
+
             var bytes = JsonSerializer.SerializeToUtf8Bytes(copy, StateJsonContext.Default.ManagementState);
             var condition = loaded.ETag is null ? WriteCondition.IfNoneMatch : WriteCondition.IfMatch(loaded.ETag);
             var put = await store.PutAsync(HeadKey, bytes, condition, cancellationToken);
@@ -113,6 +119,15 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
 
         notifier.Publish(loaded.State.Revision);
         return loaded;
+    }
+
+    private static StateError UnreadableSecrets(IReadOnlyList<(string Gateway, string NamedValue)> unreadable)
+    {
+        var ids = unreadable.Select(u => u.NamedValue).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var first = ids[0];
+        return StateError.Conflict(
+            $"secret named value '{first}' cannot be decrypted (damaged in the store, or written under another Management:EncryptionKey), and the policies of gateway '{unreadable[0].Gateway}' reference it, so its snapshot cannot be compiled; nothing was stored: set it again (PUT /named-values/{first})",
+            [.. ids.Select(id => new ConfigError($"namedValues.{id}", "cannot be decrypted: set it again"))]);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "State revision {Revision} written (attempt {Attempt})")]

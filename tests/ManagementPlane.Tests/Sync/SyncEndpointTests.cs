@@ -110,8 +110,8 @@ public sealed class SyncEndpointTests : IAsyncLifetime
         var snapshot = SnapshotReader.Parse(check.Payload!).Snapshot!;
         Assert.Equal(hash, snapshot.Subscriptions!.Single(s => s.Id == "hashed").PrimaryKeyHash);
         Assert.Equal(SubscriptionKeyHash.Compute("plain-key-in-git-0123456789"), snapshot.Subscriptions!.Single(s => s.Id == "plain").PrimaryKeyHash);
-        Assert.Contains(snapshot.NamedValues!, n => n.Id == "region" && n.Value == "eu");
-        Assert.DoesNotContain(snapshot.NamedValues!, n => n.Value == "hunter2-secret");
+        // No policy of gw1 references either named value: neither is sent (issue 10: exactly what its policies reference).
+        Assert.Empty(snapshot.NamedValues!);
         Assert.True(SnapshotValidatorAccepts(snapshot, "gw1"));
 
         // A key given only as a hash cannot be shown back.
