@@ -40,6 +40,13 @@ public sealed class PolicyFixture : IAsyncLifetime
                 { "id": "guarded", "path": "/guarded", "subscriptionRequired": false, "backend": { "urls": ["{{Main.Url}}"] },
                   "policies": { "inbound": [ { "type": "check-header", "name": "X-Client", "failedCheckHttpCode": 403,
                                                "failedCheckErrorMessage": "X-Client is required" } ] } },
+                { "id": "strict", "path": "/strict", "subscriptionRequired": false, "backend": { "urls": ["{{Untouched.Url}}"] },
+                  "policies": {
+                    "inbound": [ { "type": "set-variable", "name": "asked", "value": "@(context.Request.Url.Path)" },
+                                 { "type": "check-header", "name": "X-Client", "failedCheckHttpCode": 403, "failedCheckErrorMessage": "no client" } ],
+                    "onError": [ { "type": "return-response", "statusCode": 401,
+                                   "headers": [ { "name": "X-Asked", "value": "@((string)context.Variables[\"asked\"])" } ],
+                                   "body": "@(context.LastError.Source + \":\" + context.LastError.Reason + \":\" + context.LastError.Message)" } ] } },
                 { "id": "canned", "path": "/canned", "subscriptionRequired": false, "backend": { "urls": ["{{Untouched.Url}}"] },
                   "policies": { "inbound": [ { "type": "return-response", "statusCode": 202,
                                                "headers": [ { "name": "X-Canned", "value": "yes" } ], "body": "{\"canned\":true}" } ] } },
@@ -195,5 +202,16 @@ public sealed class PolicyTests(PolicyFixture f) : IClassFixture<PolicyFixture>
 
         var echo = await Echo.ReadAsync(response);
         Assert.Equal(("plain", "small"), (echo.Headers["x-from-query"], echo.Headers["x-copy"]));
+    }
+
+    [Fact]
+    public async Task OnError_CheckHeaderFailed_ReturnResponseSeesLastErrorAndVariables()
+    {
+        using var response = await Client.GetAsync("/strict/doc");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("/strict/doc", Assert.Single(response.Headers.GetValues("X-Asked")));
+        Assert.Equal("check-header:HeaderNotFound:no client", await response.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(f.Untouched.Paths, p => p.StartsWith("/doc", StringComparison.Ordinal));
     }
 }

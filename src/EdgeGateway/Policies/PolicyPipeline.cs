@@ -8,6 +8,8 @@ internal sealed class PolicyPipeline(PolicyStep[] inbound, PolicyStep[] backend,
 {
     public static readonly PolicyPipeline Empty = new([], [], [], []);
 
+    public const string CannotEvaluate = "A policy of this API could not be evaluated by the gateway.";
+
     public PolicyStep[] Inbound { get; } = inbound;
 
     public PolicyStep[] Backend { get; } = backend;
@@ -25,7 +27,18 @@ internal sealed class PolicyPipeline(PolicyStep[] inbound, PolicyStep[] backend,
         run.Section = section;
         foreach (var step in steps)
         {
-            var result = step.Apply(run);
+            PolicyResult result;
+            try
+            {
+                result = step.Apply(run);
+            }
+            catch (InvalidOperationException)
+            {
+                // A value that cannot be evaluated here: a secret named value the management plane withheld.
+                // Its message names the text, never a value; the client gets the generic answer.
+                result = run.Fail(new PolicyError("policy", "PolicyEvaluationFailed", CannotEvaluate, StatusCodes.Status500InternalServerError));
+            }
+
             if (result != PolicyResult.Continue)
             {
                 return result;

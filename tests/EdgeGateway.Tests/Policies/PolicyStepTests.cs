@@ -184,4 +184,18 @@ public sealed class PolicyStepTests
         Assert.Equal(299, run.Http.Response.StatusCode);
         Assert.True(run.StatusSet);
     }
+
+    [Fact]
+    public void SetHeader_WithheldSecretNamedValue_Fails500WithoutTheText()
+    {
+        var run = new PipelineHarness("""
+            { "schemaVersion": 1, "namedValues": [ { "id": "token", "secret": true } ],
+              "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["http://127.0.0.1:1"] },
+                "policies": { "inbound": [ { "type": "set-header", "name": "Authorization", "value": "Bearer {{token}}" } ] } } ] }
+            """).Run("a");
+
+        Assert.Equal(PolicyResult.Failed, Inbound(run));
+        Assert.Equal((500, PolicyPipeline.CannotEvaluate), (run.LastError!.StatusCode, run.LastError.Message));
+        Assert.False(run.Http.Request.Headers.ContainsKey("Authorization"));
+    }
 }
