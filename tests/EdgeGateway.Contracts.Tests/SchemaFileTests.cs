@@ -219,7 +219,7 @@ public sealed partial class SchemaFileTests
         var report = SnapshotValidator.Validate(parsed.Snapshot!);
 
         Assert.True(report.IsValid, string.Join("\n", report.Errors));
-        Assert.Equal(new[] { "rate-limit-by-key", "set-header" }, report.Unenforced.Select(u => u.Type).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "rate-limit-by-key" }, report.Unenforced.Select(u => u.Type).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -66,7 +66,10 @@ public static class PolicyCatalog
         new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]));
 
     /// <summary>Types this build enforces. Grows as the policy engine lands; everything else is refused at apply time.</summary>
-    private static readonly FrozenSet<string> Enforced = new[] { Base }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> Enforced = new[]
+    {
+        Base, "set-header", "set-query-parameter", "set-variable", "check-header", "return-response", "set-status",
+    }.ToFrozenSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
 

@@ -8,6 +8,9 @@ public sealed class GatewayOptions
     /// <summary>Gateway id as registered in the management plane.</summary>
     public string? Id { get; set; }
 
+    /// <summary>What policy expressions read as <c>context.Deployment.Region</c>; empty unless set.</summary>
+    public string? Region { get; set; }
+
     /// <summary>Standalone mode: a snapshot-format JSON file, signed or not, watched for changes.</summary>
     public string? ConfigFile { get; set; }
 

@@ -1,6 +1,8 @@
 using EdgeGateway.Configuration;
+using EdgeGateway.Contracts.Policies;
 using EdgeGateway.Errors;
 using EdgeGateway.Health;
+using EdgeGateway.Policies;
 using EdgeGateway.Routing;
 using EdgeGateway.Subscriptions;
 using Microsoft.AspNetCore.Http.Features;
@@ -19,8 +21,11 @@ internal sealed partial class GatewayRequestHandler(
     HttpMessageInvoker backendClient,
     HealthEndpoints health,
     RequestCounters counters,
+    GatewaySettings settings,
     ILoggerFactory loggerFactory)
 {
+    private readonly string region = settings.Gateway.Region ?? string.Empty;
+
     private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.GatewayRequestHandler");
 
     public Task InvokeAsync(HttpContext context)
@@ -75,7 +80,8 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
-        if (!api.MatchOperation(request.Method, path.AsSpan(prefixLength)).Matched)
+        var operation = api.MatchOperation(request.Method, path.AsSpan(prefixLength));
+        if (!operation.Matched)
         {
             await GatewayErrors.WriteAsync(context, StatusCodes.Status404NotFound, GatewayErrors.NoOperation);
             return;
@@ -87,13 +93,40 @@ internal sealed partial class GatewayRequestHandler(
             && (query.Contains(api.KeyQuery, StringComparison.OrdinalIgnoreCase) || query.Contains('%'))
             && request.Query.ContainsKey(api.KeyQuery);
         string? presented = headerKey.Count > 0 ? headerKey.ToString() : keyInQuery ? request.Query[api.KeyQuery].ToString() : null;
+        var check = default(SubscriptionCheck);
         if (api.SubscriptionRequired || presented is not null)
         {
-            var check = runtime.Subscriptions.Check(presented, api);
+            check = runtime.Subscriptions.Check(presented, api);
             if (check.Outcome != SubscriptionOutcome.Valid)
             {
                 var message = check.Outcome == SubscriptionOutcome.Missing ? GatewayErrors.MissingKey : GatewayErrors.InvalidKey;
                 await GatewayErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, message);
+                return;
+            }
+        }
+
+        var pipeline = (operation.Operation?.Policies ?? api.Policies).For(check.ProductId);
+        PolicyRun? run = null;
+        if (!pipeline.IsEmpty)
+        {
+            var productName = check.ProductId is { } productId && runtime.ProductNames.TryGetValue(productId, out var name) ? name : null;
+            run = new PolicyRun(context, pipeline, new PolicyRequest(api, operation.Operation?.Id, check.SubscriptionId,
+                check.SubscriptionId is null ? null : presented, check.ProductId, productName, region));
+            var result = PolicyPipeline.Run(pipeline.Inbound, run, Sections.Inbound);
+            if (result == PolicyResult.Continue)
+            {
+                result = PolicyPipeline.Run(pipeline.Backend, run, Sections.Backend);
+            }
+
+            if (result == PolicyResult.Responded)
+            {
+                await run.Answer!.WriteBodyAsync(run);
+                return;
+            }
+
+            if (result == PolicyResult.Failed)
+            {
+                await OnErrorAsync(run);
                 return;
             }
         }
@@ -103,7 +136,7 @@ internal sealed partial class GatewayRequestHandler(
         // Routed on the decoded path; the backend gets the rest of the target as the client wrote it.
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : path;
         var remainder = RawRemainder.From(rawTarget, path.AsSpan(0, prefixLength).Count('/'));
-        context.Features.Set(new ProxyRequestState(remainder, api.KeyHeader, api.KeyQuery, keyInQuery) { ApiPrefix = api.Prefix });
+        context.Features.Set(new ProxyRequestState(remainder, api.KeyHeader, api.KeyQuery, keyInQuery) { ApiPrefix = api.Prefix, Policies = run });
 
         destination.RequestStarted();
         ForwarderError error;
@@ -119,11 +152,42 @@ internal sealed partial class GatewayRequestHandler(
 
         if (error != ForwarderError.None)
         {
-            await OnForwarderErrorAsync(context, api, error);
+            await OnForwarderErrorAsync(context, api, error, run);
+        }
+        else if (run?.LastError is not null && !context.Response.HasStarted)
+        {
+            await OnErrorAsync(run); // an outbound policy failed; the transformer discarded the backend's response
         }
     }
 
-    private Task OnForwarderErrorAsync(HttpContext context, ApiRoute api, ForwarderError error)
+    /// <summary>
+    /// onError, as APIM: its policies see <c>context.LastError</c> and the status the gateway would answer with; unless
+    /// one of them answers (return-response), the gateway's error answer stands, with set-status's code and set-header's headers.
+    /// </summary>
+    private static async Task OnErrorAsync(PolicyRun run)
+    {
+        var error = run.LastError!;
+        var response = run.Http.Response;
+        response.Clear();
+        response.StatusCode = error.StatusCode;
+        run.StatusSet = false;
+        var result = PolicyPipeline.Run(run.Pipeline.OnError, run, Sections.OnError);
+        if (result == PolicyResult.Responded)
+        {
+            await run.Answer!.WriteBodyAsync(run);
+            return;
+        }
+
+        if (result == PolicyResult.Failed)
+        {
+            response.Clear(); // a failure inside onError ends it: the first error's answer, without half of onError's work
+            run.StatusSet = false;
+        }
+
+        await GatewayErrors.WriteAsync(run.Http, run.StatusSet ? response.StatusCode : error.StatusCode, error.Message);
+    }
+
+    private Task OnForwarderErrorAsync(HttpContext context, ApiRoute api, ForwarderError error, PolicyRun? run)
     {
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
@@ -150,6 +214,14 @@ internal sealed partial class GatewayRequestHandler(
         }
 
         var timedOut = error == ForwarderError.RequestTimedOut;
+        if (run is not null)
+        {
+            run.Fail(new PolicyError("forward-request", timedOut ? "Timeout" : "BackendConnectionFailure",
+                timedOut ? GatewayErrors.BackendTimeout : GatewayErrors.BackendFailed,
+                timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway));
+            return OnErrorAsync(run);
+        }
+
         return GatewayErrors.WriteAsync(context,
             timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
             timedOut ? GatewayErrors.BackendTimeout : GatewayErrors.BackendFailed);

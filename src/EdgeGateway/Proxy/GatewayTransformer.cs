@@ -1,3 +1,5 @@
+using EdgeGateway.Contracts.Policies;
+using EdgeGateway.Policies;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace EdgeGateway.Proxy;
@@ -85,13 +87,33 @@ internal sealed class GatewayTransformer : HttpTransformer
         if (proxyResponse is not null)
         {
             HopByHopHeaders.RemoveNamed(proxyResponse.Headers, httpContext.Response.Headers);
+            if (proxied && httpContext.Features.Get<ProxyRequestState>()?.Policies is { Pipeline.Outbound.Length: > 0 } run)
+            {
+                return await OutboundAsync(run);
+            }
         }
 
         return proxied;
     }
 
-    /// <summary>Drops only the key's own pairs from the raw query; every other byte reaches the backend as the client sent it (signed URLs stay valid).</summary>
-    private static ReadOnlySpan<char> WithoutParameter(ReadOnlySpan<char> query, string name)
+    /// <summary>Outbound policies on the backend's response, before any of it reaches the client; false: the backend's body is not sent.</summary>
+    private static async ValueTask<bool> OutboundAsync(PolicyRun run)
+    {
+        switch (PolicyPipeline.Run(run.Pipeline.Outbound, run, Sections.Outbound))
+        {
+            case PolicyResult.Responded:
+                await run.Answer!.WriteBodyAsync(run);
+                return false;
+            case PolicyResult.Failed:
+                run.Http.Response.Clear(); // the request handler runs onError once the forwarder returns
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>Drops only the named parameter's own pairs from the raw query; every other byte reaches the backend as the client sent it (signed URLs stay valid).</summary>
+    internal static ReadOnlySpan<char> WithoutParameter(ReadOnlySpan<char> query, string name)
     {
         if (query.Length <= 1)
         {

@@ -13,4 +13,7 @@ internal sealed class ProxyRequestState(RawRemainder remainder, string keyHeader
     public bool KeyInQuery { get; } = keyInQuery;
 
     public string ApiPrefix { get; init; } = "";
+
+    /// <summary>The request's policy run, when its route has policies: outbound runs when the backend's response arrives.</summary>
+    public Policies.PolicyRun? Policies { get; init; }
 }

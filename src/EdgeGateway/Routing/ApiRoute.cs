@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using EdgeGateway.Contracts.Snapshot;
+using EdgeGateway.Policies;
 
 namespace EdgeGateway.Routing;
 
@@ -9,21 +10,34 @@ internal sealed class ApiRoute
     public const string DefaultKeyHeader = "Ocp-Apim-Subscription-Key";
     public const string DefaultKeyQuery = "subscription-key";
 
+    /// <summary>A route whose policies are not compiled (every pipeline empty): for callers that only route.</summary>
     public ApiRoute(ApiDefinition api, IEnumerable<string> productIds)
+        : this(api, [.. productIds.Select(id => new ProductDefinition { Id = id })], null)
+    {
+    }
+
+    public ApiRoute(ApiDefinition api, IReadOnlyList<ProductDefinition> products, PipelineCompiler? policies)
     {
         Id = api.Id!;
+        Name = api.Name;
         Prefix = ApiPath.Normalize(api.Path!);
         SubscriptionRequired = api.SubscriptionRequired ?? true;
         KeyHeader = api.SubscriptionKeyParameterNames?.Header ?? DefaultKeyHeader;
         KeyQuery = api.SubscriptionKeyParameterNames?.Query ?? DefaultKeyQuery;
-        Products = productIds.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        Products = products.Select(p => p.Id!).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         Cluster = new BackendCluster(Id, api.Backend!);
         Operations = [.. (api.Operations ?? [])
-            .Select(o => new OperationRoute(o.Id!, o.Method!, Parse(o.UrlTemplate!)))
+            .Select(o => new OperationRoute(o.Id!, o.Method!, Parse(o.UrlTemplate!), policies?.Compile(products, api.Policies, o.Policies) ?? PipelineSet.Empty))
             .OrderByDescending(o => o.Template.Specificity)];
+        Policies = Operations.Length == 0 ? policies?.Compile(products, api.Policies, null) ?? PipelineSet.Empty : PipelineSet.Empty;
     }
 
     public string Id { get; }
+
+    public string? Name { get; }
+
+    /// <summary>The pipelines of calls to an API without operations (with operations, each operation has its own).</summary>
+    public PipelineSet Policies { get; }
 
     public string Prefix { get; }
 
@@ -71,7 +85,7 @@ internal sealed class ApiRoute
         UrlTemplate.TryParse(text, out var template, out _) ? template! : throw new InvalidOperationException("validated template failed to parse");
 }
 
-internal sealed record OperationRoute(string Id, string Method, UrlTemplate Template);
+internal sealed record OperationRoute(string Id, string Method, UrlTemplate Template, PipelineSet Policies);
 
 internal readonly record struct OperationMatch(OperationRoute? Operation, bool Matched)
 {

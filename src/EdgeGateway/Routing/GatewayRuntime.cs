@@ -1,4 +1,6 @@
 using EdgeGateway.Contracts.Snapshot;
+using System.Collections.Frozen;
+using EdgeGateway.Policies;
 using EdgeGateway.Subscriptions;
 
 namespace EdgeGateway.Routing;
@@ -17,10 +19,13 @@ internal sealed class GatewayRuntime
         Source = source;
         LoadedAt = loadedAt;
         // An unpublished product grants nothing: its subscriptions do not open its APIs (APIM semantics).
-        var productsByApi = (snapshot.Products ?? []).Where(p => p.State != ProductStates.NotPublished)
-            .SelectMany(p => (p.Apis ?? []).Select(a => (Api: a, Product: p.Id!)))
+        var published = (snapshot.Products ?? []).Where(p => p.State != ProductStates.NotPublished).ToList();
+        var productsByApi = published
+            .SelectMany(p => (p.Apis ?? []).Select(a => (Api: a, Product: p)))
             .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
-        Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, productsByApi[a.Id!]))];
+        var policies = new PipelineCompiler(snapshot);
+        Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, [.. productsByApi[a.Id!]], policies))];
+        ProductNames = published.ToFrozenDictionary(p => p.Id!, p => p.Name ?? p.Id!, StringComparer.OrdinalIgnoreCase);
         Routes = new RouteTable(Apis);
         Subscriptions = new SubscriptionIndex(snapshot.Subscriptions ?? []);
         HoldsSecretValues = (snapshot.NamedValues ?? []).Any(n => n is { Secret: true, Value: not null });
@@ -44,6 +49,9 @@ internal sealed class GatewayRuntime
     public ApiRoute[] Apis { get; }
 
     public RouteTable Routes { get; }
+
+    /// <summary><c>context.Product.Name</c> by product id.</summary>
+    public FrozenDictionary<string, string> ProductNames { get; }
 
     public SubscriptionIndex Subscriptions { get; }
 }

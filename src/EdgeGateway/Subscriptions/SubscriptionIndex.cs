@@ -44,7 +44,7 @@ internal sealed class SubscriptionIndex
         }
 
         var inScope = entry.Scope?.Reaches(api.Id, api.Products) == true;
-        return inScope ? new SubscriptionCheck(SubscriptionOutcome.Valid, entry.Id) : SubscriptionCheck.Invalid;
+        return inScope ? new SubscriptionCheck(SubscriptionOutcome.Valid, entry.Id) { ProductId = entry.ProductId } : SubscriptionCheck.Invalid;
     }
 
     private void Add(string? plain, string? hash, Entry entry)
@@ -60,6 +60,9 @@ internal sealed class SubscriptionIndex
     private sealed record Entry(string Id, string State, SubscriptionScope? Scope)
     {
         public byte[] Hash { get; init; } = [];
+
+        /// <summary>The product whose policies the subscription's calls run (APIM: a product-scoped subscription).</summary>
+        public string? ProductId { get; } = Scope?.Kind == SubscriptionScopeKind.Product ? Scope.Id : null;
     }
 }
 
@@ -73,6 +76,8 @@ internal enum SubscriptionOutcome
 
 internal readonly record struct SubscriptionCheck(SubscriptionOutcome Outcome, string? SubscriptionId)
 {
+    public string? ProductId { get; init; }
+
     public static readonly SubscriptionCheck Missing = new(SubscriptionOutcome.Missing, null);
     public static readonly SubscriptionCheck Invalid = new(SubscriptionOutcome.Invalid, null);
     public static readonly SubscriptionCheck Inactive = new(SubscriptionOutcome.Inactive, null);

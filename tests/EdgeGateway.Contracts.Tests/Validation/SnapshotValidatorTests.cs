@@ -28,7 +28,7 @@ public sealed class SnapshotValidatorTests
         Assert.True(report.IsValid, string.Join("\n", report.Errors));
         Assert.False(report.IsServable);
         Assert.Equal(
-            ["apis[0].policies.inbound[1]: rate-limit-by-key", "policies.inbound[0]: set-header"],
+            ["apis[0].policies.inbound[1]: rate-limit-by-key"],
             report.Unenforced.Select(u => $"{u.Path}: {u.Type}"));
     }
 

@@ -1,0 +1,51 @@
+namespace EdgeGateway.Policies;
+
+/// <summary>
+/// What a computed header value may hold. A value built from request data (a decoded query parameter can carry CR/LF)
+/// could otherwise split a header or be refused by Kestrel mid-response: such a value refuses the request (400 through
+/// onError), it is never stripped or altered into something the policy author did not write.
+/// </summary>
+internal static class HeaderValues
+{
+    /// <summary>The longest value a policy may set, in characters: far above real values, far below a backend's header limits.</summary>
+    public const int MaxLength = 8192;
+
+    public const string Refused = "A policy computed a header value that cannot be sent: control characters (CR, LF, ...), non-ASCII characters, or more than 8192 characters.";
+
+    public static bool IsSafe(string value)
+    {
+        if (value.Length > MaxLength)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if ((c < 0x20 && c != '\t') || c > 0x7E)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A header name: a non-empty RFC 9110 token.</summary>
+    public static bool IsName(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (c <= 0x20 || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using EdgeGateway.Contracts.Policies;
+using EdgeGateway.Contracts.Policies.Expressions;
+
+namespace EdgeGateway.Policies;
+
+/// <summary>
+/// A validated policy's attributes, read into compiled values at load. The validator has run: a shape this cannot read
+/// is a bug, so it throws (at load, never per request).
+/// </summary>
+internal readonly struct PolicyAttributes(IReadOnlyDictionary<string, JsonElement>? attributes, NamedValueSet namedValues, Sections section)
+{
+    public Sections Section => section;
+
+    public PolicyValue? Value(string name) =>
+        attributes is not null && attributes.TryGetValue(name, out var element) ? Compile(element) : null;
+
+    public PolicyValue RequiredValue(string name) =>
+        Value(name) ?? throw new InvalidOperationException($"validated policy lacks '{name}'");
+
+    public string? Text(string name) =>
+        attributes is not null && attributes.TryGetValue(name, out var element) && element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+
+    public int? Int(string name) =>
+        attributes is not null && attributes.TryGetValue(name, out var element) && element.ValueKind == JsonValueKind.Number ? element.GetInt32() : null;
+
+    public bool? Bool(string name) =>
+        attributes is not null && attributes.TryGetValue(name, out var element) && element.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? element.GetBoolean() : null;
+
+    public PolicyValue[] Values(string name) =>
+        attributes is not null && attributes.TryGetValue(name, out var element) && element.ValueKind == JsonValueKind.Array
+            ? [.. element.EnumerateArray().Select(Compile)] : [];
+
+    public IEnumerable<PolicyAttributes> Objects(string name)
+    {
+        if (attributes is null || !attributes.TryGetValue(name, out var element) || element.ValueKind != JsonValueKind.Array)
+        {
+            yield break;
+        }
+
+        foreach (var item in element.EnumerateArray())
+        {
+            yield return new(item.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal), namedValues, section);
+        }
+    }
+
+    /// <summary>value and values together, as set-header and set-query-parameter take them (APIM: one or more &lt;value&gt;).</summary>
+    public PolicyValue[] ValueOrValues()
+    {
+        var single = Value("value");
+        var list = Values("values");
+        return single is null ? list : [single, .. list];
+    }
+
+    private PolicyValue Compile(JsonElement element)
+    {
+        var text = element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText();
+        var result = PolicyExpressions.CompileValue(text, namedValues, section);
+        return result.Value ?? throw new InvalidOperationException($"validated policy value failed to compile: {string.Join("; ", result.Errors)}");
+    }
+}

@@ -1,0 +1,94 @@
+using EdgeGateway.Contracts.Policies;
+using EdgeGateway.Contracts.Policies.Expressions;
+using EdgeGateway.Routing;
+
+namespace EdgeGateway.Policies;
+
+/// <summary>
+/// One request going through its pipeline: what expressions read (<see cref="IPolicyContext"/> over the
+/// <see cref="HttpContext"/> the gateway already holds) and what the steps leave behind (variables, an error, an answer).
+/// One object per request with policies; variables are a dictionary made only when a policy sets one.
+/// </summary>
+internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, PolicyRequest request) : IPolicyContext
+{
+    private Dictionary<string, string>? variables;
+    private string? clientIp;
+
+    public HttpContext Http { get; } = http;
+
+    public PolicyPipeline Pipeline { get; } = pipeline;
+
+    public Sections Section { get; set; } = Sections.Inbound;
+
+    /// <summary>The response writes the section's requests and responses act on: the request before the backend, the response after.</summary>
+    public bool ActsOnRequest => Section is Sections.Inbound or Sections.Backend;
+
+    /// <summary>What a return-response step left to write.</summary>
+    public ReturnResponse? Answer { get; set; }
+
+    /// <summary>The error that moved the request to onError, and the answer the gateway gives unless onError gives another.</summary>
+    public PolicyError? LastError { get; private set; }
+
+    /// <summary>set-status ran in onError: the gateway's error answer keeps its body but takes this status.</summary>
+    public bool StatusSet { get; set; }
+
+    public string? SubscriptionId => request.SubscriptionId;
+
+    public string? SubscriptionKey => request.SubscriptionKey;
+
+    public string ClientIp => clientIp ??= Http.Connection.RemoteIpAddress?.ToString() ?? string.Empty;
+
+    public string Method => Http.Request.Method;
+
+    public string Path => Http.Request.Path.Value ?? "/";
+
+    public string? ApiId => request.Api.Id;
+
+    public string? ApiName => request.Api.Name;
+
+    public string? OperationId => request.OperationId;
+
+    public string? ProductId => request.ProductId;
+
+    public string? ProductName => request.ProductName;
+
+    public string Region => request.Region;
+
+    public int ResponseStatusCode => Http.Response.StatusCode;
+
+    public string? LastErrorSource => LastError?.Source;
+
+    public string? LastErrorReason => LastError?.Reason;
+
+    public string? LastErrorMessage => LastError?.Message;
+
+    public PolicyResult Fail(PolicyError error)
+    {
+        LastError = error;
+        return PolicyResult.Failed;
+    }
+
+    public string? Header(string name) => Joined(Http.Request.Headers[name]);
+
+    public string? Query(string name) => Joined(Http.Request.Query[name]);
+
+    public string? ResponseHeader(string name) => Joined(Http.Response.Headers[name]);
+
+    public string? Variable(string name) => variables is not null && variables.TryGetValue(name, out var value) ? value : null;
+
+    public void SetVariable(string name, string value) => (variables ??= new(StringComparer.Ordinal))[name] = value;
+
+    // validate-jwt is not enforced yet: no token is ever stored, so no claim is ever there.
+    public string? Claim(string variable, string claim) => null;
+
+    private static string? Joined(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 ? null : values.ToString();
+}
+
+/// <summary>What the request path knows before the pipeline starts: route, subscription, product, region.</summary>
+internal sealed record PolicyRequest(ApiRoute Api, string? OperationId, string? SubscriptionId, string? SubscriptionKey,
+    string? ProductId, string? ProductName, string Region);
+
+/// <summary>
+/// APIM's <c>context.LastError</c>, plus the answer the gateway gives when onError gives none.
+/// </summary>
+internal sealed record PolicyError(string Source, string Reason, string Message, int StatusCode);

@@ -1,0 +1,56 @@
+using System.Text;
+using EdgeGateway.Contracts.Policies;
+using EdgeGateway.Contracts.Snapshot;
+using EdgeGateway.Contracts.Validation;
+using EdgeGateway.Policies;
+using EdgeGateway.Routing;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeGateway.Tests.Policies;
+
+/// <summary>A validated snapshot compiled as a gateway compiles it, and requests run through one of its pipelines.</summary>
+internal sealed class PipelineHarness
+{
+    private readonly GatewayRuntime runtime;
+
+    public PipelineHarness(string json)
+    {
+        var parsed = SnapshotReader.Parse(Encoding.UTF8.GetBytes(json));
+        Assert.True(parsed.Snapshot is not null, string.Join("\n", parsed.Errors));
+        var report = SnapshotValidator.Validate(parsed.Snapshot!, new ValidationOptions { AllowPlainKeys = true });
+        Assert.True(report.IsValid && report.IsServable, string.Join("\n", report.Errors.Select(e => e.ToString()).Concat(report.Unenforced.Select(u => u.Type))));
+        runtime = new GatewayRuntime(parsed.Snapshot!, "test", DateTimeOffset.UnixEpoch);
+    }
+
+    public PolicyPipeline Pipeline(string apiId, string? operationId = null, string? productId = null)
+    {
+        var api = runtime.Apis.Single(a => a.Id == apiId);
+        var set = operationId is null ? api.Policies : api.Operations.Single(o => o.Id == operationId).Policies;
+        return set.For(productId);
+    }
+
+    public PolicyRun Run(string apiId, string? operationId = null, string? productId = null, string? subscriptionId = null,
+        Action<HttpRequest>? request = null)
+    {
+        var api = runtime.Apis.Single(a => a.Id == apiId);
+        var http = new DefaultHttpContext();
+        http.Request.Method = "GET";
+        http.Request.Path = "/" + apiId;
+        http.Response.Body = new MemoryStream();
+        request?.Invoke(http.Request);
+        return new PolicyRun(http, Pipeline(apiId, operationId, productId),
+            new PolicyRequest(api, operationId, subscriptionId, subscriptionId is null ? null : "key", productId, productId, "west"));
+    }
+
+    public static PolicyResult Inbound(PolicyRun run) => PolicyPipeline.Run(run.Pipeline.Inbound, run, Sections.Inbound);
+
+    public static PolicyResult Outbound(PolicyRun run) => PolicyPipeline.Run(run.Pipeline.Outbound, run, Sections.Outbound);
+
+    public static string Doc(string apis, string global = "null", string products = "[]") => $$"""
+        { "schemaVersion": 1, "revision": 1, "policies": {{global}}, "products": {{products}},
+          "apis": {{apis}} }
+        """;
+
+    /// <summary>A set-header appending <paramref name="mark"/> to X-Order: where it lands shows which scope ran when.</summary>
+    public static string Mark(string mark) => $$"""{ "type": "set-header", "name": "X-Order", "value": "{{mark}}", "existsAction": "append" }""";
+}
