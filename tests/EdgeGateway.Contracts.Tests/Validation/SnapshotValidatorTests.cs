@@ -33,6 +33,29 @@ public sealed class SnapshotValidatorTests
     }
 
     [Theory]
+    [InlineData("Content-Length", true)]
+    [InlineData("transfer-encoding", true)]
+    [InlineData("Connection", true)]
+    [InlineData("X-Team", false)]
+    [InlineData("Host", false)]
+    public void Validate_SetHeaderOnAFramingOrConnectionHeader_IsRefused(string header, bool refused)
+    {
+        var report = Validate($$"""
+            { "schemaVersion": 1, "revision": 1, "apis": [ { "id": "a", "path": "/a", {{Backend}},
+              "policies": { "inbound": [ { "type": "set-header", "name": "{{header}}", "value": "5" } ] } } ] }
+            """);
+
+        if (refused)
+        {
+            AssertError(report, "apis[0].policies.inbound[0].name", "managed by the gateway");
+        }
+        else
+        {
+            Assert.True(report.IsValid, string.Join("\n", report.Errors));
+        }
+    }
+
+    [Theory]
     [InlineData("ftp://host/x", "not an absolute http(s) URL")]
     [InlineData("/relative", "not an absolute http(s) URL")]
     [InlineData("http://", "not an absolute http(s) URL")]
