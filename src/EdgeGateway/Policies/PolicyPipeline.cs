@@ -21,32 +21,69 @@ internal sealed class PolicyPipeline(PolicyStep[] inbound, PolicyStep[] backend,
     /// <summary>No policy anywhere: the request takes the plain proxy path, exactly as without policies.</summary>
     public bool IsEmpty => Inbound.Length == 0 && Backend.Length == 0 && Outbound.Length == 0 && OnError.Length == 0;
 
-    /// <summary>Runs one section until a step answers or fails.</summary>
-    public static PolicyResult Run(PolicyStep[] steps, PolicyRun run, Contracts.Policies.Sections section)
+    /// <summary>
+    /// Runs one section until a step answers or fails. Completes synchronously (no task allocated) until a step
+    /// actually waits; from there the rest of the section runs asynchronously.
+    /// </summary>
+    public static ValueTask<PolicyResult> RunAsync(PolicyStep[] steps, PolicyRun run, Contracts.Policies.Sections section)
     {
         run.Section = section;
-        foreach (var step in steps)
+        for (var i = 0; i < steps.Length; i++)
         {
-            PolicyResult result;
-            try
+            var pending = Start(steps[i], run);
+            if (!pending.IsCompletedSuccessfully)
             {
-                result = step.Apply(run);
-            }
-            catch (InvalidOperationException)
-            {
-                // A value that cannot be evaluated here: a secret named value the management plane withheld.
-                // Its message names the text, never a value; the client gets the generic answer.
-                result = run.Fail(new PolicyError("policy", "PolicyEvaluationFailed", CannotEvaluate, StatusCodes.Status500InternalServerError));
+                return Continue(pending, steps, i, run);
             }
 
-            if (result != PolicyResult.Continue)
+            if (pending.Result != PolicyResult.Continue)
             {
-                return result;
+                return pending;
             }
         }
 
-        return PolicyResult.Continue;
+        return new(PolicyResult.Continue);
     }
+
+    private static async ValueTask<PolicyResult> Continue(ValueTask<PolicyResult> pending, PolicyStep[] steps, int index, PolicyRun run)
+    {
+        var result = await Settle(pending, run);
+        for (var i = index + 1; result == PolicyResult.Continue && i < steps.Length; i++)
+        {
+            result = await Settle(Start(steps[i], run), run);
+        }
+
+        return result;
+    }
+
+    private static ValueTask<PolicyResult> Start(PolicyStep step, PolicyRun run)
+    {
+        try
+        {
+            return step.ApplyAsync(run);
+        }
+        catch (InvalidOperationException)
+        {
+            return new(CannotBeEvaluated(run));
+        }
+    }
+
+    private static async ValueTask<PolicyResult> Settle(ValueTask<PolicyResult> pending, PolicyRun run)
+    {
+        try
+        {
+            return await pending;
+        }
+        catch (InvalidOperationException)
+        {
+            return CannotBeEvaluated(run);
+        }
+    }
+
+    // A value that cannot be evaluated here: a secret named value the management plane withheld.
+    // Its message names the text, never a value; the client gets the generic answer.
+    private static PolicyResult CannotBeEvaluated(PolicyRun run) =>
+        run.Fail(new PolicyError("policy", "PolicyEvaluationFailed", CannotEvaluate, StatusCodes.Status500InternalServerError));
 }
 
 /// <summary>

@@ -112,10 +112,10 @@ internal sealed partial class GatewayRequestHandler(
             var productName = check.ProductId is { } productId && runtime.ProductNames.TryGetValue(productId, out var name) ? name : null;
             run = new PolicyRun(context, pipeline, new PolicyRequest(api, operation.Operation?.Id, check.SubscriptionId,
                 check.SubscriptionId is null ? null : presented, check.ProductId, productName, region));
-            var result = PolicyPipeline.Run(pipeline.Inbound, run, Sections.Inbound);
+            var result = await PolicyPipeline.RunAsync(pipeline.Inbound, run, Sections.Inbound);
             if (result == PolicyResult.Continue)
             {
-                result = PolicyPipeline.Run(pipeline.Backend, run, Sections.Backend);
+                result = await PolicyPipeline.RunAsync(pipeline.Backend, run, Sections.Backend);
             }
 
             if (result == PolicyResult.Responded)
@@ -171,7 +171,7 @@ internal sealed partial class GatewayRequestHandler(
         response.Clear();
         response.StatusCode = error.StatusCode;
         run.StatusSet = false;
-        var result = PolicyPipeline.Run(run.Pipeline.OnError, run, Sections.OnError);
+        var result = await PolicyPipeline.RunAsync(run.Pipeline.OnError, run, Sections.OnError);
         if (result == PolicyResult.Responded)
         {
             await run.Answer!.WriteBodyAsync(run);

@@ -99,7 +99,7 @@ internal sealed class GatewayTransformer : HttpTransformer
     /// <summary>Outbound policies on the backend's response, before any of it reaches the client; false: the backend's body is not sent.</summary>
     private static async ValueTask<bool> OutboundAsync(PolicyRun run)
     {
-        switch (PolicyPipeline.Run(run.Pipeline.Outbound, run, Sections.Outbound))
+        switch (await PolicyPipeline.RunAsync(run.Pipeline.Outbound, run, Sections.Outbound))
         {
             case PolicyResult.Responded:
                 await run.Answer!.WriteBodyAsync(run);

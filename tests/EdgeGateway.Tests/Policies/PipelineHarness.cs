@@ -42,9 +42,16 @@ internal sealed class PipelineHarness
             new PolicyRequest(api, operationId, subscriptionId, subscriptionId is null ? null : "key", productId, productId, "west"));
     }
 
-    public static PolicyResult Inbound(PolicyRun run) => PolicyPipeline.Run(run.Pipeline.Inbound, run, Sections.Inbound);
+    // The steps under test never wait: the section completes synchronously, which these helpers also check.
+    public static PolicyResult Inbound(PolicyRun run) => Completed(PolicyPipeline.RunAsync(run.Pipeline.Inbound, run, Sections.Inbound));
 
-    public static PolicyResult Outbound(PolicyRun run) => PolicyPipeline.Run(run.Pipeline.Outbound, run, Sections.Outbound);
+    public static PolicyResult Outbound(PolicyRun run) => Completed(PolicyPipeline.RunAsync(run.Pipeline.Outbound, run, Sections.Outbound));
+
+    private static PolicyResult Completed(ValueTask<PolicyResult> section)
+    {
+        Assert.True(section.IsCompletedSuccessfully, "a section of synchronous steps completed asynchronously");
+        return section.Result;
+    }
 
     public static string Doc(string apis, string global = "null", string products = "[]") => $$"""
         { "schemaVersion": 1, "revision": 1, "policies": {{global}}, "products": {{products}},
