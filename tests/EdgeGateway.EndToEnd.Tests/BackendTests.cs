@@ -146,6 +146,49 @@ public sealed class BackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HealthCheck_ConfigSwappedWhileDestinationDown_StillGetsNoTraffic()
+    {
+        folder.Write(HealthChecked(revision: 1, interval: "00:00:02"));
+        await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile);
+        b.Healthy = false;
+        await gateway.EventuallyAsync(() => Task.FromResult(gateway.Output.Contains($"destination {b.Url} failed", StringComparison.Ordinal)), "b marked unhealthy", 60);
+
+        // A new revision with the same destinations (probed far less often now): b is still known to be down. Were it
+        // reset to healthy, it would take traffic until two more probes, a minute apart, failed.
+        folder.Write(HealthChecked(revision: 2, interval: "00:01:00"));
+        await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).GetProperty("revision").GetInt64() == 2, "revision 2 applied");
+
+        var afterSwap = await CallManyAsync(gateway, 20);
+        Assert.All(afterSwap, n => Assert.Equal("a", n));
+    }
+
+    [Fact]
+    public async Task LeastRequests_ConfigSwappedWhileOneRequestHeld_NewRequestsStillAvoidTheBusyDestination()
+    {
+        await using var gateway = await StartBalancedAsync("leastRequests");
+        var (busy, idle, held) = await HoldOneAsync(gateway);
+
+        folder.Write($$"""
+            { "schemaVersion": 1, "revision": 2, "apis": [ { "id": "lb", "path": "/lb", "subscriptionRequired": false,
+              "backend": { "urls": ["{{a.Url}}", "{{b.Url}}"], "loadBalancing": "leastRequests", "timeout": "00:01:40" } } ] }
+            """);
+        await gateway.EventuallyAsync(async () => (await gateway.StatusAsync()).GetProperty("revision").GetInt64() == 2, "revision 2 applied");
+
+        // The held request still counts against its destination: a fresh count of zero would tie and send half here.
+        var names = await CallManyAsync(gateway, 20);
+
+        Assert.All(names, n => Assert.Equal(idle.Name, n));
+        busy.ReleaseHeld();
+        Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
+    }
+
+    private string HealthChecked(int revision, string interval) => $$"""
+        { "schemaVersion": 1, "revision": {{revision}}, "apis": [ { "id": "lb", "path": "/lb", "subscriptionRequired": false,
+          "backend": { "urls": ["{{a.Url}}", "{{b.Url}}"],
+            "healthCheck": { "path": "/health", "interval": "{{interval}}", "timeout": "00:00:02", "unhealthyThreshold": 2, "healthyThreshold": 1 } } } ] }
+        """;
+
+    [Fact]
     public async Task Timeout_SlowBackend_504Json()
     {
         a.Delay = TimeSpan.FromSeconds(5);

@@ -27,7 +27,7 @@ internal sealed class SnapshotApplier(ConfigState state, GatewaySettings setting
         if (!settings.Hybrid)
         {
             // A file is what its author says it is: any revision, even the same one with other contents.
-            return Swap(new GatewayRuntime(snapshot, source, time.GetUtcNow(), content));
+            return Swap(new GatewayRuntime(snapshot, source, time.GetUtcNow(), content, previous: current));
         }
 
         if (RollbackGuard.Check(snapshot.Revision, current) is { } rollback)
@@ -37,7 +37,7 @@ internal sealed class SnapshotApplier(ConfigState state, GatewaySettings setting
 
         if (current is null || snapshot.Revision > current.Revision)
         {
-            return Swap(new GatewayRuntime(snapshot, source, time.GetUtcNow(), content));
+            return Swap(new GatewayRuntime(snapshot, source, time.GetUtcNow(), content, previous: current));
         }
 
         // The same revision: re-signed after a plane restart, or what a backup already holds. Nothing new to serve, but once the
@@ -48,7 +48,7 @@ internal sealed class SnapshotApplier(ConfigState state, GatewaySettings setting
         }
 
         var fromBackup = current.FromBackup && content.AsSpan().SequenceEqual(current.Content);
-        state.Apply(new GatewayRuntime(snapshot, source, current.LoadedAt, content, fromBackup));
+        state.Apply(new GatewayRuntime(snapshot, source, current.LoadedAt, content, fromBackup, previous: current));
         return new ApplyResult(ApplyStatus.Unchanged, state.Current, null);
     }
 

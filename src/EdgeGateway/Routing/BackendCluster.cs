@@ -9,12 +9,12 @@ internal sealed class BackendCluster
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(100);
 
-    public BackendCluster(string apiId, BackendDefinition backend)
+    public BackendCluster(string apiId, BackendDefinition backend, DestinationCarryOver? carryOver = null)
     {
         ApiId = apiId;
-        Destinations = [.. backend.Urls!.Select(u => new Destination(u))];
-        Balancer = new LoadBalancer(backend.LoadBalancing ?? LoadBalancingPolicies.Default);
         HealthCheck = backend.HealthCheck;
+        Destinations = [.. backend.Urls!.Select(u => carryOver?.Take(apiId, u, HealthCheck is not null) ?? new Destination(u))];
+        Balancer = new LoadBalancer(backend.LoadBalancing ?? LoadBalancingPolicies.Default);
         var timeout = backend.Timeout ?? DefaultTimeout;
         var protocol = backend.Protocol ?? BackendProtocols.Default;
 

@@ -7,7 +7,7 @@ internal sealed class Destination(string address)
     private volatile bool healthy = true;
 
     /// <summary>The backend URL without a trailing slash; the path after the API prefix is appended to it.</summary>
-    public string Address { get; } = address.TrimEnd('/');
+    public string Address { get; } = Normalize(address);
 
     public bool IsHealthy => healthy;
 
@@ -19,6 +19,8 @@ internal sealed class Destination(string address)
     public int ConsecutiveSuccesses { get; set; }
 
     public void SetHealthy(bool value) => healthy = value;
+
+    public static string Normalize(string url) => url.TrimEnd('/');
 
     public void RequestStarted() => Interlocked.Increment(ref inFlight);
 

@@ -11,7 +11,13 @@ namespace EdgeGateway.Routing;
 /// </summary>
 internal sealed class GatewayRuntime
 {
-    public GatewayRuntime(GatewaySnapshot snapshot, string source, DateTimeOffset loadedAt, byte[]? content = null, bool fromBackup = false)
+    /// <summary>
+    /// Compiles <paramref name="snapshot"/>. Given the runtime it replaces (<paramref name="previous"/>), destinations whose
+    /// API and address are unchanged carry over with their health and in-flight count: a swap neither sends traffic to a
+    /// backend known to be down nor forgets the requests it holds.
+    /// </summary>
+    public GatewayRuntime(GatewaySnapshot snapshot, string source, DateTimeOffset loadedAt, byte[]? content = null, bool fromBackup = false,
+        GatewayRuntime? previous = null)
     {
         Revision = snapshot.Revision;
         Content = content ?? [];
@@ -24,7 +30,8 @@ internal sealed class GatewayRuntime
             .SelectMany(p => (p.Apis ?? []).Select(a => (Api: a, Product: p)))
             .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
         var policies = new PipelineCompiler(snapshot);
-        Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, [.. productsByApi[a.Id!]], policies))];
+        var destinations = new DestinationCarryOver(previous);
+        Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, [.. productsByApi[a.Id!]], policies, destinations))];
         ProductNames = published.ToFrozenDictionary(p => p.Id!, p => p.Name ?? p.Id!, StringComparer.OrdinalIgnoreCase);
         Routes = new RouteTable(Apis);
         Subscriptions = new SubscriptionIndex(snapshot.Subscriptions ?? []);
