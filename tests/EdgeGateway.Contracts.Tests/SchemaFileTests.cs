@@ -16,11 +16,11 @@ namespace EdgeGateway.Contracts.Tests;
 /// </summary>
 public sealed partial class SchemaFileTests
 {
-    private static readonly string RepoRoot = FindRepoRoot();
+    internal static readonly string RepoRoot = FindRepoRoot();
     private static readonly JsonObject Schema = (JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot, "schemas", "snapshot.schema.json")))
         ?? throw new InvalidOperationException("schema is null")).AsObject();
 
-    private static readonly string[] SectionNames = ["inbound", "backend", "outbound", "onError"];
+    internal static readonly string[] SectionNames = ["inbound", "backend", "outbound", "onError"];
 
     /// <summary>Each snapshot record and the schema object(s) describing it ("#" is the root).</summary>
     private static readonly Dictionary<string, (Type Type, string[] Definitions)> Records = new()
@@ -320,7 +320,7 @@ public sealed partial class SchemaFileTests
     }
 
     /// <summary>PolicyCatalog's internal table, read by reflection so the test sees exactly what the validator checks.</summary>
-    private static CatalogEntry CatalogShape(string type)
+    internal static CatalogEntry CatalogShape(string type)
     {
         var shapes = typeof(PolicyCatalog).GetField("Shapes", BindingFlags.NonPublic | BindingFlags.Static)?.GetValue(null) as IDictionary
             ?? throw new InvalidOperationException("PolicyCatalog.Shapes is gone: update this test");
@@ -359,7 +359,7 @@ public sealed partial class SchemaFileTests
     [GeneratedRegex(@"<!-- example: (?<file>docs/examples/[\w.-]+\.json) -->\r?\n```json\r?\n(?<json>.*?)\r?\n```", RegexOptions.Singleline)]
     private static partial Regex ExampleBlock();
 
-    private sealed record CatalogEntry(HashSet<string> Sections, IReadOnlyList<CatalogAttr> Attributes);
+    internal sealed record CatalogEntry(HashSet<string> Sections, IReadOnlyList<CatalogAttr> Attributes);
 
-    private sealed record CatalogAttr(string Name, string Kind, bool Required, string[]? AllowedValues);
+    internal sealed record CatalogAttr(string Name, string Kind, bool Required, string[]? AllowedValues);
 }
