@@ -50,6 +50,8 @@ grep -q '^|' "$report" || { cat "$report" >&2; die "BenchmarkDotNet's report has
         grep '^// skipped: ' "$WORK/micro.log" | sed 's|^// skipped: |- |'
         echo
     fi
+    echo "A request with policies allocates its pipeline state, one \`PolicyRun\` and one \`PolicyRequest\`; the rows"
+    echo "with policies minus \"subscription key only\" are that plus whatever the steps themselves allocate."
     echo "Goal (issue 10): the pipeline of (b) allocates nothing per request beyond what forwarding needs."
 } >"$WORK/micro.md"
 
