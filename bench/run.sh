@@ -10,17 +10,21 @@
 # if missing), COLDSTART_RUNS (11), THROUGHPUT_ROUNDS (3), WRK_DURATION (5s), WRK_CONNECTIONS (32),
 # WRK_THREADS (1), BENCH_PROXIES ("edgegateway nginx caddy haproxy"), PROPAGATION_CHANGES (100),
 # PROPAGATION_POLL_US (1000), FANOUT_CLIENTS (200), FANOUT_HOLD (20), FANOUT_WAIT (30),
-# BACKUPSTART_RUNS (11), BACKUPSIZE_RUNS (5), BACKUPSIZE_CASES, BENCH_PORT_BASE (18080; uses 10 ports
-# from there), BENCH_SKIP_INSTALL=1, BENCH_KEEP=1 (keep the temp dir with logs and configs),
-# BENCH_STEP_TIMEOUT (300 s per benchmark), RESULTS_MD (output file).
+# BACKUPSTART_RUNS (11), BACKUPSIZE_RUNS (5), BACKUPSIZE_CASES, POLICIES_SCENARIOS ("a key b c"),
+# POLICIES_IP_FILTER (1), POLICIES_ROUNDS (THROUGHPUT_ROUNDS), MICRO_JOB (short), MICRO_FILTER (*),
+# BENCH_PORT_BASE (18080; uses 13 ports from there), BENCH_SKIP_INSTALL=1, BENCH_KEEP=1 (keep the temp dir
+# with logs and configs), BENCH_STEP_TIMEOUT (300 s per benchmark), RESULTS_MD (output file).
+# bench/run.sh micro (BenchmarkDotNet, bench/micro) is not run by default; alone it needs no gateway binary.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # The benchmarks run when none is named, in this order. A new benchmark is a bench/NAME.sh that
 # sources lib.sh, calls bench_init and ends with write_section NAME FILE; add its name here.
-DEFAULT_BENCHMARKS=(coldstart throughput memory propagation fanout backupstart backupsize)
+DEFAULT_BENCHMARKS=(coldstart throughput policies memory propagation fanout backupstart backupsize)
+# Benchmarks that build and run their own code: no gateway binary, proxies or backend needed.
+STANDALONE_BENCHMARKS=(micro)
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 
 selected=()
 while (($#)); do
@@ -40,12 +44,19 @@ while (($#)); do
 done
 ((${#selected[@]})) || selected=("${DEFAULT_BENCHMARKS[@]}")
 
+needs_gateway=0
+for b in "${selected[@]}"; do
+    [[ " ${STANDALONE_BENCHMARKS[*]} " == *" $b "* ]] || needs_gateway=1
+done
+
 started=$(date +%s)
 bench_workdir
-ensure_tools
-resolve_gateway
-ensure_firstok
-require_free_ports $(seq "$BENCH_PORT_BASE" $((BENCH_PORT_BASE + 10)))
+if ((needs_gateway)); then
+    ensure_tools
+    resolve_gateway
+    ensure_firstok
+    require_free_ports $(seq "$BENCH_PORT_BASE" $((BENCH_PORT_BASE + 12)))
+fi
 export BENCH_PREPARED=1 RESULTS_MD
 
 log "machine: $(nproc) cores, $(cpu_model); load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -87,9 +98,10 @@ cat >"$WORK/howto.md" <<'EOF'
 On a Debian 12 machine with the .NET 10 SDK, from the repository root, with nothing else running:
 
 ```bash
-bench/run.sh                 # all benchmarks (publishes the gateway if needed, installs nginx-light,
-                             # caddy, haproxy, wrk, gcc and jq with apt-get if missing), ~6 minutes
+bench/run.sh                 # the default benchmarks (publishes the gateway if needed, installs nginx-light,
+                             # caddy, haproxy, wrk, gcc and jq with apt-get if missing), ~8 minutes
 bench/run.sh coldstart       # one benchmark; the other sections of this file are kept
+bench/run.sh micro           # the policy pipeline micro-benchmark (BenchmarkDotNet; not in the default run)
 EDGEGATEWAY_BIN=artifacts/publish/EdgeGateway/EdgeGateway bench/run.sh --runs 21 --rounds 5
 ```
 

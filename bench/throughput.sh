@@ -44,23 +44,6 @@ run_wrk() {
         "http://127.0.0.1:$(proxy_port "$t")$(proxy_path "$t")"
 }
 
-# parse_wrk: "rps p50_ms p99_ms errors" from wrk's output on stdin.
-parse_wrk() {
-    awk '
-        function ms(v) {
-            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-            if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-            return v
-        }
-        $1 == "50%" { p50 = ms($2) }
-        $1 == "99%" { p99 = ms($2) }
-        $1 == "Requests/sec:" { rps = $2 }
-        /Non-2xx or 3xx responses:/ { err += $NF }
-        /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) err += $i + 0 }
-        END { printf "%s %s %s %d\n", (rps == "" ? "NA" : rps), (p50 == "" ? "NA" : p50), (p99 == "" ? "NA" : p99), err }'
-}
-
 log "warm-up: $WRK_WARMUP of wrk per target"
 for t in "${targets[@]}"; do run_wrk "$t" "$WRK_WARMUP" >/dev/null 2>&1 || true; done
 

@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# The cost of policies at the gateway (issue 10): wrk (WRK_THREADS, WRK_CONNECTIONS, WRK_DURATION) against
+# nginx's plain proxy and EdgeGateway in several policy scenarios, all running side by side:
+#   a    no policies, no key (the same config as the throughput section's EdgeGateway row)
+#   key  subscription key only, no policies (what (b) pays before any policy runs)
+#   b    subscription key + set-header + ip-filter (allow 127.0.0.1 and 10.0.0.0/8)
+#   c    validate-jwt, RS256, inline issuerSigningKeys (keys cached by construction), no key
+# POLICIES_ROUNDS rounds (default THROUGHPUT_ROUNDS, 3), each measuring every target once in turn; medians of
+# requests/s, p50, p99, the ratios (b)/(a) and (c)/(a) (also per round), and each against nginx.
+# Each scenario must answer 200 with the backend's body before anything is measured, and (key, b, c) must refuse a
+# request without their credential: a scenario the gateway cannot serve, or one whose policy lets everything
+# through, fails the run loudly instead of measuring a plain proxy.
+#
+# Options (environment): POLICIES_SCENARIOS ("a key b c"), POLICIES_IP_FILTER (1; 0 leaves ip-filter out of (b),
+# for a build that does not enforce it yet: the section then says so), POLICIES_ROUNDS.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+bench_init
+
+ROUNDS=${POLICIES_ROUNDS:-${THROUGHPUT_ROUNDS:-3}}
+WRK_THREADS=${WRK_THREADS:-1}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
+WRK_DURATION=${WRK_DURATION:-5s}
+WRK_WARMUP=${WRK_WARMUP:-1s}
+SCENARIOS=${POLICIES_SCENARIOS:-"a key b c"}
+IP_FILTER=${POLICIES_IP_FILTER:-1}
+# Ports beyond lib.sh's: (b) and (c) get their own gateways; (a) and key reuse the throughput section's.
+POLICIES_B_PORT=$((BENCH_PORT_BASE + 11))
+POLICIES_C_PORT=$((BENCH_PORT_BASE + 12))
+command -v wrk >/dev/null || die "wrk is not installed"
+command -v openssl >/dev/null || die "openssl is needed to make the RSA key and the token of scenario (c)"
+have_proxy nginx || die "nginx is needed (the reference proxy)"
+have_proxy edgegateway || die "EDGEGATEWAY_BIN is not set to an executable gateway"
+for s in $SCENARIOS; do [[ $s == @(a|key|b|c) ]] || die "unknown scenario '$s' in POLICIES_SCENARIOS (a key b c)"; done
+
+# ---------------------------------------------------------------- the token of (c)
+
+JWT_KID=bench-rsa-1
+JWT_ISSUER=bench
+JWT_AUDIENCE=bench
+
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+
+# make_jwt: an RSA 2048 key pair and one RS256 token signed with it, valid for a day (the run takes minutes).
+# Sets JWT_N (the modulus, base64url) and BENCH_JWT. Made once per run; wrk sends the same token every time,
+# which is what "cached keys" measures: signature and claims checked per request, no key fetched.
+make_jwt() {
+    local d=$WORK/jwt header payload signature now
+    mkdir -p "$d"
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$d/key.pem" 2>/dev/null || die "openssl genpkey failed"
+    JWT_N=$(openssl rsa -in "$d/key.pem" -noout -modulus | sed 's/^Modulus=//' | xxd -r -p | b64url)
+    now=$(date +%s)
+    header=$(printf '{"alg":"RS256","typ":"JWT","kid":"%s"}' "$JWT_KID" | b64url)
+    payload=$(printf '{"iss":"%s","aud":"%s","sub":"bench-user","iat":%d,"nbf":%d,"exp":%d}' \
+        "$JWT_ISSUER" "$JWT_AUDIENCE" "$now" $((now - 60)) $((now + 86400)) | b64url)
+    signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$d/key.pem" -binary | b64url)
+    BENCH_JWT=$header.$payload.$signature
+    echo "$BENCH_JWT" >"$d/token"
+}
+
+# jwt_signing_key: the key as one item of validate-jwt's inline issuerSigningKeys. The only place the script
+# writes its shape (a JWK, docs/policies.md "validate-jwt"): change it here if that shape changes.
+jwt_signing_key() {
+    printf '{ "kty": "RSA", "kid": "%s", "n": "%s", "e": "AQAB" }' "$JWT_KID" "$JWT_N"
+}
+
+# ---------------------------------------------------------------- scenarios
+
+# The policies of each scenario, as the API's inbound section (JSON array).
+policies_b() {
+    local ip=""
+    [[ $IP_FILTER == 1 ]] && ip=',
+        { "type": "ip-filter", "action": "allow", "addresses": ["127.0.0.1", "10.0.0.0/8"] }'
+    printf '[ { "type": "set-header", "name": "X-Bench-Gateway", "value": "edge", "existsAction": "override" }%s ]' "$ip"
+}
+
+policies_c() {
+    cat <<EOF
+[ { "type": "validate-jwt", "headerName": "Authorization", "requireScheme": "Bearer",
+    "issuerSigningKeys": [ $(jwt_signing_key) ],
+    "audiences": ["$JWT_AUDIENCE"], "issuers": ["$JWT_ISSUER"] } ]
+EOF
+}
+
+# write_policy_config FILE KEY_REQUIRED INBOUND_JSON: a standalone snapshot like lib.sh's, with policies.
+write_policy_config() {
+    cat >"$1" <<EOF
+{ "schemaVersion": 1, "revision": 1,
+  "apis": [ { "id": "bench", "path": "/api", "subscriptionRequired": $2,
+              "backend": { "urls": ["http://127.0.0.1:$BACKEND_PORT"] },
+              "policies": { "inbound": $3 } } ],
+  "subscriptions": [ { "id": "s1", "scope": "apis", "primaryKey": "$BENCH_KEY" } ] }
+EOF
+}
+
+target_port() {
+    case $1 in
+        nginx) echo "$NGINX_PORT" ;; a) echo "$GATEWAY_PORT" ;; key) echo "$GATEWAY_KEYS_PORT" ;;
+        b) echo "$POLICIES_B_PORT" ;; c) echo "$POLICIES_C_PORT" ;;
+    esac
+}
+
+# target_header T: the one request header T needs (empty for none).
+target_header() {
+    case $1 in
+        key | b) echo "Ocp-Apim-Subscription-Key: $BENCH_KEY" ;;
+        c) echo "Authorization: Bearer $BENCH_JWT" ;;
+    esac
+}
+
+target_label() {
+    case $1 in
+        nginx) proxy_label nginx ;;
+        a) echo "(a) EdgeGateway, no policies" ;;
+        key) echo "EdgeGateway, subscription key only" ;;
+        b) if [[ $IP_FILTER == 1 ]]; then echo "(b) key + set-header + ip-filter"; else echo "(b) key + set-header (**no ip-filter**)"; fi ;;
+        c) echo "(c) validate-jwt (RS256, inline key)" ;;
+    esac
+}
+
+# target_log T: the name of T's server log in $WORK (start_server's for the lib.sh configs, else gateway-T).
+target_log() {
+    case $1 in nginx) echo nginx ;; a) echo edgegateway ;; key) echo edgegateway-keys ;; *) echo "gateway-$1" ;; esac
+}
+
+# start_policy_gateway T CONFIG: a gateway for scenario T; fails at once, with its log, if it exits.
+start_policy_gateway() {
+    local t=$1 port
+    port=$(target_port "$t")
+    require_free_ports "$port"
+    start_bg "gateway-$t" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$port" "--Gateway:ConfigFile=$2"
+    local pid=$BG_PID deadline=$(($(date +%s) + 20))
+    while ! port_answers "$port"; do
+        if ! kill -0 "$pid" 2>/dev/null || (($(date +%s) > deadline)); then
+            tail -20 "$WORK/gateway-$t.log" >&2 || true
+            die "scenario $(target_label "$t"): the gateway did not start with $2 (log above)." \
+                "A build that does not enforce a policy of the scenario refuses the file; see POLICIES_IP_FILTER"
+        fi
+        sleep 0.05
+    done
+}
+
+# check_target T: the scenario answers 200 with the backend's body, and (for key, b, c) 401 without its credential.
+check_target() {
+    local t=$1 port hdr=() out status bytes
+    port=$(target_port "$t")
+    [[ -n $(target_header "$t") ]] && hdr=(-H "$(target_header "$t")")
+    out=$(curl -s -o "$WORK/check-$t.body" -w '%{http_code}' --max-time 5 "${hdr[@]+"${hdr[@]}"}" "http://127.0.0.1:$port/api/x") || true
+    bytes=$(wc -c <"$WORK/check-$t.body" 2>/dev/null || echo 0)
+    if [[ $out != 200 || $bytes != "$BODY_BYTES" ]]; then
+        log "scenario $(target_label "$t") answered $out with $bytes bytes: $(head -c 300 "$WORK/check-$t.body" 2>/dev/null)"
+        tail -10 "$WORK/$(target_log "$t").log" >&2 2>/dev/null || true
+        die "scenario $(target_label "$t") does not answer 200 with the backend's $BODY_BYTES-byte body: nothing measured"
+    fi
+    if [[ -n $(target_header "$t") ]]; then
+        status=$(http_status "$port" /api/x)
+        [[ $status == 401 ]] || die "scenario $(target_label "$t") answered $status, not 401, without its credential: its policy is not enforced"
+    fi
+    log "scenario $(target_label "$t"): 200 with the backend's body$([[ -n $(target_header "$t") ]] && echo ", 401 without its credential")"
+}
+
+# ---------------------------------------------------------------- start and check
+
+start_backend
+targets=(nginx)
+start_server nginx
+for s in $SCENARIOS; do
+    case $s in
+        a) start_server edgegateway ;;
+        key) start_server edgegateway-keys ;;
+        b) write_policy_config "$WORK/conf/gateway-policies-b.json" true "$(policies_b)"
+           start_policy_gateway b "$WORK/conf/gateway-policies-b.json" ;;
+        c) make_jwt
+           write_policy_config "$WORK/conf/gateway-policies-c.json" false "$(policies_c)"
+           start_policy_gateway c "$WORK/conf/gateway-policies-c.json" ;;
+    esac
+    targets+=("$s")
+done
+for t in "${targets[@]}"; do
+    check_target "$t"
+    : >"$WORK/pol-$t.txt"
+done
+
+# ---------------------------------------------------------------- measure
+
+run_wrk() {
+    local t=$1 d=$2 hdr=()
+    [[ -n $(target_header "$t") ]] && hdr=(-H "$(target_header "$t")")
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$d" --latency "${hdr[@]+"${hdr[@]}"}" "http://127.0.0.1:$(target_port "$t")/api/x"
+}
+
+log "warm-up: $WRK_WARMUP of wrk per target"
+for t in "${targets[@]}"; do run_wrk "$t" "$WRK_WARMUP" >/dev/null 2>&1 || true; done
+
+log "policies: $ROUNDS interleaved rounds of $WRK_DURATION each over: ${targets[*]}"
+for ((r = 1; r <= ROUNDS; r++)); do
+    for t in "${targets[@]}"; do
+        out=$(run_wrk "$t" "$WRK_DURATION" 2>&1) || log "wrk failed against $t: $(tail -1 <<<"$out")"
+        echo "$out" >>"$WORK/wrk-policies-$t.log"
+        line=$(parse_wrk <<<"$out")
+        echo "$line" >>"$WORK/pol-$t.txt"
+        log "round $r $t: rps p50ms p99ms errors = $line"
+    done
+done
+
+# ---------------------------------------------------------------- report
+
+col() { awk -v c="$1" '$1 != "NA" { print $c }' "$WORK/pol-$2.txt" | median; }
+errors() { awk '{ s += $4 } END { print s + 0 }' "$WORK/pol-$1.txt"; }
+has() { [[ " ${targets[*]} " == *" $1 "* ]]; }
+# round_ratios T REF: the per-round rps ratios T / REF (one a line).
+round_ratios() { paste -d' ' "$WORK/pol-$1.txt" "$WORK/pol-$2.txt" | awk '$1 != "NA" && $5 != "NA" && $5 != 0 { printf "%.4f\n", $1 / $5 }'; }
+
+for t in "${targets[@]}"; do
+    read -r "rps_$t" "p50_$t" "p99_$t" <<<"$(col 1 "$t") $(col 2 "$t") $(col 3 "$t")"
+done
+v() { local n="$1_$2"; echo "${!n:-NA}"; }
+
+{
+    echo "## Policies: throughput and latency per scenario"
+    echo
+    machine_line
+    echo
+    echo "\`wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency\` on \`GET /api/x\` (the nginx backend's 100-byte file) through"
+    echo "nginx's plain proxy and EdgeGateway gateways (one per scenario, all running side by side): (a) no policies;"
+    echo "subscription key only; (b) subscription key + \`set-header\` (a literal value, on the request) + \`ip-filter\`"
+    echo "(\`allow\` 127.0.0.1 and 10.0.0.0/8; wrk connects from 127.0.0.1); (c) \`validate-jwt\` with one inline RS256 key"
+    echo "(\`issuerSigningKeys\`, so no key is ever fetched), issuer and audience checked, one 2048-bit token sent on every request."
+    echo "Before measuring, each scenario answered 200 with the backend's body, and 401 without its key or token."
+    echo "$ROUNDS rounds, every target once per round in turn after a $WRK_WARMUP warm-up; medians of the rounds."
+    echo
+    echo "| target | requests/s | p50 ms | p99 ms | rps / (a) | rps / nginx | p50 / nginx | p99 / nginx | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for t in "${targets[@]}"; do
+        echo "| $(target_label "$t") | $(fmt "$(v rps "$t")" 0) | $(fmt "$(v p50 "$t")" 2) | $(fmt "$(v p99 "$t")" 2) |" \
+            "$(ratio "$(v rps "$t")" "$(v rps a)")× | $(ratio "$(v rps "$t")" "$(v rps nginx)")× |" \
+            "$(ratio "$(v p50 "$t")" "$(v p50 nginx)")× | $(ratio "$(v p99 "$t")" "$(v p99 nginx)")× | $(errors "$t") |"
+    done
+    echo
+    if has a; then
+        echo "Per round, requests/s of each scenario over (a)'s in the same round, and their median:"
+        echo
+        echo "| ratio |$(for ((r = 1; r <= ROUNDS; r++)); do printf ' round %d |' "$r"; done) median |"
+        echo "|---|$(for ((r = 1; r <= ROUNDS; r++)); do printf -- '---:|'; done)---:|"
+        for t in key b c nginx; do
+            has "$t" || continue
+            echo "| $(target_label "$t") / (a) |$(round_ratios "$t" a | awk '{ printf " %.2f× |", $1 }') $(fmt "$(round_ratios "$t" a | median)" 2)× |"
+        done
+        echo
+        if has b; then
+            med=$(round_ratios b a | median)
+            verdict=$(awk -v m="$med" 'BEGIN { if (m == "NA" || m == "") print "not measured"; else if (m >= 0.9) print "**met**"; else print "**not met**" }')
+            echo "Goal (issue 10): (b) at least 0.9× (a) in the same run: $verdict (median of per-round ratios $(fmt "$med" 2)×)."
+            [[ $IP_FILTER == 1 ]] || echo "This run left \`ip-filter\` out of (b) (\`POLICIES_IP_FILTER=0\`): the goal is for (b) with it."
+        fi
+    fi
+    echo "\"errors\" counts non-2xx responses and socket errors over all rounds. The micro-benchmark section below"
+    echo "gives the same pipelines' CPU time and allocations per request without the network."
+} >"$WORK/policies.md"
+
+echo
+cat "$WORK/policies.md"
+write_section policies "$WORK/policies.md"
