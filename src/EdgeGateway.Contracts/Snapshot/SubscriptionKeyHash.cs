@@ -12,10 +12,18 @@ public static class SubscriptionKeyHash
 
     public static byte[] ComputeBytes(string key)
     {
+        var hash = new byte[HashLength];
+        Compute(key, hash);
+        return hash;
+    }
+
+    /// <summary>The hash into <paramref name="destination"/> (<see cref="HashLength"/> bytes): no allocation for keys up to 512 UTF-8 bytes.</summary>
+    public static void Compute(string key, Span<byte> destination)
+    {
         var max = Encoding.UTF8.GetMaxByteCount(key.Length);
         Span<byte> utf8 = max <= 512 ? stackalloc byte[max] : new byte[max];
         var written = Encoding.UTF8.GetBytes(key, utf8);
-        return SHA256.HashData(utf8[..written]);
+        SHA256.HashData(utf8[..written], destination);
     }
 
     public static bool TryDecode(string? hash, out byte[] bytes)

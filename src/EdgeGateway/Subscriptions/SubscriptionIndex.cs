@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Routing;
@@ -6,11 +7,12 @@ namespace EdgeGateway.Subscriptions;
 
 /// <summary>
 /// Subscription keys by hash. A presented key is hashed, looked up, and compared again in constant time;
-/// plain keys from a hand-written file are hashed at load and never kept.
+/// plain keys from a hand-written file are hashed at load and never kept. A check allocates nothing: the hash is computed
+/// on the stack and looked up as a value.
 /// </summary>
 internal sealed class SubscriptionIndex
 {
-    private readonly Dictionary<string, Entry> byHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<HashKey, Entry> byHash = [];
 
     public SubscriptionIndex(IEnumerable<SubscriptionDefinition> subscriptions)
     {
@@ -31,8 +33,9 @@ internal sealed class SubscriptionIndex
             return SubscriptionCheck.Missing;
         }
 
-        var hash = SubscriptionKeyHash.ComputeBytes(presentedKey);
-        if (!byHash.TryGetValue(Convert.ToBase64String(hash), out var entry)
+        Span<byte> hash = stackalloc byte[SubscriptionKeyHash.HashLength];
+        SubscriptionKeyHash.Compute(presentedKey, hash);
+        if (!byHash.TryGetValue(HashKey.From(hash), out var entry)
             || !CryptographicOperations.FixedTimeEquals(hash, entry.Hash))
         {
             return SubscriptionCheck.Invalid;
@@ -53,8 +56,15 @@ internal sealed class SubscriptionIndex
             : SubscriptionKeyHash.TryDecode(hash, out var decoded) ? decoded : null;
         if (bytes is not null)
         {
-            byHash[Convert.ToBase64String(bytes)] = entry with { Hash = bytes };
+            byHash[HashKey.From(bytes)] = entry with { Hash = bytes };
         }
+    }
+
+    /// <summary>A SHA-256 hash as a dictionary key that is a value, not a string or an array.</summary>
+    private readonly record struct HashKey(UInt128 Low, UInt128 High)
+    {
+        public static HashKey From(ReadOnlySpan<byte> hash) =>
+            new(BinaryPrimitives.ReadUInt128LittleEndian(hash), BinaryPrimitives.ReadUInt128LittleEndian(hash[16..]));
     }
 
     private sealed record Entry(string Id, string State, SubscriptionScope? Scope)
