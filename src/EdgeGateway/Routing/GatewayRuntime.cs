@@ -11,7 +11,8 @@ namespace EdgeGateway.Routing;
 /// </summary>
 internal sealed class GatewayRuntime
 {
-    public GatewayRuntime(GatewaySnapshot snapshot, string source, DateTimeOffset loadedAt, byte[]? content = null, bool fromBackup = false)
+    public GatewayRuntime(GatewaySnapshot snapshot, string source, DateTimeOffset loadedAt, byte[]? content = null, bool fromBackup = false,
+        PolicyServices? policyServices = null)
     {
         Revision = snapshot.Revision;
         Content = content ?? [];
@@ -23,7 +24,7 @@ internal sealed class GatewayRuntime
         var productsByApi = published
             .SelectMany(p => (p.Apis ?? []).Select(a => (Api: a, Product: p)))
             .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
-        var policies = new PipelineCompiler(snapshot);
+        var policies = new PipelineCompiler(snapshot, policyServices);
         Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, [.. productsByApi[a.Id!]], policies))];
         ProductNames = published.ToFrozenDictionary(p => p.Id!, p => p.Name ?? p.Id!, StringComparer.OrdinalIgnoreCase);
         Routes = new RouteTable(Apis);
