@@ -161,7 +161,11 @@ public sealed class JwtTests(JwtFixture f) : IClassFixture<JwtFixture>
     [Fact]
     public async Task Expired_401()
     {
-        await AssertRefusedAsync("/oidc/expired", Valid(c => c["exp"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()), "TokenExpired");
+        await AssertRefusedAsync("/oidc/expired", Valid(c =>
+        {
+            c["nbf"] = c["iat"] = DateTimeOffset.UtcNow.AddMinutes(-20).ToUnixTimeSeconds();
+            c["exp"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds();
+        }), "TokenExpired");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EdgeGateway.Contracts.Policies;
 using ManagementPlane.Tests.Infrastructure;
 
