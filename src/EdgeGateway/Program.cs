@@ -2,6 +2,7 @@ using EdgeGateway.Backup;
 using EdgeGateway.Cli;
 using EdgeGateway.Configuration;
 using EdgeGateway.Hosting;
+using EdgeGateway.Policies;
 
 // Operator subcommands (keygen, sign, validate, check-backup, ...) run and exit without starting a server.
 if (GatewayCli.IsCommand(args))
@@ -18,8 +19,9 @@ try
     // The first config is found before anything listens (file, else backup; hybrid: backup, else the
     // management plane within ManagementPlane:StartupTimeout). No valid config in standalone mode: exit 1.
     var backups = SnapshotBackups.From(settings);
-    var initial = await InitialConfig.LoadAsync(settings, backups, TimeProvider.System);
-    builder.AddGateway(settings, initial, backups);
+    var policyServices = PolicyServices.For(settings.Gateway);
+    var initial = await InitialConfig.LoadAsync(settings, backups, TimeProvider.System, policyServices);
+    builder.AddGateway(settings, initial, backups, policyServices);
 }
 catch (StartupException ex)
 {

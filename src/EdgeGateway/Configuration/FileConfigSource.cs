@@ -29,7 +29,7 @@ internal sealed partial class FileConfigSource(
     private bool missingReported;
 
     /// <summary>Reads, verifies and compiles the file before anything runs (start-up); later changes go through <see cref="SnapshotApplier"/>.</summary>
-    public static FileLoad LoadFile(string path, ECDsa? trustKey, string? gatewayId, TimeProvider time)
+    public static FileLoad LoadFile(string path, ECDsa? trustKey, string? gatewayId, TimeProvider time, Policies.PolicyServices? policyServices = null)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
         if (Read(fullPath, out var readProblem) is not { } bytes)
@@ -39,7 +39,7 @@ internal sealed partial class FileConfigSource(
 
         var load = SnapshotLoader.Load(bytes, trustKey, new ValidationOptions { ExpectedGatewayId = gatewayId });
         return load.Succeeded
-            ? new FileLoad(new GatewayRuntime(load.Snapshot!, $"file:{fullPath}", time.GetUtcNow(), bytes), bytes, [], load.WasSigned)
+            ? new FileLoad(new GatewayRuntime(load.Snapshot!, $"file:{fullPath}", time.GetUtcNow(), bytes, policyServices: policyServices), bytes, [], load.WasSigned)
             : new FileLoad(null, bytes, [.. load.Problems], load.WasSigned);
     }
 

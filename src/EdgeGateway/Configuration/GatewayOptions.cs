@@ -23,6 +23,12 @@ public sealed class GatewayOptions
     /// </summary>
     public string? AdminUrls { get; set; }
 
+    /// <summary>
+    /// validate-jwt with openidConfig: the least time between two fetches of a discovery document's keys that tokens with
+    /// an unknown key id ask for (key rotation). Bounds what clients with made-up key ids can make the gateway fetch.
+    /// </summary>
+    public TimeSpan JwtKeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long in-flight requests may finish after SIGTERM.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
 

@@ -76,6 +76,11 @@ internal sealed record GatewaySettings(
             errors.Add($"Gateway:H2cPort {gateway.H2cPort} is not a port number (1-65535)");
         }
 
+        if (gateway.JwtKeyRefreshInterval < TimeSpan.FromSeconds(1) || gateway.JwtKeyRefreshInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Gateway:JwtKeyRefreshInterval {gateway.JwtKeyRefreshInterval} is out of range (00:00:01 to 1.00:00:00)");
+        }
+
         if (gateway.ShutdownTimeout < TimeSpan.Zero || gateway.ShutdownTimeout > TimeSpan.FromMinutes(10))
         {
             errors.Add("Gateway:ShutdownTimeout must be between 00:00:00 and 00:10:00");

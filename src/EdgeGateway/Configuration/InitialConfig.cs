@@ -16,13 +16,14 @@ internal sealed partial record InitialConfig(GatewayRuntime? Runtime, byte[]? Fi
     /// <summary>Why the config file was not used (standalone mode fell back to a backup); shown as the last config error.</summary>
     public IReadOnlyList<string> FileProblems { get; init; } = [];
 
-    public static async Task<InitialConfig> LoadAsync(GatewaySettings settings, SnapshotBackups? backups, TimeProvider time)
+    public static async Task<InitialConfig> LoadAsync(GatewaySettings settings, SnapshotBackups? backups, TimeProvider time,
+        Policies.PolicyServices? policyServices = null)
     {
         var notes = new List<string>();
         if (!settings.Hybrid)
         {
             var path = settings.Gateway.ConfigFile!;
-            var load = FileConfigSource.LoadFile(path, settings.TrustKey, settings.Gateway.Id, time);
+            var load = FileConfigSource.LoadFile(path, settings.TrustKey, settings.Gateway.Id, time, policyServices);
             if (load.Runtime is not null)
             {
                 return new InitialConfig(load.Runtime, load.Content, load.WasSigned, notes);
@@ -36,7 +37,7 @@ internal sealed partial record InitialConfig(GatewayRuntime? Runtime, byte[]? Fi
             }
 
             notes.AddRange(problems);
-            var restored = await RestoreAsync(settings, backups, time, notes);
+            var restored = await RestoreAsync(settings, backups, time, notes, policyServices);
             return restored is not null
                 ? new InitialConfig(restored, load.Content, Contracts.Signing.SignedSnapshot.IsEnvelope(restored.Content),
                     [.. notes, $"the config file is not usable: serving the last good backup ({restored.Source})"]) { FileProblems = load.Problems }
@@ -44,11 +45,12 @@ internal sealed partial record InitialConfig(GatewayRuntime? Runtime, byte[]? Fi
                     $"not starting: no valid config in '{Path.GetFullPath(path)}' (Gateway:ConfigFile) and no valid backup in {backups.StoreName} (Backup:*)"]);
         }
 
-        var fromBackup = backups is null ? null : await RestoreAsync(settings, backups, time, notes);
+        var fromBackup = backups is null ? null : await RestoreAsync(settings, backups, time, notes, policyServices);
         return new InitialConfig(fromBackup, null, fromBackup is not null, notes);
     }
 
-    private static async Task<GatewayRuntime?> RestoreAsync(GatewaySettings settings, SnapshotBackups backups, TimeProvider time, List<string> notes)
+    private static async Task<GatewayRuntime?> RestoreAsync(GatewaySettings settings, SnapshotBackups backups, TimeProvider time, List<string> notes,
+        Policies.PolicyServices? policyServices)
     {
         using var timeout = new CancellationTokenSource(settings.Backup.ReadTimeout);
         try
@@ -80,7 +82,7 @@ internal sealed partial record InitialConfig(GatewayRuntime? Runtime, byte[]? Fi
                 }
             }
 
-            return new GatewayRuntime(accepted!, $"backup:{restored.Key}", time.GetUtcNow(), restored.Bytes, fromBackup: true);
+            return new GatewayRuntime(accepted!, $"backup:{restored.Key}", time.GetUtcNow(), restored.Bytes, fromBackup: true, policyServices);
         }
         catch (Exception ex) when (ex is global::Backup.Providers.ObjectStoreException or OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using EdgeGateway.Contracts.Snapshot;
+using EdgeGateway.Policies;
 using EdgeGateway.Routing;
 using EdgeGateway.Trust;
 
@@ -9,7 +10,7 @@ namespace EdgeGateway.Configuration;
 /// validation), guard against a rollback (hybrid mode), compile the runtime and swap it into <see cref="ConfigState"/>, whose
 /// <see cref="ConfigState.Applied"/> hands it to the backup writer. A refusal is recorded there too; the last good config keeps serving.
 /// </summary>
-internal sealed class SnapshotApplier(ConfigState state, GatewaySettings settings, TimeProvider time)
+internal sealed class SnapshotApplier(ConfigState state, GatewaySettings settings, TimeProvider time, PolicyServices? policyServices = null)
 {
     /// <param name="content">The exact bytes received (a signed envelope or a plain file): what a backup stores.</param>
     /// <param name="source">What the status calls a config from there (<c>file:PATH</c>, <c>managementPlane:URL</c>).</param>
@@ -27,7 +28,7 @@ internal sealed class SnapshotApplier(ConfigState state, GatewaySettings setting
         if (!settings.Hybrid)
         {
             // A file is what its author says it is: any revision, even the same one with other contents.
-            return Swap(new GatewayRuntime(snapshot, source, time.GetUtcNow(), content, previous: current));
+            return Swap(new GatewayRuntime(snapshot, source, time.GetUtcNow(), content, policyServices: policyServices, previous: current));
         }
 
         if (RollbackGuard.Check(snapshot.Revision, current) is { } rollback)
@@ -37,7 +38,7 @@ internal sealed class SnapshotApplier(ConfigState state, GatewaySettings setting
 
         if (current is null || snapshot.Revision > current.Revision)
         {
-            return Swap(new GatewayRuntime(snapshot, source, time.GetUtcNow(), content, previous: current));
+            return Swap(new GatewayRuntime(snapshot, source, time.GetUtcNow(), content, policyServices: policyServices, previous: current));
         }
 
         // The same revision: re-signed after a plane restart, or what a backup already holds. Nothing new to serve, but once the
@@ -48,7 +49,7 @@ internal sealed class SnapshotApplier(ConfigState state, GatewaySettings setting
         }
 
         var fromBackup = current.FromBackup && content.AsSpan().SequenceEqual(current.Content);
-        state.Apply(new GatewayRuntime(snapshot, source, current.LoadedAt, content, fromBackup, previous: current));
+        state.Apply(new GatewayRuntime(snapshot, source, current.LoadedAt, content, fromBackup, policyServices: policyServices, previous: current));
         return new ApplyResult(ApplyStatus.Unchanged, state.Current, null);
     }
 

@@ -1,6 +1,7 @@
 using EdgeGateway.Backup;
 using EdgeGateway.Configuration;
 using EdgeGateway.Health;
+using EdgeGateway.Policies;
 using EdgeGateway.Proxy;
 using EdgeGateway.Sync;
 
@@ -9,7 +10,8 @@ namespace EdgeGateway.Hosting;
 /// <summary>Registration of the gateway's pieces: what Program.cs lists.</summary>
 internal static class GatewayApplication
 {
-    public static void AddGateway(this WebApplicationBuilder builder, GatewaySettings settings, InitialConfig initial, SnapshotBackups? backups)
+    public static void AddGateway(this WebApplicationBuilder builder, GatewaySettings settings, InitialConfig initial, SnapshotBackups? backups,
+        PolicyServices policyServices)
     {
         var services = builder.Services;
         var time = TimeProvider.System;
@@ -28,6 +30,7 @@ internal static class GatewayApplication
         services.AddSingleton(settings);
         services.AddSingleton(initial);
         services.AddSingleton(state);
+        services.AddSingleton(policyServices);
         services.AddSingleton<RequestCounters>();
         services.AddSingleton<HealthEndpoints>();
         services.AddSingleton<AdminEndpoints>();
@@ -66,6 +69,7 @@ internal static class GatewayApplication
     {
         var handler = app.Services.GetRequiredService<GatewayRequestHandler>();
         var admin = app.Services.GetRequiredService<AdminEndpoints>();
+        app.Services.GetRequiredService<PolicyServices>().Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeGateway.Policies");
         app.Run(admin.Enabled ? context => admin.IsAdmin(context) ? admin.HandleAsync(context) : handler.InvokeAsync(context) : handler.InvokeAsync);
     }
 

@@ -10,7 +10,7 @@ namespace EdgeGateway.Policies;
 /// written without <c>base</c> drops the outer policies there, and a section not written at all inherits them, as if it
 /// held only <c>base</c>. A policy object becomes one step, shared by every pipeline that runs it.
 /// </summary>
-internal sealed class PipelineCompiler(GatewaySnapshot snapshot)
+internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices? services = null)
 {
     private readonly NamedValueSet namedValues = new(snapshot.NamedValues);
     private readonly Dictionary<(PolicyDefinition, Sections), PolicyStep> steps = [];
@@ -89,6 +89,7 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot)
                 CheckHeader.Type => CheckHeader.Create(a),
                 ReturnResponse.Type => ReturnResponse.Create(a),
                 "set-status" => SetStatus.Create(a),
+                ValidateJwt.Type => ValidateJwt.Create(a, services ?? PolicyServices.Default),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

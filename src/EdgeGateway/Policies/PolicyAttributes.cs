@@ -45,6 +45,12 @@ internal readonly struct PolicyAttributes(IReadOnlyDictionary<string, JsonElemen
         }
     }
 
+    /// <summary>A nested object attribute (validate-jwt's openidConfig), or null when absent.</summary>
+    public PolicyAttributes? Object(string name) =>
+        attributes is not null && attributes.TryGetValue(name, out var element) && element.ValueKind == JsonValueKind.Object
+            ? new(element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal), namedValues, section)
+            : null;
+
     /// <summary>value and values together, as set-header and set-query-parameter take them (APIM: one or more &lt;value&gt;).</summary>
     public PolicyValue[] ValueOrValues()
     {

@@ -12,6 +12,7 @@ namespace EdgeGateway.Policies;
 internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, PolicyRequest request) : IPolicyContext
 {
     private Dictionary<string, string>? variables;
+    private Dictionary<string, Microsoft.IdentityModel.JsonWebTokens.JsonWebToken>? tokens;
     private string? clientIp;
 
     public HttpContext Http { get; } = http;
@@ -78,8 +79,41 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
     public void SetVariable(string name, string value) => (variables ??= new(StringComparer.Ordinal))[name] = value;
 
-    // validate-jwt is not enforced yet: no token is ever stored, so no claim is ever there.
-    public string? Claim(string variable, string claim) => null;
+    /// <summary>validate-jwt's outputTokenVariableName: the validated token, for <see cref="Claim"/>.</summary>
+    public void SetToken(string name, Microsoft.IdentityModel.JsonWebTokens.JsonWebToken token) => (tokens ??= new(StringComparer.Ordinal))[name] = token;
+
+    /// <summary>
+    /// A claim of the token validate-jwt kept under <paramref name="variable"/>: null when there is no such token or claim;
+    /// a claim with several values (a JSON array) gives them joined with commas, as APIM's <c>Claims.GetValueOrDefault</c>.
+    /// </summary>
+    public string? Claim(string variable, string claim)
+    {
+        if (tokens is null || !tokens.TryGetValue(variable, out var token))
+        {
+            return null;
+        }
+
+        string? single = null;
+        List<string>? several = null;
+        foreach (var c in token.Claims)
+        {
+            if (c.Type != claim)
+            {
+                continue;
+            }
+
+            if (single is null)
+            {
+                single = c.Value;
+            }
+            else
+            {
+                (several ??= [single]).Add(c.Value);
+            }
+        }
+
+        return several is null ? single : string.Join(',', several);
+    }
 
     private static string? Joined(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 ? null : values.ToString();
 }

@@ -17,7 +17,7 @@ internal sealed class GatewayRuntime
     /// backend known to be down nor forgets the requests it holds.
     /// </summary>
     public GatewayRuntime(GatewaySnapshot snapshot, string source, DateTimeOffset loadedAt, byte[]? content = null, bool fromBackup = false,
-        GatewayRuntime? previous = null)
+        PolicyServices? policyServices = null, GatewayRuntime? previous = null)
     {
         Revision = snapshot.Revision;
         Content = content ?? [];
@@ -29,7 +29,7 @@ internal sealed class GatewayRuntime
         var productsByApi = published
             .SelectMany(p => (p.Apis ?? []).Select(a => (Api: a, Product: p)))
             .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
-        var policies = new PipelineCompiler(snapshot);
+        var policies = new PipelineCompiler(snapshot, policyServices);
         var destinations = new DestinationCarryOver(previous);
         Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, [.. productsByApi[a.Id!]], policies, destinations))];
         ProductNames = published.ToFrozenDictionary(p => p.Id!, p => p.Name ?? p.Id!, StringComparer.OrdinalIgnoreCase);

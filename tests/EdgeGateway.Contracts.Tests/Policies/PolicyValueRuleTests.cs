@@ -66,7 +66,8 @@ public sealed class PolicyValueRuleTests
             { "schemaVersion": 1, "namedValues": [ { "id": "var", "value": "v" } ], "policies": { "inbound": [
               { "type": "set-variable", "name": "@(context.Api.Id)", "value": "x" },
               { "type": "set-variable", "name": "{{var}}", "value": "x" },
-              { "type": "validate-jwt", "outputTokenVariableName": "@{ return \"jwt\"; }" } ] } }
+              { "type": "validate-jwt", "outputTokenVariableName": "@{ return \"jwt\"; }",
+                "openidConfig": { "url": "https://login.example.com/.well-known/openid-configuration" } } ] } }
             """);
 
         Assert.Equal(
@@ -90,6 +91,9 @@ public sealed class PolicyValueRuleTests
             [
                 "policies.inbound[0].openidConfig.url: references named value 'idp', which is not defined",
                 "policies.inbound[0].audiences[2]: '@(context.Api)' at column 11: 'context.Api' is not a value in the supported subset (see docs/policies.md#expressions)",
+                // validate-jwt compiles its audiences once per snapshot (JwtRules): no request expression there at all.
+                "policies.inbound[0].audiences[1]: takes a literal or named values, not an expression: validate-jwt compiles it once per snapshot",
+                "policies.inbound[0].audiences[2]: takes a literal or named values, not an expression: validate-jwt compiles it once per snapshot",
             ],
             report.Errors.Select(e => e.ToString()));
     }

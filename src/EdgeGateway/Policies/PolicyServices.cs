@@ -1,0 +1,25 @@
+using EdgeGateway.Policies.Jwt;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeGateway.Policies;
+
+/// <summary>
+/// What compiled policies share across snapshots, for the life of the process: a new revision compiles new steps, but a
+/// validate-jwt step of the new revision finds the keys the old one fetched (cached by metadata URL) instead of fetching
+/// them again. One instance per process, passed to every <see cref="PipelineCompiler"/>.
+/// </summary>
+internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
+{
+    private static readonly Lazy<PolicyServices> Fallback = new(() => new PolicyServices(new OpenIdKeyCache(OpenIdKeyCache.DefaultRefreshInterval)));
+
+    /// <summary>For a runtime built without the host's instance (tests, tools): still one per process.</summary>
+    public static PolicyServices Default => Fallback.Value;
+
+    public OpenIdKeyCache OpenIdKeys { get; } = openIdKeys;
+
+    /// <summary>The process's instance, from the <c>Gateway:*</c> settings.</summary>
+    public static PolicyServices For(Configuration.GatewayOptions gateway) => new(new OpenIdKeyCache(gateway.JwtKeyRefreshInterval));
+
+    /// <summary>Set once the host is built; policies compiled before that (the first config) log through it from then on.</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+}
