@@ -89,6 +89,8 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot)
                 CheckHeader.Type => CheckHeader.Create(a),
                 ReturnResponse.Type => ReturnResponse.Create(a),
                 "set-status" => SetStatus.Create(a),
+                IpFilter.Type => IpFilter.Create(a),
+                Cors.Type => Cors.Create(a),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;
