@@ -95,7 +95,7 @@ internal sealed class Cors : PolicyStep
     /// Answers a preflight from a route's top-level inbound cors steps, in order, as APIM: the first that allows it answers;
     /// one that does not and terminates ends it with an empty 200; one that does not terminate hands it to the next.
     /// </summary>
-    public static Task AnswerPreflightAsync(HttpContext http, Cors[] steps)
+    public static void AnswerPreflight(HttpContext http, Cors[] steps)
     {
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -113,8 +113,6 @@ internal sealed class Cors : PolicyStep
                 break;
             }
         }
-
-        return Task.CompletedTask;
     }
 
     public override PolicyResult Apply(PolicyRun run)

@@ -83,7 +83,8 @@ internal static class ClientAddress
     }
 
     private static bool IsPortOrNothing(ReadOnlySpan<char> text) =>
-        text.IsEmpty || (text[0] == ':' && text.Length is > 1 and <= 6 && !text[1..].ContainsAnyExceptInRange('0', '9'));
+        text.IsEmpty || (text[0] == ':' && text.Length is > 1 and <= 6 && !text[1..].ContainsAnyExceptInRange('0', '9')
+            && int.Parse(text[1..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture) <= 65535);
 
     private static IPAddress Address((bool IsV6, UInt128 Value) client, IPAddress peer)
     {

@@ -84,7 +84,7 @@ internal sealed partial class GatewayRequestHandler(
 
         if (Cors.IsPreflight(request) && PreflightSteps(api, path.AsSpan(prefixLength), request) is { } cors)
         {
-            await Cors.AnswerPreflightAsync(context, cors);
+            Cors.AnswerPreflight(context, cors);
             return;
         }
 
