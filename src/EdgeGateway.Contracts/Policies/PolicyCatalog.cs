@@ -70,6 +70,7 @@ public static class PolicyCatalog
     {
         Base, "set-header", "set-query-parameter", "set-variable", "check-header", "return-response", "set-status",
         "validate-jwt",
+        "ip-filter", "cors",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);

@@ -29,6 +29,12 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan JwtKeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Addresses and CIDR ranges of the proxies in front of the gateway: only from these is <c>X-Forwarded-For</c> believed
+    /// for the client address (ip-filter, <c>context.Request.IpAddress</c>). Empty: the socket peer is the client.
+    /// </summary>
+    public string[]? TrustedProxies { get; set; }
+
     /// <summary>How long in-flight requests may finish after SIGTERM.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
 

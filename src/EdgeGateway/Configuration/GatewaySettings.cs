@@ -24,6 +24,9 @@ internal sealed record GatewaySettings(
     /// </summary>
     internal string? InitialToken { get; init; }
 
+    /// <summary><c>Gateway:TrustedProxies</c>, parsed at start: whose <c>X-Forwarded-For</c> names the client.</summary>
+    public Contracts.Net.IpRangeSet TrustedProxies { get; init; } = Contracts.Net.IpRangeSet.Empty;
+
     /// <summary>Hybrid mode: snapshots come from the management plane.</summary>
     public bool Hybrid => !string.IsNullOrWhiteSpace(ManagementPlane.Url);
 
@@ -97,6 +100,8 @@ internal sealed record GatewaySettings(
                 : "Trust:MaxSnapshotAge needs hybrid mode (ManagementPlane:Url): it bounds the age of the management plane's last confirmation");
         }
 
+        var trustedProxies = TrustedProxySetting.Parse(gateway.TrustedProxies, configuration[TrustedProxySetting.Key], errors);
+
         if (backup.Keep is < 1 or > 1000)
         {
             errors.Add("Backup:Keep must be between 1 and 1000");
@@ -134,7 +139,7 @@ internal sealed record GatewaySettings(
             throw new StartupException(errors);
         }
 
-        return new GatewaySettings(gateway, managementPlane, backup, store, key) { Trust = trust, InitialToken = token };
+        return new GatewaySettings(gateway, managementPlane, backup, store, key) { Trust = trust, InitialToken = token, TrustedProxies = trustedProxies };
     }
 
     /// <summary>Checks the hybrid-mode settings; returns the token text as read (from the setting or the file).</summary>

@@ -90,6 +90,8 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 ReturnResponse.Type => ReturnResponse.Create(a),
                 "set-status" => SetStatus.Create(a),
                 ValidateJwt.Type => ValidateJwt.Create(a, services ?? PolicyServices.Default),
+                IpFilter.Type => IpFilter.Create(a),
+                Cors.Type => Cors.Create(a),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

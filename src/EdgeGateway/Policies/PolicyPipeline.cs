@@ -18,6 +18,9 @@ internal sealed class PolicyPipeline(PolicyStep[] inbound, PolicyStep[] backend,
 
     public PolicyStep[] OnError { get; } = onError;
 
+    /// <summary>The cors policies directly in inbound, in order: what answers a preflight before the subscription check (APIM evaluates only cors on a preflight).</summary>
+    public Cors[] Cors { get; } = [.. inbound.OfType<Cors>()];
+
     /// <summary>No policy anywhere: the request takes the plain proxy path, exactly as without policies.</summary>
     public bool IsEmpty => Inbound.Length == 0 && Backend.Length == 0 && Outbound.Length == 0 && OnError.Length == 0;
 

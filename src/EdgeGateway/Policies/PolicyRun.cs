@@ -14,6 +14,8 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     private Dictionary<string, string>? variables;
     private Dictionary<string, Microsoft.IdentityModel.JsonWebTokens.JsonWebToken>? tokens;
     private string? clientIp;
+    private System.Net.IPAddress? clientAddress;
+    private bool clientResolved;
 
     public HttpContext Http { get; } = http;
 
@@ -37,7 +39,25 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
     public string? SubscriptionKey => request.SubscriptionKey;
 
-    public string ClientIp => clientIp ??= Http.Connection.RemoteIpAddress?.ToString() ?? string.Empty;
+    public string ClientIp => clientIp ??= ClientAddress?.ToString() ?? string.Empty;
+
+    /// <summary>The client's address (<see cref="Proxy.ClientAddress"/>): worked out on first use, once per request.</summary>
+    public System.Net.IPAddress? ClientAddress
+    {
+        get
+        {
+            if (!clientResolved)
+            {
+                clientAddress = Proxy.ClientAddress.Resolve(Http, request.TrustedProxies);
+                clientResolved = true;
+            }
+
+            return clientAddress;
+        }
+    }
+
+    /// <summary>The cors policy that allowed this cross-origin request: its headers go on whatever response the request gets.</summary>
+    public Cors? CorsMatch { get; set; }
 
     public string Method => Http.Request.Method;
 
@@ -120,7 +140,11 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
 /// <summary>What the request path knows before the pipeline starts: route, subscription, product, region.</summary>
 internal sealed record PolicyRequest(ApiRoute Api, string? OperationId, string? SubscriptionId, string? SubscriptionKey,
-    string? ProductId, string? ProductName, string Region);
+    string? ProductId, string? ProductName, string Region)
+{
+    /// <summary><c>Gateway:TrustedProxies</c>: whose <c>X-Forwarded-For</c> names the client.</summary>
+    public Contracts.Net.IpRangeSet TrustedProxies { get; init; } = Contracts.Net.IpRangeSet.Empty;
+}
 
 /// <summary>
 /// APIM's <c>context.LastError</c>, plus the answer the gateway gives when onError gives none.

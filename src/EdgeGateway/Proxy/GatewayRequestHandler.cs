@@ -26,6 +26,8 @@ internal sealed partial class GatewayRequestHandler(
 {
     private readonly string region = settings.Gateway.Region ?? string.Empty;
 
+    private readonly Contracts.Net.IpRangeSet trustedProxies = settings.TrustedProxies;
+
     private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.GatewayRequestHandler");
 
     public Task InvokeAsync(HttpContext context)
@@ -80,6 +82,12 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
+        if (Cors.IsPreflight(request) && PreflightSteps(api, path.AsSpan(prefixLength), request) is { } cors)
+        {
+            Cors.AnswerPreflight(context, cors);
+            return;
+        }
+
         var operation = api.MatchOperation(request.Method, path.AsSpan(prefixLength));
         if (!operation.Matched)
         {
@@ -111,7 +119,7 @@ internal sealed partial class GatewayRequestHandler(
         {
             var productName = check.ProductId is { } productId && runtime.ProductNames.TryGetValue(productId, out var name) ? name : null;
             run = new PolicyRun(context, pipeline, new PolicyRequest(api, operation.Operation?.Id, check.SubscriptionId,
-                check.SubscriptionId is null ? null : presented, check.ProductId, productName, region));
+                check.SubscriptionId is null ? null : presented, check.ProductId, productName, region) { TrustedProxies = trustedProxies });
             var result = await PolicyPipeline.RunAsync(pipeline.Inbound, run, Sections.Inbound);
             if (result == PolicyResult.Continue)
             {
@@ -158,6 +166,23 @@ internal sealed partial class GatewayRequestHandler(
         {
             await OnErrorAsync(run); // an outbound policy failed; the transformer discarded the backend's response
         }
+    }
+
+    /// <summary>
+    /// The cors steps that answer a preflight, or null when the request takes the ordinary path: the operation is the one
+    /// the browser asks about (Access-Control-Request-Method), and its pipeline without a product (a preflight carries no
+    /// key) must have cors directly in inbound. Decided from what the route compiled; nothing is looked up by name.
+    /// </summary>
+    private static Cors[]? PreflightSteps(ApiRoute api, ReadOnlySpan<char> remainder, HttpRequest request)
+    {
+        var operation = api.MatchOperation(request.Headers.AccessControlRequestMethod.ToString(), remainder);
+        if (!operation.Matched)
+        {
+            return null;
+        }
+
+        var cors = (operation.Operation?.Policies ?? api.Policies).For(null).Cors;
+        return cors.Length > 0 ? cors : null;
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ internal sealed class PipelineHarness
     }
 
     public PolicyRun Run(string apiId, string? operationId = null, string? productId = null, string? subscriptionId = null,
-        Action<HttpRequest>? request = null)
+        Action<HttpRequest>? request = null, EdgeGateway.Contracts.Net.IpRangeSet? trustedProxies = null)
     {
         var api = runtime.Apis.Single(a => a.Id == apiId);
         var http = new DefaultHttpContext();
@@ -39,7 +39,10 @@ internal sealed class PipelineHarness
         http.Response.Body = new MemoryStream();
         request?.Invoke(http.Request);
         return new PolicyRun(http, Pipeline(apiId, operationId, productId),
-            new PolicyRequest(api, operationId, subscriptionId, subscriptionId is null ? null : "key", productId, productId, "west"));
+            new PolicyRequest(api, operationId, subscriptionId, subscriptionId is null ? null : "key", productId, productId, "west")
+            {
+                TrustedProxies = trustedProxies ?? EdgeGateway.Contracts.Net.IpRangeSet.Empty,
+            });
     }
 
     // The steps under test never wait: the section completes synchronously, which these helpers also check.

@@ -1,0 +1,235 @@
+using System.Collections.Frozen;
+using EdgeGateway.Contracts.Policies;
+using Microsoft.Net.Http.Headers;
+
+namespace EdgeGateway.Policies;
+
+/// <summary>
+/// APIM's cors. A preflight (OPTIONS with Origin and Access-Control-Request-Method) is answered by the gateway: 200 with
+/// the Access-Control-Allow-* headers when origin, method and every requested header are allowed, an empty 200 otherwise
+/// (the browser then refuses the call). The request handler answers preflights before the subscription check, from the
+/// route's cors steps (<see cref="PolicyPipeline.Cors"/>): a browser never sends a key on a preflight. In inbound, on an
+/// actual request whose origin and method are allowed, the step marks the run so that whatever response goes out (the
+/// backend's, return-response, an error) carries Access-Control-Allow-Origin and friends; an unmatched GET or HEAD gets
+/// an empty 200 when <c>terminateUnmatchedRequest</c> (APIM's default) and goes on without CORS headers otherwise.
+/// Everything is compiled at load into sets and ready-made header values.
+/// </summary>
+internal sealed class Cors : PolicyStep
+{
+    public const string Type = "cors";
+
+    private static readonly ReturnResponse EmptyOk = new(StatusCodes.Status200OK, null, [], null);
+
+    private static readonly Func<object, Task> AddActualHeaders = static state =>
+    {
+        var run = (PolicyRun)state;
+        run.CorsMatch!.WriteActualHeaders(run.Http);
+        return Task.CompletedTask;
+    };
+
+    private readonly bool anyOrigin;
+    private readonly FrozenSet<string> origins;
+    private readonly bool anyMethod;
+    private readonly FrozenSet<string> methods;
+    private readonly bool anyHeader;
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> headers;
+    private readonly string? expose;
+    private readonly bool credentials;
+    private readonly string? maxAge;
+
+    private Cors(string[] origins, string[]? methods, string[] headers, string[] expose, bool credentials, int maxAge, bool terminate)
+    {
+        anyOrigin = origins is [CorsOrigins.Any];
+        this.origins = origins.Select(o => CorsOrigins.Normalize(o) ?? o).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        methods ??= ["GET", "POST"];
+        anyMethod = methods is [CorsOrigins.Any];
+        this.methods = methods.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        anyHeader = headers is [CorsOrigins.Any];
+        this.headers = headers.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+        this.expose = expose.Length == 0 ? null : string.Join(", ", expose);
+        this.credentials = credentials;
+        this.maxAge = maxAge > 0 ? maxAge.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        Terminates = terminate;
+    }
+
+    /// <summary>APIM's terminateUnmatchedRequest: an unmatched preflight (or GET/HEAD) ends here with an empty 200.</summary>
+    public bool Terminates { get; }
+
+    public static PolicyStep Create(PolicyAttributes a)
+    {
+        string[]? List(string name)
+        {
+            var values = a.Values(name);
+            var texts = new string[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (IpFilter.Literal(values[i]) is not { } text)
+                {
+                    return null;
+                }
+
+                texts[i] = text.Trim();
+            }
+
+            return texts;
+        }
+
+        var origins = List("allowedOrigins");
+        var methods = List("allowedMethods");
+        var headers = List("allowedHeaders");
+        var expose = List("exposeHeaders");
+        if (origins is null || methods is null || headers is null || expose is null)
+        {
+            return Unevaluable.Instance;
+        }
+
+        // Without allowedMethods (or with an empty list) APIM allows GET and POST.
+        return new Cors(origins, methods.Length == 0 ? null : methods, headers, expose,
+            a.Bool("allowCredentials") ?? false, a.Int("preflightResultMaxAge") ?? 0, a.Bool("terminateUnmatchedRequest") ?? true);
+    }
+
+    public static bool IsPreflight(HttpRequest request) =>
+        HttpMethods.IsOptions(request.Method) && request.Headers.Origin.Count > 0 && request.Headers.AccessControlRequestMethod.Count > 0;
+
+    /// <summary>
+    /// Answers a preflight from a route's top-level inbound cors steps, in order, as APIM: the first that allows it answers;
+    /// one that does not and terminates ends it with an empty 200; one that does not terminate hands it to the next.
+    /// </summary>
+    public static void AnswerPreflight(HttpContext http, Cors[] steps)
+    {
+        var response = http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentLength = 0;
+        foreach (var step in steps)
+        {
+            if (step.Allows(http.Request, preflight: true))
+            {
+                step.WritePreflightHeaders(http);
+                break;
+            }
+
+            if (step.Terminates)
+            {
+                break;
+            }
+        }
+    }
+
+    public override PolicyResult Apply(PolicyRun run)
+    {
+        var request = run.Http.Request;
+        if (request.Headers.Origin.Count == 0 || run.CorsMatch is not null)
+        {
+            return PolicyResult.Continue; // not cross-origin, or an earlier cors already allowed it
+        }
+
+        if (IsPreflight(request))
+        {
+            // Reached only when the handler did not answer first: cors at product scope, the key in the query.
+            if (Allows(request, preflight: true))
+            {
+                var answered = EmptyOk.Apply(run);
+                WritePreflightHeaders(run.Http);
+                return answered;
+            }
+
+            return Terminates ? EmptyOk.Apply(run) : PolicyResult.Continue;
+        }
+
+        if (Allows(request, preflight: false))
+        {
+            run.CorsMatch = this;
+            run.Http.Response.OnStarting(AddActualHeaders, run);
+            return PolicyResult.Continue;
+        }
+
+        return Terminates && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) ? EmptyOk.Apply(run) : PolicyResult.Continue;
+    }
+
+    private bool Allows(HttpRequest request, bool preflight)
+    {
+        var headers = request.Headers;
+        var origin = headers.Origin;
+        if (origin.Count != 1 || !(anyOrigin || origins.Contains(origin[0]!)))
+        {
+            return false;
+        }
+
+        if (!preflight)
+        {
+            return anyMethod || methods.Contains(request.Method);
+        }
+
+        var method = headers.AccessControlRequestMethod;
+        if (method.Count != 1 || !(anyMethod || methods.Contains(method[0]!)))
+        {
+            return false;
+        }
+
+        if (anyHeader)
+        {
+            return true;
+        }
+
+        foreach (var line in headers.AccessControlRequestHeaders)
+        {
+            var rest = (line ?? "").AsSpan();
+            foreach (var range in rest.Split(','))
+            {
+                var name = rest[range].Trim(" \t");
+                if (!name.IsEmpty && !this.headers.Contains(name))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private void WriteOrigin(HttpContext http)
+    {
+        var headers = http.Response.Headers;
+        if (anyOrigin && !credentials)
+        {
+            headers.AccessControlAllowOrigin = CorsOrigins.Any;
+        }
+        else
+        {
+            headers.AccessControlAllowOrigin = http.Request.Headers.Origin;
+            headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+        }
+
+        if (credentials)
+        {
+            headers.AccessControlAllowCredentials = "true";
+        }
+    }
+
+    private void WritePreflightHeaders(HttpContext http)
+    {
+        WriteOrigin(http);
+        var headers = http.Response.Headers;
+        var requested = http.Request.Headers;
+        headers.AccessControlAllowMethods = requested.AccessControlRequestMethod;
+        if (requested.AccessControlRequestHeaders.Count > 0)
+        {
+            headers.AccessControlAllowHeaders = requested.AccessControlRequestHeaders;
+        }
+
+        if (maxAge is not null)
+        {
+            headers.AccessControlMaxAge = maxAge;
+        }
+    }
+
+    /// <summary>On the actual response, replacing any CORS headers the backend sent: the gateway's policy decides.</summary>
+    private void WriteActualHeaders(HttpContext http)
+    {
+        WriteOrigin(http);
+        if (expose is not null)
+        {
+            http.Response.Headers.AccessControlExposeHeaders = expose;
+        }
+    }
+}
