@@ -13,7 +13,7 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
     /// What both planes run: where <c>base</c> may stand, the catalog's attribute shapes for every type, then the named
     /// values and expressions in attribute values.
     /// </summary>
-    public static PolicyRules Default { get; } = new([new BasePolicyRule(), new PolicyAttributeRule(), new PolicyValueRule(), new HeaderNameRule()]);
+    public static PolicyRules Default { get; } = new([new BasePolicyRule(), new PolicyAttributeRule(), new PolicyValueRule(), new HeaderNameRule(), new ChooseRule(), new MockResponseRule()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {
@@ -28,7 +28,9 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
         Section($"{path}.onError", set.OnError, Sections.OnError, scope, context);
     }
 
-    private void Section(string path, IReadOnlyList<PolicyDefinition>? policies, Sections section, PolicyScope scope, ValidationContext context)
+    /// <summary>One section's list; <paramref name="nested"/>: a list inside a policy (choose), where <c>base</c> may not stand.</summary>
+    internal void Section(string path, IReadOnlyList<PolicyDefinition>? policies, Sections section, PolicyScope scope, ValidationContext context,
+        bool nested = false)
     {
         if (policies is null)
         {
@@ -60,6 +62,12 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
             if ((shape.AllowedIn & section) == 0)
             {
                 context.Error($"{itemPath}.type", $"'{policy.Type}' is not allowed in this section");
+                continue;
+            }
+
+            if (nested && shape.Type == PolicyCatalog.Base)
+            {
+                context.Error($"{itemPath}.type", "'base' is not allowed inside choose: it runs the outer scope's policies where the scope's own list places it");
                 continue;
             }
 

@@ -89,6 +89,8 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot)
                 CheckHeader.Type => CheckHeader.Create(a),
                 ReturnResponse.Type => ReturnResponse.Create(a),
                 "set-status" => SetStatus.Create(a),
+                Contracts.Policies.ChoosePolicy.Type => Choose.Create(policy.Attributes, namedValues, section, p => Step(p, section)),
+                MockResponse.Type => MockResponse.Create(a, snapshot),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;
