@@ -32,6 +32,7 @@ internal sealed class Choose((PolicyCondition Condition, PolicyStep[] Steps)[] b
         return new([.. branches], otherwise);
     }
 
+    // The pipeline calls ApplyAsync: a nested step may wait, and then so does the choose.
     public override PolicyResult Apply(PolicyRun run) => throw new NotSupportedException("choose runs through ApplyAsync");
 
     public override ValueTask<PolicyResult> ApplyAsync(PolicyRun run)
