@@ -22,14 +22,14 @@ public sealed class ChooseMockFixture : IAsyncLifetime
     {
         Main = await TestBackend.StartAsync("main");
         Untouched = await TestBackend.StartAsync("untouched");
-        folder.Write($$"""
+        folder.Write($$$"""
             { "schemaVersion": 1, "revision": 1,
               "products": [ { "id": "gold", "name": "Gold", "apis": ["routed"] } ],
               "subscriptions": [ { "id": "alice", "scope": "products/gold", "primaryKey": "alice-key" },
                                  { "id": "bob", "scope": "products/gold", "primaryKey": "bob-key" } ],
               "namedValues": [ { "id": "gold-tier", "value": "gold", "secret": true } ],
               "apis": [
-                { "id": "routed", "path": "/routed", "backend": { "urls": ["{{Main.Url}}"] },
+                { "id": "routed", "path": "/routed", "backend": { "urls": ["{{{Main.Url}}}"] },
                   "policies": {
                     "inbound": [
                       { "type": "set-variable", "name": "mode", "value": "@(context.Request.Headers.GetValueOrDefault(\"X-Mode\", \"\"))" },
@@ -48,7 +48,7 @@ public sealed class ChooseMockFixture : IAsyncLifetime
                     "onError": [
                       { "type": "choose", "when": [ { "condition": "@(context.LastError.Source == \"check-header\")",
                         "policies": [ { "type": "return-response", "statusCode": 401, "body": "@(\"onError:\" + context.LastError.Reason + \":\" + context.LastError.Message)" } ] } ] } ] } },
-                { "id": "mocked", "path": "/mocked", "subscriptionRequired": false, "backend": { "urls": ["{{Untouched.Url}}"] },
+                { "id": "mocked", "path": "/mocked", "subscriptionRequired": false, "backend": { "urls": ["{{{Untouched.Url}}}"] },
                   "policies": { "inbound": [ { "type": "mock-response" } ] },
                   "operations": [
                     { "id": "get-pet", "method": "GET", "urlTemplate": "/pets/{id}",
@@ -57,7 +57,7 @@ public sealed class ChooseMockFixture : IAsyncLifetime
                     { "id": "missing", "method": "GET", "urlTemplate": "/missing",
                       "policies": { "inbound": [ { "type": "mock-response", "statusCode": 404, "contentType": "text/plain" } ] } },
                     { "id": "list", "method": "GET", "urlTemplate": "/pets" } ] },
-                { "id": "replaced", "path": "/replaced", "subscriptionRequired": false, "backend": { "urls": ["{{Main.Url}}"] },
+                { "id": "replaced", "path": "/replaced", "subscriptionRequired": false, "backend": { "urls": ["{{{Main.Url}}}"] },
                   "policies": { "outbound": [ { "type": "mock-response", "statusCode": 404 } ] },
                   "operations": [ { "id": "any", "method": "*", "urlTemplate": "/*",
                     "examples": [ { "statusCode": 404, "contentType": "application/json", "body": "{\"replaced\":true}" } ] } ] } ] }
