@@ -29,6 +29,7 @@ public sealed partial class SchemaFileTests
         [nameof(ApiDefinition)] = (typeof(ApiDefinition), ["api"]),
         [nameof(SubscriptionKeyParameterNames)] = (typeof(SubscriptionKeyParameterNames), ["subscriptionKeyParameterNames"]),
         [nameof(OperationDefinition)] = (typeof(OperationDefinition), ["operation"]),
+        [nameof(ResponseExample)] = (typeof(ResponseExample), ["responseExample"]),
         [nameof(BackendDefinition)] = (typeof(BackendDefinition), ["backend"]),
         [nameof(HealthCheckDefinition)] = (typeof(HealthCheckDefinition), ["healthCheck"]),
         [nameof(ProductDefinition)] = (typeof(ProductDefinition), ["product"]),
@@ -292,8 +293,16 @@ public sealed partial class SchemaFileTests
         "StringList" => (string?)schema["type"] == "array" && (string?)schema["items"]?["type"] == "string",
         "Object" => (string?)schema["type"] == "object",
         "ObjectList" => (string?)schema["type"] == "array" && (string?)schema["items"]?["type"] == "object",
+        "PolicyList" => IsPolicyList(schema),
+        "BranchList" => (string?)schema["type"] == "array" && (string?)schema["items"]?["type"] == "object"
+            && schema["items"]!["properties"]?["condition"]?["type"] is JsonValue condition && (string?)condition == "string"
+            && schema["items"]!["properties"]!["policies"] is JsonObject policies && IsPolicyList(policies),
         _ => false,
     };
+
+    /// <summary>An array of policies: each item the policy envelope (whose per-type subschemas the validator's rules back).</summary>
+    private static bool IsPolicyList(JsonObject schema) =>
+        (string?)schema["type"] == "array" && (string?)schema["items"]?["$ref"] == "#/$defs/policy";
 
     private static void Walk(JsonNode? node, string path, Action<JsonObject, string> visit)
     {

@@ -54,7 +54,7 @@ public static class PolicyCatalog
         new("return-response", Sections.All, [
             Attr.Int("statusCode"), Attr.Str("reason"), Attr.ObjList("headers"), Attr.Str("body")]),
         new("mock-response", Sections.Inbound | Sections.Outbound | Sections.OnError, [
-            Attr.Int("statusCode"), Attr.Str("contentType")]),
+            Attr.Int("statusCode"), Attr.Literal("contentType")]),
         new("cache-lookup", Sections.Inbound, [
             Attr.Bool("varyByDeveloper", required: true), Attr.Bool("varyByDeveloperGroups", required: true),
             Attr.StrList("varyByHeaders"), Attr.StrList("varyByQueryParameters"),
@@ -63,7 +63,8 @@ public static class PolicyCatalog
         new("cache-store", Sections.Outbound, [Attr.Int("duration", required: true), Attr.Bool("cacheResponse")]),
         new("set-variable", Sections.All, [Attr.Literal("name", required: true), Attr.Str("value", required: true)]),
         new("find-and-replace", Sections.All, [Attr.Str("from", required: true), Attr.Str("to", required: true)]),
-        new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]));
+        new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]),
+        new(ChoosePolicy.Type, Sections.All, [Attr.Branches("when", required: true), Attr.Policies("otherwise")]));
 
     /// <summary>Types this build enforces. Grows as the policy engine lands; everything else is refused at apply time.</summary>
     private static readonly FrozenSet<string> Enforced = new[]
@@ -71,6 +72,7 @@ public static class PolicyCatalog
         Base, "set-header", "set-query-parameter", "set-variable", "check-header", "return-response", "set-status",
         "validate-jwt",
         "ip-filter", "cors",
+        ChoosePolicy.Type, "mock-response",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
@@ -104,6 +106,12 @@ internal enum AttrKind
     StringList,
     Object,
     ObjectList,
+
+    /// <summary>Policies nested in a policy (choose's <c>otherwise</c>), validated by the rules of the section it stands in.</summary>
+    PolicyList,
+
+    /// <summary>choose's <c>when</c>: <c>{ "condition", "policies" }</c> objects, each a condition and a nested policy list.</summary>
+    BranchList,
 }
 
 internal sealed record Attr(string Name, AttrKind Kind, bool Required, IReadOnlyList<string>? AllowedValues = null)
@@ -136,6 +144,10 @@ internal sealed record Attr(string Name, AttrKind Kind, bool Required, IReadOnly
     public static Attr Obj(string name, bool required = false) => new(name, AttrKind.Object, required);
 
     public static Attr ObjList(string name, bool required = false) => new(name, AttrKind.ObjectList, required);
+
+    public static Attr Policies(string name, bool required = false) => new(name, AttrKind.PolicyList, required);
+
+    public static Attr Branches(string name, bool required = false) => new(name, AttrKind.BranchList, required);
 
     public static Attr Enum(string name, params string[] values) => new(name, AttrKind.String, false, values);
 

@@ -42,4 +42,10 @@ public sealed record OperationDefinition
     public string? UrlTemplate { get; init; }
 
     public PolicySet? Policies { get; init; }
+
+    /// <summary>
+    /// Example responses (from an imported OpenAPI document) that <c>mock-response</c> answers with. The management plane
+    /// keeps them all and sends a gateway only those its mock-response policies select.
+    /// </summary>
+    public IReadOnlyList<ResponseExample>? Examples { get; init; }
 }

@@ -47,6 +47,7 @@ internal static class OperationRules
                 }
             }
 
+            ResponseExampleRules.Validate($"{path}.examples", op.Examples, context);
             context.Policies.Validate($"{path}.policies", op.Policies, PolicyScope.Operation, context);
         }
     }

@@ -49,6 +49,9 @@ internal sealed class PolicyAttributeRule : IPolicyRule
         AttrKind.Object when value.ValueKind != JsonValueKind.Object => "expected an object",
         AttrKind.ObjectList when value.ValueKind != JsonValueKind.Array
             || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Object) => "expected an array of objects",
+        AttrKind.PolicyList when value.ValueKind != JsonValueKind.Array => "expected an array of policies",
+        AttrKind.BranchList when value.ValueKind != JsonValueKind.Array
+            || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Object) => "expected an array of { \"condition\", \"policies\" } objects",
         _ => null,
     };
 

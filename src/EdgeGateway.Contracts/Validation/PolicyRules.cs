@@ -14,7 +14,7 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
     /// values and expressions in attribute values.
     /// </summary>
     public static PolicyRules Default { get; } = new([new BasePolicyRule(), new PolicyAttributeRule(), new PolicyValueRule(), new HeaderNameRule(),
-        new JwtRules(), new IpFilterRules(), new CorsRules()]);
+        new JwtRules(), new IpFilterRules(), new CorsRules(), new ChooseRule(), new MockResponseRule()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {
@@ -29,7 +29,9 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
         Section($"{path}.onError", set.OnError, Sections.OnError, scope, context);
     }
 
-    private void Section(string path, IReadOnlyList<PolicyDefinition>? policies, Sections section, PolicyScope scope, ValidationContext context)
+    /// <summary>One section's list; <paramref name="nested"/>: a list inside a policy (choose), where <c>base</c> may not stand.</summary>
+    internal void Section(string path, IReadOnlyList<PolicyDefinition>? policies, Sections section, PolicyScope scope, ValidationContext context,
+        bool nested = false)
     {
         if (policies is null)
         {
@@ -61,6 +63,12 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
             if ((shape.AllowedIn & section) == 0)
             {
                 context.Error($"{itemPath}.type", $"'{policy.Type}' is not allowed in this section");
+                continue;
+            }
+
+            if (nested && shape.Type == PolicyCatalog.Base)
+            {
+                context.Error($"{itemPath}.type", "'base' is not allowed inside choose: it runs the outer scope's policies where the scope's own list places it");
                 continue;
             }
 

@@ -19,7 +19,8 @@ internal sealed class PolicyValueRule : IPolicyRule
         foreach (var (name, value) in item.Policy.Attributes ?? [])
         {
             // Unknown attributes are PolicyAttributeRule's to report; their values mean nothing.
-            if (item.Shape.Attributes.FirstOrDefault(a => a.Name == name) is { } attr)
+            // Nested policies (choose) are checked by ChooseRule with the rules of their section, not as plain strings.
+            if (item.Shape.Attributes.FirstOrDefault(a => a.Name == name) is { Kind: not (AttrKind.PolicyList or AttrKind.BranchList) } attr)
             {
                 if (attr.IsLiteral && value.ValueKind == JsonValueKind.String && PolicyExpressions.IsExpression(value.GetString()!))
                 {

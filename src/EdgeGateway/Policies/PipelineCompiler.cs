@@ -92,6 +92,8 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 ValidateJwt.Type => ValidateJwt.Create(a, services ?? PolicyServices.Default),
                 IpFilter.Type => IpFilter.Create(a),
                 Cors.Type => Cors.Create(a),
+                Contracts.Policies.ChoosePolicy.Type => Choose.Create(policy.Attributes, namedValues, section, p => Step(p, section)),
+                MockResponse.Type => MockResponse.Create(a, snapshot),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

@@ -11,7 +11,8 @@ namespace ManagementPlane.Import;
 /// <summary>
 /// Reads an OpenAPI document (JSON or YAML; Swagger 2.0, OpenAPI 3.0 or 3.1) and turns its paths into operations:
 /// one per path and method, the URL template being the path, the id the operationId (made a valid id) or derived
-/// from method and path. Paths the gateway cannot route are skipped and reported, not fatal.
+/// from method and path, with its example responses (<see cref="ExampleReader"/>) for mock-response. Paths the gateway
+/// cannot route are skipped and reported, not fatal.
 /// </summary>
 internal static partial class OpenApiImporter
 {
@@ -72,6 +73,7 @@ internal static partial class OpenApiImporter
                     Name = Trim(operation.Summary) ?? Trim(operation.OperationId),
                     Method = method,
                     UrlTemplate = path,
+                    Examples = ExampleReader.Read(operation),
                 });
             }
         }

@@ -10,7 +10,7 @@ namespace ManagementPlane.Snapshots;
 /// Turns the stored state into one gateway's snapshot: its assigned APIs, the products that contain any of them
 /// (filtered to them), the subscriptions in scope (key hashes only), the global policies, and exactly the named values
 /// those policies reference at any scope (<see cref="NamedValueReferences.In"/>), secret ones decrypted: a gateway gets no
-/// other gateway's values. Called once per gateway and write (<see cref="SnapshotPublisher"/>); nothing here validates:
+/// other gateway's values; and of the operations' examples only those its mock-response policies use (<see cref="ExampleSelection"/>). Called once per gateway and write (<see cref="SnapshotPublisher"/>); nothing here validates:
 /// the state as a whole was validated before it was stored (<see cref="StateValidation"/>), and a gateway's snapshot is a part of it.
 /// </summary>
 /// <remarks>
@@ -45,7 +45,7 @@ internal sealed class SnapshotCompiler(SecretProtector protector)
             SchemaVersion = SnapshotValidator.SupportedSchemaVersion,
             Revision = revision,
             GatewayId = gateway.Id,
-            Apis = apis,
+            Apis = ExampleSelection.Apply(apis, products, state.Policies),
             Products = products,
             Subscriptions = subscriptions,
             Policies = state.Policies,

@@ -76,6 +76,9 @@ public static class PolicyExpressions
         return new(new PolicyCondition(text, compiled.NamedValues, bound.Bool, bound.IsConstant, isKnown: true), []);
     }
 
+    /// <summary>Text taken as it is: no named values, no expression (data such as an imported example body, never policy text).</summary>
+    public static PolicyValue Literal(string text) => new(text, [], _ => text, isConstant: true, isKnown: true);
+
     private static Func<IPolicyContext, T> Withheld<T>(string text) =>
         _ => throw new InvalidOperationException($"'{ExpressionCompiler.Short(text)}' references a withheld secret named value and cannot be evaluated");
 }
