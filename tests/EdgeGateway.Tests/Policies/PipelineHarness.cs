@@ -38,8 +38,13 @@ internal sealed class PipelineHarness
         http.Request.Path = "/" + apiId;
         http.Response.Body = new MemoryStream();
         request?.Invoke(http.Request);
+        var rawTarget = http.Request.Path.Value + http.Request.QueryString.Value;
         return new PolicyRun(http, Pipeline(apiId, operationId, productId),
-            new PolicyRequest(api, operationId, subscriptionId, subscriptionId is null ? null : "key", productId, productId, "west"));
+            new PolicyRequest(api, operationId, subscriptionId, subscriptionId is null ? null : "key", productId, productId, "west"))
+        {
+            Operation = operationId is null ? null : api.Operations.Single(o => o.Id == operationId),
+            Remainder = EdgeGateway.Proxy.RawRemainder.From(rawTarget, api.PrefixSegments),
+        };
     }
 
     // The steps under test never wait: the section completes synchronously, which these helpers also check.
