@@ -69,6 +69,7 @@ public static class PolicyCatalog
     private static readonly FrozenSet<string> Enforced = new[]
     {
         Base, "set-header", "set-query-parameter", "set-variable", "check-header", "return-response", "set-status",
+        "rewrite-uri", "set-backend-service", "set-method",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);

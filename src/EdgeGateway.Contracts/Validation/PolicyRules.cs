@@ -13,7 +13,8 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
     /// What both planes run: where <c>base</c> may stand, the catalog's attribute shapes for every type, then the named
     /// values and expressions in attribute values.
     /// </summary>
-    public static PolicyRules Default { get; } = new([new BasePolicyRule(), new PolicyAttributeRule(), new PolicyValueRule(), new HeaderNameRule()]);
+    public static PolicyRules Default { get; } = new([new BasePolicyRule(), new PolicyAttributeRule(), new PolicyValueRule(), new HeaderNameRule(),
+        new RequestLineRule()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {

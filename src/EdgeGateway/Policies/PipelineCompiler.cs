@@ -89,6 +89,9 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot)
                 CheckHeader.Type => CheckHeader.Create(a),
                 ReturnResponse.Type => ReturnResponse.Create(a),
                 "set-status" => SetStatus.Create(a),
+                RewriteUri.Type => RewriteUri.Create(a),
+                SetBackendService.Type => SetBackendService.Create(a),
+                SetMethod.Type => SetMethod.Create(a),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

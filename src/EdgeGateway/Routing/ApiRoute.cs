@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using EdgeGateway.Contracts.Policies;
 using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Policies;
 using EdgeGateway.Proxy;
@@ -94,7 +95,11 @@ internal sealed class ApiRoute
         UrlTemplate.TryParse(text, out var template, out _) ? template! : throw new InvalidOperationException("validated template failed to parse");
 }
 
-internal sealed record OperationRoute(string Id, string Method, UrlTemplate Template, PipelineSet Policies);
+internal sealed record OperationRoute(string Id, string Method, UrlTemplate Template, PipelineSet Policies)
+{
+    /// <summary>The parameters the template binds from the query (<c>?a={b}</c>), for rewrite-uri: parsed once, at load.</summary>
+    public IReadOnlyList<(string Parameter, string QueryName)> QueryBindings { get; } = RewriteTemplate.QueryBindings(Template.Text);
+}
 
 internal readonly record struct OperationMatch(OperationRoute? Operation, bool Matched)
 {
