@@ -63,13 +63,15 @@ public static class PolicyCatalog
         new("cache-store", Sections.Outbound, [Attr.Int("duration", required: true), Attr.Bool("cacheResponse")]),
         new("set-variable", Sections.All, [Attr.Literal("name", required: true), Attr.Str("value", required: true)]),
         new("find-and-replace", Sections.All, [Attr.Str("from", required: true), Attr.Str("to", required: true)]),
-        new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]));
+        new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]),
+        new("set-body", Sections.All, [Attr.Str("value", required: true)]));
 
     /// <summary>Types this build enforces. Grows as the policy engine lands; everything else is refused at apply time.</summary>
     private static readonly FrozenSet<string> Enforced = new[]
     {
         Base, "set-header", "set-query-parameter", "set-variable", "check-header", "return-response", "set-status",
         "rewrite-uri", "set-backend-service", "set-method",
+        "set-body", "find-and-replace",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);

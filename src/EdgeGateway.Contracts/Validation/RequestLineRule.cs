@@ -1,6 +1,4 @@
-using System.Text.Json;
 using EdgeGateway.Contracts.Policies;
-using EdgeGateway.Contracts.Policies.Expressions;
 
 namespace EdgeGateway.Contracts.Validation;
 
@@ -21,7 +19,7 @@ internal sealed class RequestLineRule : IPolicyRule
             "set-backend-service" => ("baseUrl", RequestLine.BaseUrlError),
             _ => ("method", RequestLine.MethodError),
         };
-        if (Literal(item, attribute, context) is { } literal && check(literal) is { } error)
+        if (PolicyLiterals.Of(item, attribute, context) is { } literal && check(literal) is { } error)
         {
             context.Error($"{item.Path}.{attribute}", error);
         }
@@ -29,16 +27,4 @@ internal sealed class RequestLineRule : IPolicyRule
 
     private static string? TemplateError(string template) =>
         RewriteTemplate.TryParse(template, out _, out var error) ? null : $"'{template}' {error}";
-
-    /// <summary>The attribute's text once named values are substituted, when it is a literal known here (not an expression, no withheld secret).</summary>
-    private static string? Literal(PolicyItem item, string attribute, ValidationContext context)
-    {
-        if (item.Policy.Attributes?.TryGetValue(attribute, out var element) != true || element.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        var compiled = PolicyExpressions.CompileValue(element.GetString()!, context.NamedValues, item.Section).Value;
-        return compiled is { IsConstant: true, IsKnown: true } ? compiled.Evaluate(null!) : null;
-    }
 }

@@ -92,6 +92,8 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot)
                 RewriteUri.Type => RewriteUri.Create(a),
                 SetBackendService.Type => SetBackendService.Create(a),
                 SetMethod.Type => SetMethod.Create(a),
+                SetBody.Type => SetBody.Create(a),
+                FindAndReplace.Type => FindAndReplace.Create(a),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

@@ -40,6 +40,15 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     /// <summary>set-backend-service ran: the base URL this request goes to, in place of the API's destinations.</summary>
     public string? BackendUrl { get; set; }
 
+    /// <summary>set-body or find-and-replace replaced the body the backend gets (also the request body they read next).</summary>
+    public byte[]? RequestBody { get; set; }
+
+    /// <summary>set-body or find-and-replace replaced the body the client gets: written once outbound (or onError) ends.</summary>
+    public byte[]? ResponseBody { get; set; }
+
+    /// <summary>The backend's response while outbound runs: what find-and-replace reads the response body from.</summary>
+    public HttpResponseMessage? BackendResponse { get; set; }
+
     /// <summary>The route has policies for this request: without, none of the policy state is ever touched.</summary>
     public bool HasPolicies => !Pipeline.IsEmpty;
 

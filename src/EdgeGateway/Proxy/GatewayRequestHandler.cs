@@ -184,6 +184,7 @@ internal sealed partial class GatewayRequestHandler(
         response.Clear();
         response.StatusCode = error.StatusCode;
         run.StatusSet = false;
+        run.ResponseBody = null; // an outbound set-body does not carry over into the error answer
         var result = await PolicyPipeline.RunAsync(run.Pipeline.OnError, run, Sections.OnError);
         if (result == PolicyResult.Responded)
         {
@@ -195,6 +196,12 @@ internal sealed partial class GatewayRequestHandler(
         {
             response.Clear(); // a failure inside onError ends it: the first error's answer, without half of onError's work
             run.StatusSet = false;
+        }
+        else if (run.ResponseBody is not null)
+        {
+            response.StatusCode = run.StatusSet ? response.StatusCode : error.StatusCode;
+            await PolicyBodies.WriteResponseAsync(run); // set-body in onError: its body instead of the gateway's JSON
+            return;
         }
 
         await GatewayErrors.WriteAsync(run.Http, run.StatusSet ? response.StatusCode : error.StatusCode, error.Message);

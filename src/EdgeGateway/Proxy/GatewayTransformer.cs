@@ -93,6 +93,7 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
             HopByHopHeaders.RemoveNamed(proxyResponse.Headers, httpContext.Response.Headers);
             if (proxied && httpContext.Features.Get<PolicyRun>() is { Pipeline.Outbound.Length: > 0 } run)
             {
+                run.BackendResponse = proxyResponse;
                 return await OutboundAsync(run);
             }
         }
@@ -110,6 +111,9 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
                 return false;
             case PolicyResult.Failed:
                 run.Http.Response.Clear(); // the request handler runs onError once the forwarder returns
+                return false;
+            case PolicyResult.Continue when run.ResponseBody is not null:
+                await PolicyBodies.WriteResponseAsync(run); // set-body or find-and-replace: the backend's body is not sent
                 return false;
             default:
                 return true;

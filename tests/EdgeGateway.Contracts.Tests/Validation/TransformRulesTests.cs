@@ -97,4 +97,26 @@ public sealed class TransformRulesTests
             Assert.Contains(report.Errors, e => e.Path == "apis[0].policies.inbound[0].method" && e.Message.Contains(reason, StringComparison.Ordinal));
         }
     }
+
+    [Theory]
+    [InlineData("""{ "type": "find-and-replace", "from": "", "to": "x" }""", "apis[0].policies.inbound[0].from", "must not be empty")]
+    [InlineData("""{ "type": "find-and-replace", "from": "{{empty}}", "to": "x" }""", "apis[0].policies.inbound[0].from", "must not be empty")]
+    [InlineData("""{ "type": "set-body" }""", "apis[0].policies.inbound[0].value", "required")]
+    public void BodyPolicies_WhatCannotWork_Refused(string policy, string path, string reason)
+    {
+        var report = Validate(policy, """[ { "id": "empty", "value": "" } ]""");
+
+        Assert.Contains(report.Errors, e => e.Path == path && e.Message.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{ "type": "find-and-replace", "from": "a", "to": "" }""")]
+    [InlineData("""{ "type": "find-and-replace", "from": "@(context.Request.Method)", "to": "{{empty}}" }""")]
+    [InlineData("""{ "type": "set-body", "value": "@(\"{\\\"id\\\":\\\"\" + context.Subscription.Id + \"\\\"}\")" }""")]
+    public void BodyPolicies_Valid_AcceptedAndEnforced(string policy)
+    {
+        var report = Validate(policy, """[ { "id": "empty", "value": "" } ]""");
+
+        Assert.True(report.IsValid && report.IsServable, Errors(report));
+    }
 }
