@@ -64,7 +64,8 @@ public static class PolicyCatalog
         new("set-variable", Sections.All, [Attr.Literal("name", required: true), Attr.Str("value", required: true)]),
         new("find-and-replace", Sections.All, [Attr.Str("from", required: true), Attr.Str("to", required: true)]),
         new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]),
-        new(ChoosePolicy.Type, Sections.All, [Attr.Branches("when", required: true), Attr.Policies("otherwise")]));
+        new(ChoosePolicy.Type, Sections.All, [Attr.Branches("when", required: true), Attr.Policies("otherwise")]),
+        new("set-body", Sections.All, [Attr.Str("value", required: true)]));
 
     /// <summary>Types this build enforces. Grows as the policy engine lands; everything else is refused at apply time.</summary>
     private static readonly FrozenSet<string> Enforced = new[]
@@ -73,6 +74,8 @@ public static class PolicyCatalog
         "validate-jwt",
         "ip-filter", "cors",
         ChoosePolicy.Type, "mock-response",
+        "rewrite-uri", "set-backend-service", "set-method",
+        "set-body", "find-and-replace",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);

@@ -41,16 +41,11 @@ internal static class BackendRules
         for (var j = 0; j < urls.Count; j++)
         {
             var url = urls[j];
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-                || string.IsNullOrEmpty(uri.Host))
+            if (Policies.RequestLine.BaseUrlError(url ?? "") is { } error)
             {
-                context.Error($"{path}[{j}]", "not an absolute http(s) URL");
+                context.Error($"{path}[{j}]", error);
             }
-            else if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
-            {
-                context.Error($"{path}[{j}]", "must not carry a query, fragment or credentials");
-            }
-            else if (!seen.Add(uri.GetLeftPart(UriPartial.Path).TrimEnd('/')))
+            else if (!seen.Add(new Uri(url!).GetLeftPart(UriPartial.Path).TrimEnd('/')))
             {
                 context.Error($"{path}[{j}]", "duplicate backend URL");
             }

@@ -94,6 +94,11 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 Cors.Type => Cors.Create(a),
                 Contracts.Policies.ChoosePolicy.Type => Choose.Create(policy.Attributes, namedValues, section, p => Step(p, section)),
                 MockResponse.Type => MockResponse.Create(a, snapshot),
+                RewriteUri.Type => RewriteUri.Create(a),
+                SetBackendService.Type => SetBackendService.Create(a),
+                SetMethod.Type => SetMethod.Create(a),
+                SetBody.Type => SetBody.Create(a),
+                FindAndReplace.Type => FindAndReplace.Create(a),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

@@ -1,13 +1,17 @@
 using EdgeGateway.Contracts.Policies;
 using EdgeGateway.Contracts.Policies.Expressions;
+using EdgeGateway.Proxy;
 using EdgeGateway.Routing;
 
 namespace EdgeGateway.Policies;
 
 /// <summary>
-/// One request going through its pipeline: what expressions read (<see cref="IPolicyContext"/> over the
-/// <see cref="HttpContext"/> the gateway already holds) and what the steps leave behind (variables, an error, an answer).
-/// One object per request with policies; variables are a dictionary made only when a policy sets one.
+/// One request on its way through the gateway: the one object made per proxied request, with or without policies. It
+/// holds what only this request knows (the raw path after the API prefix, whether the key came in the query, what
+/// policies changed: backend, path) and refers to the route for everything compiled at load (pipelines, key names, the
+/// route's transformer, which reads it back as a request feature). With policies it is also what expressions read
+/// (<see cref="IPolicyContext"/> over the <see cref="HttpContext"/>) and what steps leave behind (variables, an error,
+/// an answer); variables are a dictionary made only when a policy sets one.
 /// </summary>
 internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, PolicyRequest request) : IPolicyContext
 {
@@ -20,6 +24,36 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     public HttpContext Http { get; } = http;
 
     public PolicyPipeline Pipeline { get; } = pipeline;
+
+    /// <summary>The matched API: its transformer, key names and cluster, built once per snapshot.</summary>
+    public ApiRoute Route => request.Api;
+
+    /// <summary>The matched operation, when the API has operations (its URL template names the parameters rewrite-uri reads).</summary>
+    public OperationRoute? Operation { get; init; }
+
+    /// <summary>The raw request path after the API prefix, as the client wrote it: appended to the backend URL.</summary>
+    public RawRemainder Remainder { get; init; }
+
+    /// <summary>The subscription key came in the query: the transformer strips it before forwarding.</summary>
+    public bool KeyInQuery { get; init; }
+
+    /// <summary>rewrite-uri ran: the path (from '/') the backend gets after its base URL, in place of <see cref="Remainder"/>.</summary>
+    public string? RewrittenPath { get; set; }
+
+    /// <summary>set-backend-service ran: the base URL this request goes to, in place of the API's destinations.</summary>
+    public string? BackendUrl { get; set; }
+
+    /// <summary>set-body or find-and-replace replaced the body the backend gets (also the request body they read next).</summary>
+    public byte[]? RequestBody { get; set; }
+
+    /// <summary>set-body or find-and-replace replaced the body the client gets: written once outbound (or onError) ends.</summary>
+    public byte[]? ResponseBody { get; set; }
+
+    /// <summary>The backend's response while outbound runs: what find-and-replace reads the response body from.</summary>
+    public HttpResponseMessage? BackendResponse { get; set; }
+
+    /// <summary>The route has policies for this request: without, none of the policy state is ever touched.</summary>
+    public bool HasPolicies => !Pipeline.IsEmpty;
 
     public Sections Section { get; set; } = Sections.Inbound;
 
@@ -138,8 +172,8 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     private static string? Joined(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 ? null : values.ToString();
 }
 
-/// <summary>What the request path knows before the pipeline starts: route, subscription, product, region.</summary>
-internal sealed record PolicyRequest(ApiRoute Api, string? OperationId, string? SubscriptionId, string? SubscriptionKey,
+/// <summary>What the request path knows before the pipeline starts: route, subscription, product, region (a value held inside the run, not an object of its own).</summary>
+internal readonly record struct PolicyRequest(ApiRoute Api, string? OperationId, string? SubscriptionId, string? SubscriptionKey,
     string? ProductId, string? ProductName, string Region)
 {
     /// <summary><c>Gateway:TrustedProxies</c>: whose <c>X-Forwarded-For</c> names the client.</summary>

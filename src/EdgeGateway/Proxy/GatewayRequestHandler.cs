@@ -113,13 +113,22 @@ internal sealed partial class GatewayRequestHandler(
             }
         }
 
+        // Routed on the decoded path; the backend gets the rest of the target as the client wrote it.
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : path;
         var pipeline = (operation.Operation?.Policies ?? api.Policies).For(check.ProductId);
-        PolicyRun? run = null;
-        if (!pipeline.IsEmpty)
+        var productName = !pipeline.IsEmpty && check.ProductId is { } productId && runtime.ProductNames.TryGetValue(productId, out var name) ? name : null;
+
+        // The request's one object: the transformer and the policies read it (see PolicyRun).
+        var run = new PolicyRun(context, pipeline, new PolicyRequest(api, operation.Operation?.Id, check.SubscriptionId,
+            check.SubscriptionId is null ? null : presented, check.ProductId, productName, region) { TrustedProxies = trustedProxies })
         {
-            var productName = check.ProductId is { } productId && runtime.ProductNames.TryGetValue(productId, out var name) ? name : null;
-            run = new PolicyRun(context, pipeline, new PolicyRequest(api, operation.Operation?.Id, check.SubscriptionId,
-                check.SubscriptionId is null ? null : presented, check.ProductId, productName, region) { TrustedProxies = trustedProxies });
+            Operation = operation.Operation,
+            Remainder = RawRemainder.From(rawTarget, api.PrefixSegments),
+            KeyInQuery = keyInQuery,
+        };
+        context.Features.Set(run);
+        if (run.HasPolicies)
+        {
             var result = await PolicyPipeline.RunAsync(pipeline.Inbound, run, Sections.Inbound);
             if (result == PolicyResult.Continue)
             {
@@ -139,30 +148,34 @@ internal sealed partial class GatewayRequestHandler(
             }
         }
 
+        // set-backend-service's URL is outside the API's pool: no balancing, no health state, no in-flight count.
+        // (Inline, not a helper method: an awaited helper would cost every request one more state machine.)
         var cluster = api.Cluster;
-        var destination = cluster.Balancer.Pick(cluster.Destinations)!;
-        // Routed on the decoded path; the backend gets the rest of the target as the client wrote it.
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : path;
-        var remainder = RawRemainder.From(rawTarget, path.AsSpan(0, prefixLength).Count('/'));
-        context.Features.Set(new ProxyRequestState(remainder, api.KeyHeader, api.KeyQuery, keyInQuery) { ApiPrefix = api.Prefix, Policies = run });
-
-        destination.RequestStarted();
         ForwarderError error;
-        try
+        if (run.BackendUrl is { } overridden)
         {
-            error = await forwarder.SendAsync(context, destination.Address, backendClient,
-                cluster.ConfigFor(request, destination), GatewayTransformer.Instance);
+            error = await forwarder.SendAsync(context, overridden, backendClient, cluster.ConfigFor(request, overridden), api.Transformer);
         }
-        finally
+        else
         {
-            destination.RequestEnded();
+            var destination = cluster.Balancer.Pick(cluster.Destinations)!;
+            destination.RequestStarted();
+            try
+            {
+                error = await forwarder.SendAsync(context, destination.Address, backendClient,
+                    cluster.ConfigFor(request, destination.Address), api.Transformer);
+            }
+            finally
+            {
+                destination.RequestEnded();
+            }
         }
 
         if (error != ForwarderError.None)
         {
             await OnForwarderErrorAsync(context, api, error, run);
         }
-        else if (run?.LastError is not null && !context.Response.HasStarted)
+        else if (run.LastError is not null && !context.Response.HasStarted)
         {
             await OnErrorAsync(run); // an outbound policy failed; the transformer discarded the backend's response
         }
@@ -196,6 +209,7 @@ internal sealed partial class GatewayRequestHandler(
         response.Clear();
         response.StatusCode = error.StatusCode;
         run.StatusSet = false;
+        run.ResponseBody = null; // an outbound set-body does not carry over into the error answer
         var result = await PolicyPipeline.RunAsync(run.Pipeline.OnError, run, Sections.OnError);
         if (result == PolicyResult.Responded)
         {
@@ -208,11 +222,17 @@ internal sealed partial class GatewayRequestHandler(
             response.Clear(); // a failure inside onError ends it: the first error's answer, without half of onError's work
             run.StatusSet = false;
         }
+        else if (run.ResponseBody is not null)
+        {
+            response.StatusCode = run.StatusSet ? response.StatusCode : error.StatusCode;
+            await PolicyBodies.WriteResponseAsync(run); // set-body in onError: its body instead of the gateway's JSON
+            return;
+        }
 
         await GatewayErrors.WriteAsync(run.Http, run.StatusSet ? response.StatusCode : error.StatusCode, error.Message);
     }
 
-    private Task OnForwarderErrorAsync(HttpContext context, ApiRoute api, ForwarderError error, PolicyRun? run)
+    private Task OnForwarderErrorAsync(HttpContext context, ApiRoute api, ForwarderError error, PolicyRun run)
     {
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
@@ -239,7 +259,7 @@ internal sealed partial class GatewayRequestHandler(
         }
 
         var timedOut = error == ForwarderError.RequestTimedOut;
-        if (run is not null)
+        if (run.HasPolicies)
         {
             run.Fail(new PolicyError("forward-request", timedOut ? "Timeout" : "BackendConnectionFailure",
                 timedOut ? GatewayErrors.BackendTimeout : GatewayErrors.BackendFailed,

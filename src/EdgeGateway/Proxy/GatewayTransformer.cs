@@ -9,9 +9,13 @@ namespace EdgeGateway.Proxy;
 /// (without the subscription key, which never reaches a backend), plus X-Forwarded-* headers.
 /// Path and query reach the backend as the client wrote them: no decoding, re-encoding or normalising.
 /// </summary>
-internal sealed class GatewayTransformer : HttpTransformer
+/// <remarks>
+/// One per API, built with the route when a snapshot is compiled (as YARP builds transforms per route): the key names and
+/// the prefix are the route's own fields here. What only the request knows (the raw remainder, whether the key came in
+/// the query, what policies changed) is read from the request's one <see cref="PolicyRun"/>.
+/// </remarks>
+internal sealed class GatewayTransformer(string keyHeader, string keyQuery, string forwardedPrefix) : HttpTransformer
 {
-    public static readonly GatewayTransformer Instance = new();
 
     // System.Uri would otherwise unescape %41 and %7E, escape {|}^ and %zz, and resolve dot segments:
     // a signature computed over the raw query would no longer match.
@@ -21,17 +25,17 @@ internal sealed class GatewayTransformer : HttpTransformer
         string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        var state = httpContext.Features.Get<ProxyRequestState>()!;
+        var run = httpContext.Features.Get<PolicyRun>()!;
         var request = httpContext.Request;
 
-        // Kestrel's QueryString is the raw query.
+        // Kestrel's QueryString is the raw query (policies may have changed it: set-query-parameter, rewrite-uri).
         var query = request.QueryString.Value.AsSpan();
-        if (state.KeyInQuery)
+        if (run.KeyInQuery)
         {
-            query = WithoutParameter(query, state.KeyQuery);
+            query = WithoutParameter(query, keyQuery);
         }
 
-        var remainder = state.Remainder.Path;
+        var remainder = run.RewrittenPath is { } rewritten ? rewritten.AsSpan() : run.Remainder.Path;
         var prefix = destinationPrefix.AsSpan();
         if (!remainder.IsEmpty && prefix.EndsWith('/'))
         {
@@ -40,7 +44,7 @@ internal sealed class GatewayTransformer : HttpTransformer
 
         proxyRequest.RequestUri = new Uri(string.Concat(prefix, remainder, query), in AsWritten);
         var headers = proxyRequest.Headers;
-        headers.Remove(state.KeyHeader);
+        headers.Remove(keyHeader);
 
         // Fields the client named in Connection are hop-by-hop: gone before the gateway adds its own, so naming
         // X-Forwarded-For drops only the client's value, never the gateway's.
@@ -75,9 +79,9 @@ internal sealed class GatewayTransformer : HttpTransformer
         }
 
         headers.Remove("X-Forwarded-Prefix");
-        if (state.ApiPrefix.Length > 0)
+        if (forwardedPrefix.Length > 0)
         {
-            headers.TryAddWithoutValidation("X-Forwarded-Prefix", state.ApiPrefix);
+            headers.TryAddWithoutValidation("X-Forwarded-Prefix", forwardedPrefix);
         }
     }
 
@@ -87,8 +91,9 @@ internal sealed class GatewayTransformer : HttpTransformer
         if (proxyResponse is not null)
         {
             HopByHopHeaders.RemoveNamed(proxyResponse.Headers, httpContext.Response.Headers);
-            if (proxied && httpContext.Features.Get<ProxyRequestState>()?.Policies is { Pipeline.Outbound.Length: > 0 } run)
+            if (proxied && httpContext.Features.Get<PolicyRun>() is { Pipeline.Outbound.Length: > 0 } run)
             {
+                run.BackendResponse = proxyResponse;
                 return await OutboundAsync(run);
             }
         }
@@ -106,6 +111,9 @@ internal sealed class GatewayTransformer : HttpTransformer
                 return false;
             case PolicyResult.Failed:
                 run.Http.Response.Clear(); // the request handler runs onError once the forwarder returns
+                return false;
+            case PolicyResult.Continue when run.ResponseBody is not null:
+                await PolicyBodies.WriteResponseAsync(run); // set-body or find-and-replace: the backend's body is not sent
                 return false;
             default:
                 return true;

@@ -81,7 +81,7 @@ internal readonly record struct RawRemainder(string Source, int Start, int End)
         return Math.Min(index, path.Length);
     }
 
-    private static bool HasDotSegment(ReadOnlySpan<char> path)
+    internal static bool HasDotSegment(ReadOnlySpan<char> path)
     {
         foreach (var range in path.Split('/'))
         {
@@ -148,7 +148,7 @@ internal readonly record struct RawRemainder(string Source, int Start, int End)
     }
 
     /// <summary>RFC 3986 §5.2.4 over the raw segments: escapes other than dots stay as they are.</summary>
-    private static string RemoveDotSegments(ReadOnlySpan<char> path)
+    internal static string RemoveDotSegments(ReadOnlySpan<char> path)
     {
         var kept = new List<Range>();
         var trailingSlash = false;

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
+using EdgeGateway.Contracts.Policies;
 using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Policies;
+using EdgeGateway.Proxy;
 
 namespace EdgeGateway.Routing;
 
@@ -21,6 +23,7 @@ internal sealed class ApiRoute
         Id = api.Id!;
         Name = api.Name;
         Prefix = ApiPath.Normalize(api.Path!);
+        PrefixSegments = Prefix.AsSpan().Count('/');
         SubscriptionRequired = api.SubscriptionRequired ?? true;
         KeyHeader = api.SubscriptionKeyParameterNames?.Header ?? DefaultKeyHeader;
         KeyQuery = api.SubscriptionKeyParameterNames?.Query ?? DefaultKeyQuery;
@@ -30,7 +33,11 @@ internal sealed class ApiRoute
             .Select(o => new OperationRoute(o.Id!, o.Method!, Parse(o.UrlTemplate!), policies?.Compile(products, api.Policies, o.Policies) ?? PipelineSet.Empty))
             .OrderByDescending(o => o.Template.Specificity)];
         Policies = Operations.Length == 0 ? policies?.Compile(products, api.Policies, null) ?? PipelineSet.Empty : PipelineSet.Empty;
+        Transformer = new GatewayTransformer(KeyHeader, KeyQuery, Prefix);
     }
+
+    /// <summary>How a request to this API is rewritten for its backend: built once here, shared by its requests.</summary>
+    public GatewayTransformer Transformer { get; }
 
     public string Id { get; }
 
@@ -40,6 +47,9 @@ internal sealed class ApiRoute
     public PipelineSet Policies { get; }
 
     public string Prefix { get; }
+
+    /// <summary>How many path segments the prefix has: what the raw remainder skips.</summary>
+    public int PrefixSegments { get; }
 
     public bool SubscriptionRequired { get; }
 
@@ -85,7 +95,11 @@ internal sealed class ApiRoute
         UrlTemplate.TryParse(text, out var template, out _) ? template! : throw new InvalidOperationException("validated template failed to parse");
 }
 
-internal sealed record OperationRoute(string Id, string Method, UrlTemplate Template, PipelineSet Policies);
+internal sealed record OperationRoute(string Id, string Method, UrlTemplate Template, PipelineSet Policies)
+{
+    /// <summary>The parameters the template binds from the query (<c>?a={b}</c>), for rewrite-uri: parsed once, at load.</summary>
+    public IReadOnlyList<(string Parameter, string QueryName)> QueryBindings { get; } = RewriteTemplate.QueryBindings(Template.Text);
+}
 
 internal readonly record struct OperationMatch(OperationRoute? Operation, bool Matched)
 {

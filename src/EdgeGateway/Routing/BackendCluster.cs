@@ -44,14 +44,15 @@ internal sealed class BackendCluster
 
     private ForwarderRequestConfig CleartextAuto { get; }
 
-    public ForwarderRequestConfig ConfigFor(HttpRequest request, Destination destination)
+    /// <summary>The request settings for a call to <paramref name="address"/> (a destination's, or a policy's override).</summary>
+    public ForwarderRequestConfig ConfigFor(HttpRequest request, string address)
     {
         if (request.ContentType is { } ct && ct.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
         {
             return Grpc;
         }
 
-        return destination.Address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? CleartextAuto : Http;
+        return address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? CleartextAuto : Http;
     }
 
     private static ForwarderRequestConfig Config(TimeSpan timeout, Version version, HttpVersionPolicy policy) =>

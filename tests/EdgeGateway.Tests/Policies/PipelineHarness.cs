@@ -38,11 +38,18 @@ internal sealed class PipelineHarness
         http.Request.Path = "/" + apiId;
         http.Response.Body = new MemoryStream();
         request?.Invoke(http.Request);
+        // As the gateway: the raw target when the request has one (a test sets it to send what Kestrel would not decode).
+        var rawTarget = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
+            ? raw : http.Request.Path.Value + http.Request.QueryString.Value;
         return new PolicyRun(http, Pipeline(apiId, operationId, productId),
             new PolicyRequest(api, operationId, subscriptionId, subscriptionId is null ? null : "key", productId, productId, "west")
             {
                 TrustedProxies = trustedProxies ?? EdgeGateway.Contracts.Net.IpRangeSet.Empty,
-            });
+            })
+        {
+            Operation = operationId is null ? null : api.Operations.Single(o => o.Id == operationId),
+            Remainder = EdgeGateway.Proxy.RawRemainder.From(rawTarget, api.PrefixSegments),
+        };
     }
 
     // The steps under test never wait: the section completes synchronously, which these helpers also check.

@@ -1,0 +1,201 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace EdgeGateway.Policies;
+
+/// <summary>
+/// The bodies set-body and find-and-replace work on: the request the backend gets (inbound, backend) and the response the
+/// client gets (outbound, onError). A body is buffered only by a policy that needs it, up to <see cref="MaxBuffered"/>
+/// bytes; every other request streams as before.
+/// </summary>
+internal static class PolicyBodies
+{
+    /// <summary>The most a policy buffers of a body (1 MiB): what find-and-replace reads, what set-body may produce.</summary>
+    public const int MaxBuffered = Contracts.Policies.BodyLimits.MaxBytes;
+
+    public const string RequestTooLarge = "The request body is larger than the 1 MiB a body policy buffers.";
+
+    public const string ResponseTooLarge = "The backend's response body is larger than the 1 MiB a body policy buffers.";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    /// <summary>Replaces the body the backend gets: its length is sent as Content-Length, chunking and Expect are dropped.</summary>
+    public static void ReplaceRequest(PolicyRun run, byte[] body)
+    {
+        var request = run.Http.Request;
+        run.RequestBody = body;
+        request.Body = new MemoryStream(body, writable: false);
+        request.Headers.Remove("Transfer-Encoding");
+        request.Headers.Remove("Expect"); // the client's body is not read: it must not wait for a 100 Continue
+        request.ContentLength = body.Length;
+
+        // YARP forwards a body only when the server says the request can have one (a GET without body says no).
+        run.Http.Features.Set<IHttpRequestBodyDetectionFeature>(HasBody.Instance);
+    }
+
+    /// <summary>Replaces the body the client gets; written once the section ends (see <see cref="WriteResponseAsync"/>).</summary>
+    public static void ReplaceResponse(PolicyRun run, byte[] body) => run.ResponseBody = body;
+
+    /// <summary>The request body as text, when it is text (see <see cref="IsText"/>); Failed when it is too large to buffer.</summary>
+    public static async ValueTask<BodyText> ReadRequestAsync(PolicyRun run)
+    {
+        var request = run.Http.Request;
+        if (run.RequestBody is { } replaced)
+        {
+            return Decode(replaced);
+        }
+
+        if (!IsText(request.ContentType, request.Headers.ContentEncoding.ToString()))
+        {
+            return BodyText.NotText;
+        }
+
+        if (request.ContentLength > MaxBuffered)
+        {
+            return BodyText.TooLarge;
+        }
+
+        var bytes = await ReadBoundedAsync(request.Body, run.Http.RequestAborted);
+        if (bytes is null)
+        {
+            return BodyText.TooLarge;
+        }
+
+        ReplaceRequest(run, bytes); // read once: the backend gets these bytes, changed or not
+        return Decode(bytes);
+    }
+
+    /// <summary>The backend's response body as text, when it is text; Failed when it is too large to buffer.</summary>
+    public static async ValueTask<BodyText> ReadResponseAsync(PolicyRun run)
+    {
+        if (run.ResponseBody is { } replaced)
+        {
+            return Decode(replaced);
+        }
+
+        if (run.BackendResponse?.Content is not { } content
+            || !IsText(content.Headers.ContentType?.ToString(), string.Join(',', content.Headers.ContentEncoding)))
+        {
+            return BodyText.NotText;
+        }
+
+        if (content.Headers.ContentLength > MaxBuffered)
+        {
+            return BodyText.TooLarge;
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(run.Http.RequestAborted);
+        var bytes = await ReadBoundedAsync(stream, run.Http.RequestAborted);
+        if (bytes is null)
+        {
+            return BodyText.TooLarge;
+        }
+
+        run.ResponseBody = bytes; // read once: the client gets these bytes, changed or not
+        return Decode(bytes);
+    }
+
+    /// <summary>
+    /// Writes the replaced response body with its length; none for HEAD, 204 and 304, which have no body. The backend's
+    /// Content-Encoding no longer describes it and goes.
+    /// </summary>
+    public static Task WriteResponseAsync(PolicyRun run)
+    {
+        var response = run.Http.Response;
+        var body = run.ResponseBody!;
+        response.Headers.Remove("Content-Encoding");
+        response.Headers.Remove("Transfer-Encoding");
+        if (response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
+        {
+            response.Headers.ContentLength = null;
+            return Task.CompletedTask;
+        }
+
+        response.ContentLength = body.Length;
+        return HttpMethods.IsHead(run.Http.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body, run.Http.RequestAborted).AsTask();
+    }
+
+    /// <summary>
+    /// Text a policy may change: a text media type (text/*, JSON, XML, JavaScript, form data, +json, +xml), UTF-8 or
+    /// US-ASCII (or no charset), not compressed. Anything else passes unchanged.
+    /// </summary>
+    internal static bool IsText(string? contentType, string? contentEncoding)
+    {
+        if (!string.IsNullOrEmpty(contentEncoding) && !contentEncoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType is not { } type)
+        {
+            return false;
+        }
+
+        if (media.CharSet is { } charset && !charset.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            && !charset.Trim('"').Equals("us-ascii", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+xml", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/xml", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/javascript", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static BodyText Decode(byte[] bytes)
+    {
+        try
+        {
+            return new BodyText(StrictUtf8.GetString(bytes), BodyState.Text);
+        }
+        catch (DecoderFallbackException)
+        {
+            return BodyText.NotText; // not UTF-8 after all: the bytes pass as they are
+        }
+    }
+
+    /// <summary>The whole stream, or null once it passes <see cref="MaxBuffered"/> bytes.</summary>
+    private static async ValueTask<byte[]?> ReadBoundedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBuffered)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private sealed class HasBody : IHttpRequestBodyDetectionFeature
+    {
+        public static readonly HasBody Instance = new();
+
+        public bool CanHaveBody => true;
+    }
+}
+
+internal enum BodyState
+{
+    Text,
+    NotText,
+    TooLarge,
+}
+
+/// <summary>A body read for a policy: its text, or why there is none to change.</summary>
+internal readonly record struct BodyText(string? Text, BodyState State)
+{
+    public static readonly BodyText NotText = new(null, BodyState.NotText);
+
+    public static readonly BodyText TooLarge = new(null, BodyState.TooLarge);
+}
