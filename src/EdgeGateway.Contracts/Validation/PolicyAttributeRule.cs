@@ -41,8 +41,8 @@ internal sealed class PolicyAttributeRule : IPolicyRule
         AttrKind.String when value.ValueKind != JsonValueKind.String => "expected a string",
         AttrKind.String when attr.AllowedValues is { } allowed && !allowed.Contains(value.GetString()) =>
             $"expected one of {string.Join(", ", allowed)}",
-        AttrKind.Integer when value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var n) || n < 0 =>
-            "expected a whole number, zero or more",
+        AttrKind.Integer when value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var n) || n < 0 =>
+            "expected a whole number from 0 to 2147483647",
         AttrKind.Boolean when value.ValueKind is not (JsonValueKind.True or JsonValueKind.False) => "expected true or false",
         AttrKind.StringList when value.ValueKind != JsonValueKind.Array
             || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String) => "expected an array of strings",

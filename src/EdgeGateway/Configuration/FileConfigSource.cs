@@ -38,9 +38,13 @@ internal sealed partial class FileConfigSource(
         }
 
         var load = SnapshotLoader.Load(bytes, trustKey, new ValidationOptions { ExpectedGatewayId = gatewayId });
-        return load.Succeeded
-            ? new FileLoad(new GatewayRuntime(load.Snapshot!, $"file:{fullPath}", time.GetUtcNow(), bytes, policyServices: policyServices), bytes, [], load.WasSigned)
-            : new FileLoad(null, bytes, [.. load.Problems], load.WasSigned);
+        if (!load.Succeeded)
+        {
+            return new FileLoad(null, bytes, [.. load.Problems], load.WasSigned);
+        }
+
+        var runtime = GatewayRuntime.TryCreate(() => new GatewayRuntime(load.Snapshot!, $"file:{fullPath}", time.GetUtcNow(), bytes, policyServices: policyServices), out var problem);
+        return runtime is not null ? new FileLoad(runtime, bytes, [], load.WasSigned) : new FileLoad(null, bytes, [problem!], load.WasSigned);
     }
 
     private static byte[]? Read(string fullPath, out string? problem)

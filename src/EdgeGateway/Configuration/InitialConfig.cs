@@ -82,7 +82,14 @@ internal sealed partial record InitialConfig(GatewayRuntime? Runtime, byte[]? Fi
                 }
             }
 
-            return new GatewayRuntime(accepted!, $"backup:{restored.Key}", time.GetUtcNow(), restored.Bytes, fromBackup: true, policyServices);
+            var runtime = GatewayRuntime.TryCreate(
+                () => new GatewayRuntime(accepted!, $"backup:{restored.Key}", time.GetUtcNow(), restored.Bytes, fromBackup: true, policyServices), out var problem);
+            if (runtime is null)
+            {
+                notes.Add($"the backup {restored.Key} is not used: {problem}");
+            }
+
+            return runtime;
         }
         catch (Exception ex) when (ex is global::Backup.Providers.ObjectStoreException or OperationCanceledException)
         {

@@ -28,7 +28,7 @@ internal sealed class SnapshotApplier(ConfigState state, GatewaySettings setting
         if (!settings.Hybrid)
         {
             // A file is what its author says it is: any revision, even the same one with other contents.
-            return Swap(new GatewayRuntime(snapshot, source, time.GetUtcNow(), content, policyServices: policyServices, previous: current));
+            return Swap(() => new GatewayRuntime(snapshot, source, time.GetUtcNow(), content, policyServices: policyServices, previous: current), refusedBy);
         }
 
         if (RollbackGuard.Check(snapshot.Revision, current) is { } rollback)
@@ -38,7 +38,7 @@ internal sealed class SnapshotApplier(ConfigState state, GatewaySettings setting
 
         if (current is null || snapshot.Revision > current.Revision)
         {
-            return Swap(new GatewayRuntime(snapshot, source, time.GetUtcNow(), content, policyServices: policyServices, previous: current));
+            return Swap(() => new GatewayRuntime(snapshot, source, time.GetUtcNow(), content, policyServices: policyServices, previous: current), refusedBy);
         }
 
         // The same revision: re-signed after a plane restart, or what a backup already holds. Nothing new to serve, but once the
@@ -49,7 +49,13 @@ internal sealed class SnapshotApplier(ConfigState state, GatewaySettings setting
         }
 
         var fromBackup = current.FromBackup && content.AsSpan().SequenceEqual(current.Content);
-        state.Apply(new GatewayRuntime(snapshot, source, current.LoadedAt, content, fromBackup, policyServices: policyServices, previous: current));
+        if (GatewayRuntime.TryCreate(() => new GatewayRuntime(snapshot, source, current.LoadedAt, content, fromBackup, policyServices: policyServices, previous: current),
+            out var problem) is not { } resourced)
+        {
+            return Refuse(refusedBy, [problem!]);
+        }
+
+        state.Apply(resourced);
         return new ApplyResult(ApplyStatus.Unchanged, state.Current, null);
     }
 
@@ -60,8 +66,13 @@ internal sealed class SnapshotApplier(ConfigState state, GatewaySettings setting
         return new ApplyResult(ApplyStatus.Refused, null, string.Join("; ", problems));
     }
 
-    private ApplyResult Swap(GatewayRuntime runtime)
+    private ApplyResult Swap(Func<GatewayRuntime> compile, string refusedBy)
     {
+        if (GatewayRuntime.TryCreate(compile, out var problem) is not { } runtime)
+        {
+            return Refuse(refusedBy, [problem!]);
+        }
+
         state.Apply(runtime);
         return new ApplyResult(ApplyStatus.Applied, runtime, null);
     }

@@ -36,7 +36,7 @@ internal sealed class CheckHeader(PolicyValue name, int failedCode, PolicyValue 
         {
             foreach (var candidate in allowed)
             {
-                if (string.Equals(value?.Trim(), candidate.Evaluate(run), comparison))
+                if (Matches(value?.Trim(), candidate.Evaluate(run), comparison))
                 {
                     return PolicyResult.Continue;
                 }
@@ -45,4 +45,16 @@ internal sealed class CheckHeader(PolicyValue name, int failedCode, PolicyValue 
 
         return run.Fail(new(Type, "HeaderValueNotAllowed", failedMessage.Evaluate(run), failedCode));
     }
+
+    /// <summary>
+    /// Case-sensitive comparisons take the same time wherever the values differ: an allowed value is often a secret named
+    /// value (a shared key the caller must present), which a comparison that stops at the first difference would leak a
+    /// character at a time. Only the length can be learnt. Case-insensitive ones are ordinary comparisons (documented).
+    /// </summary>
+    internal static bool Matches(string? presented, string allowed, StringComparison comparison) =>
+        presented is not null && (comparison == StringComparison.Ordinal
+            ? System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(presented.AsSpan()),
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(allowed.AsSpan()))
+            : string.Equals(presented, allowed, comparison));
 }

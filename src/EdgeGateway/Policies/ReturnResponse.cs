@@ -50,6 +50,11 @@ internal sealed class ReturnResponse(int status, PolicyValue? reason, (PolicyVal
     public Task WriteBodyAsync(PolicyRun run)
     {
         var response = run.Http.Response;
+        if (response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
+        {
+            return Task.CompletedTask; // these answers have no body (RFC 9110 §15.3.5, §15.4.5): none is written, whatever body says
+        }
+
         if (body is null)
         {
             response.ContentLength = 0;
@@ -58,6 +63,6 @@ internal sealed class ReturnResponse(int status, PolicyValue? reason, (PolicyVal
 
         var text = body.Evaluate(run);
         response.ContentLength = Encoding.UTF8.GetByteCount(text);
-        return response.WriteAsync(text, run.Http.RequestAborted);
+        return HttpMethods.IsHead(run.Http.Request.Method) ? Task.CompletedTask : response.WriteAsync(text, run.Http.RequestAborted);
     }
 }

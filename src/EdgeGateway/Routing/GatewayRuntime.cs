@@ -38,6 +38,25 @@ internal sealed class GatewayRuntime
         HoldsSecretValues = (snapshot.NamedValues ?? []).Any(n => n is { Secret: true, Value: not null });
     }
 
+    /// <summary>
+    /// Compiles a validated snapshot, or says why it could not: validation is meant to refuse everything compilation cannot
+    /// do, so a failure here is a bug, and it is refused like an invalid config (the last good one keeps serving) instead
+    /// of crashing a start-up or a sync loop. The exception's message is not repeated: it may quote a value.
+    /// </summary>
+    public static GatewayRuntime? TryCreate(Func<GatewayRuntime> compile, out string? problem)
+    {
+        try
+        {
+            problem = null;
+            return compile();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            problem = $"the config passed validation but the gateway could not compile it ({ex.GetType().Name}); nothing of it is served (please report this)";
+            return null;
+        }
+    }
+
     /// <summary>The snapshot carries the value of a secret named value: its backup must be encrypted (or allowed in plain text).</summary>
     public bool HoldsSecretValues { get; }
 

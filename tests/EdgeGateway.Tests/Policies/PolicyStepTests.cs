@@ -173,6 +173,43 @@ public sealed class PolicyStepTests
         Assert.False(run.Http.Request.Headers.ContainsKey("X-After"));
     }
 
+    [Theory]
+    [InlineData(204)]
+    [InlineData(304)]
+    public async Task ReturnResponse_StatusWithoutBody_WritesNoBodyWhateverBodySays(int status)
+    {
+        var run = Api($$"""[ { "type": "return-response", "statusCode": {{status}}, "body": "never sent" } ]""");
+
+        Assert.Equal(PolicyResult.Responded, Inbound(run));
+        await run.Answer!.WriteBodyAsync(run);
+
+        Assert.Equal(status, run.Http.Response.StatusCode);
+        Assert.Null(run.Http.Response.ContentLength);
+        Assert.Equal(0, run.Http.Response.Body.Length);
+    }
+
+    [Fact]
+    public async Task ReturnResponse_HeadRequest_SendsTheLengthButNoBody()
+    {
+        var run = Api("""[ { "type": "return-response", "statusCode": 200, "body": "twelve bytes" } ]""", request: r => r.Method = "HEAD");
+
+        Inbound(run);
+        await run.Answer!.WriteBodyAsync(run);
+
+        Assert.Equal(12, run.Http.Response.ContentLength);
+        Assert.Equal(0, run.Http.Response.Body.Length);
+    }
+
+    [Theory]
+    [InlineData("s3cret", "s3cret", true)]
+    [InlineData("s3cret", "s3creT", false)]
+    [InlineData("s3cre", "s3cret", false)]
+    [InlineData(null, "s3cret", false)]
+    public void CheckHeader_CaseSensitiveComparison_MatchesExactlyInConstantTime(string? presented, string allowed, bool matches)
+    {
+        Assert.Equal(matches, CheckHeader.Matches(presented, allowed, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void SetStatus_Outbound_ChangesTheClientsStatus()
     {
