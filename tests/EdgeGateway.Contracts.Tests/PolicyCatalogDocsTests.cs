@@ -46,6 +46,18 @@ public sealed partial class PolicyCatalogDocsTests
     }
 
     [Fact]
+    public void PoliciesDocStatus_NamesTheEnforcedTypesThenTheOthers()
+    {
+        var status = string.Concat(Policies.Split('\n').SkipWhile(l => !l.StartsWith("> **Status.**", StringComparison.Ordinal)).TakeWhile(l => l.StartsWith('>')));
+        var split = status.IndexOf("([Enforced policies]", StringComparison.Ordinal);
+        Assert.True(split > 0, "docs/policies.md lost its status note");
+        var named = (string part) => Ticked().Matches(part).Select(m => m.Groups[1].Value).Where(t => PolicyCatalog.KnownTypes.Contains(t)).Order(StringComparer.Ordinal);
+
+        Assert.Equal(PolicyCatalog.KnownTypes.Where(PolicyCatalog.IsEnforced).Order(StringComparer.Ordinal), named(status[..split]));
+        Assert.Equal(PolicyCatalog.KnownTypes.Where(t => !PolicyCatalog.IsEnforced(t)).Order(StringComparer.Ordinal), named(status[split..]));
+    }
+
+    [Fact]
     public void PoliciesDoc_EnforcedSections_AreExactlyTheEnforcedTypes()
     {
         var enforcedPart = Policies[Policies.IndexOf("\n## Enforced policies", StringComparison.Ordinal)..];
