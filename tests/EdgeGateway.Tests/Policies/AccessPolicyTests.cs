@@ -56,6 +56,20 @@ public sealed class AccessPolicyTests
         Assert.Equal(passes ? PolicyResult.Continue : PolicyResult.Failed, Inbound(IpRun("forbid", peer)));
     }
 
+    [Theory]
+    [InlineData("allow")]
+    [InlineData("forbid")]
+    public void IpFilter_UnknownClientAddress_RefusedForBothActions(string action)
+    {
+        // No socket peer (a Unix-socket listener): a forbid list cannot clear a caller it cannot see.
+        var run = Harness($"[ {Filter.Replace("{{action}}", action, StringComparison.Ordinal)} ]").Run("a");
+
+        Assert.Null(run.Http.Connection.RemoteIpAddress);
+        Assert.Equal(PolicyResult.Failed, Inbound(run));
+        Assert.Equal(("ip-filter", "CallerIpNotAllowed", 403), (run.LastError!.Source, run.LastError.Reason, run.LastError.StatusCode));
+        Assert.Equal("Caller IP address is unknown. Access denied.", run.LastError.Message);
+    }
+
     [Fact]
     public void IpFilter_SpoofedForwardedForFromUntrustedPeer_Ignored()
     {
