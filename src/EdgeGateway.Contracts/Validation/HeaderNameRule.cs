@@ -1,29 +1,39 @@
-using System.Collections.Frozen;
 using System.Text.Json;
+using EdgeGateway.Contracts.Policies;
 
 namespace EdgeGateway.Contracts.Validation;
 
 /// <summary>
-/// <c>set-header</c> may not name a header that frames the message or belongs to one connection (<c>Content-Length</c>,
-/// <c>Transfer-Encoding</c>, <c>Connection</c>, ...): a policy setting one could make the gateway and the backend (or the
-/// client) disagree on where a message ends, which is how requests are smuggled. The gateway manages those itself.
+/// <c>set-header</c> and <c>return-response</c>'s headers may not name a header the gateway manages
+/// (<see cref="ManagedHeaders"/>): checked on the name as it will be sent, after named values are substituted. A name from
+/// an expression is known only per request; the gateway checks it then.
 /// </summary>
 internal sealed class HeaderNameRule : IPolicyRule
 {
-    private static readonly FrozenSet<string> Managed = new[]
-    {
-        "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "TE", "Trailer",
-        "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
-    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-
-    public bool AppliesTo(string type) => type == "set-header";
+    public bool AppliesTo(string type) => type is "set-header" or "return-response";
 
     public void Validate(PolicyItem item, ValidationContext context)
     {
-        if (item.Policy.Attributes?.TryGetValue("name", out var name) == true && name.ValueKind == JsonValueKind.String
-            && Managed.Contains(name.GetString()!.Trim()))
+        if (item.Policy.Type == "set-header")
         {
-            context.Error($"{item.Path}.name", $"'{name.GetString()}' is managed by the gateway (message framing and connection headers cannot be set by a policy)");
+            Check($"{item.Path}.name", PolicyLiterals.Of(item, "name", context), context);
+            return;
+        }
+
+        foreach (var (path, header) in PolicyLiterals.Items(item, "headers"))
+        {
+            if (header.ValueKind == JsonValueKind.Object && header.TryGetProperty("name", out var name))
+            {
+                Check($"{path}.name", PolicyLiterals.Of(item, name, context), context);
+            }
+        }
+    }
+
+    private static void Check(string path, string? name, ValidationContext context)
+    {
+        if (name is not null && ManagedHeaders.Contains(name.Trim()))
+        {
+            context.Error(path, $"'{name}' is managed by the gateway (message framing and connection headers cannot be set by a policy)");
         }
     }
 }

@@ -12,12 +12,18 @@ internal static class PolicyLiterals
     /// </summary>
     public static string? Of(PolicyItem item, string attribute, ValidationContext context)
     {
-        if (item.Policy.Attributes?.TryGetValue(attribute, out var element) != true || element.ValueKind != JsonValueKind.String)
+        return item.Policy.Attributes?.TryGetValue(attribute, out var element) == true ? Of(item, element, context) : null;
+    }
+
+    /// <summary>As <see cref="Of(PolicyItem, string, ValidationContext)"/>, for a value inside an attribute (a list item, an object's member).</summary>
+    public static string? Of(PolicyItem item, JsonElement value, ValidationContext context)
+    {
+        if (value.ValueKind != JsonValueKind.String)
         {
             return null;
         }
 
-        var compiled = PolicyExpressions.CompileValue(element.GetString()!, context.NamedValues, item.Section).Value;
+        var compiled = PolicyExpressions.CompileValue(value.GetString()!, context.NamedValues, item.Section).Value;
         return compiled is { IsConstant: true, IsKnown: true } ? compiled.Evaluate(null!) : null;
     }
 

@@ -7,11 +7,12 @@ namespace EdgeGateway.Policies;
 /// <summary>
 /// APIM's cors. A preflight (OPTIONS with Origin and Access-Control-Request-Method) is answered by the gateway: 200 with
 /// the Access-Control-Allow-* headers when origin, method and every requested header are allowed, an empty 200 otherwise
-/// (the browser then refuses the call). The request handler answers preflights before the subscription check, from the
-/// route's cors steps (<see cref="PolicyPipeline.Cors"/>): a browser never sends a key on a preflight. In inbound, on an
-/// actual request whose origin and method are allowed, the step marks the run so that whatever response goes out (the
-/// backend's, return-response, an error) carries Access-Control-Allow-Origin and friends; an unmatched GET or HEAD gets
-/// an empty 200 when <c>terminateUnmatchedRequest</c> (APIM's default) and goes on without CORS headers otherwise.
+/// (the browser then refuses the call); it never reaches the backend. The request handler answers preflights before the
+/// subscription check, from the route's cors steps (<see cref="PolicyPipeline.Cors"/>): a browser never sends a key on a
+/// preflight. In inbound, on an actual request, the first cors step takes over the response's CORS headers: whatever
+/// response goes out (the backend's, return-response, an error) loses the Access-Control-* headers it had and carries the
+/// allowing policy's own, or none when no cors allowed origin and method; an unmatched GET or HEAD gets an empty 200 when
+/// <c>terminateUnmatchedRequest</c> (APIM's default) and goes on otherwise.
 /// Everything is compiled at load into sets and ready-made header values.
 /// </summary>
 internal sealed class Cors : PolicyStep
@@ -20,10 +21,28 @@ internal sealed class Cors : PolicyStep
 
     private static readonly ReturnResponse EmptyOk = new(StatusCodes.Status200OK, null, [], null);
 
-    private static readonly Func<object, Task> AddActualHeaders = static state =>
+    /// <summary>Every CORS response header of the Fetch standard (and Private Network Access's): removed without a scan.</summary>
+    private static readonly string[] ResponseHeaderNames =
+    [
+        HeaderNames.AccessControlAllowOrigin, HeaderNames.AccessControlAllowCredentials, HeaderNames.AccessControlAllowMethods,
+        HeaderNames.AccessControlAllowHeaders, HeaderNames.AccessControlExposeHeaders, HeaderNames.AccessControlMaxAge,
+        "Access-Control-Allow-Private-Network",
+    ];
+
+    /// <summary>
+    /// Once a cors step has judged a cross-origin request, the policy alone decides its CORS response headers: whatever
+    /// the backend (or anything else) put there goes, and the allowing policy's own are written, or none when unmatched.
+    /// </summary>
+    private static readonly Func<object, Task> OwnResponseHeaders = static state =>
     {
         var run = (PolicyRun)state;
-        run.CorsMatch!.WriteActualHeaders(run.Http);
+        var headers = run.Http.Response.Headers;
+        foreach (var name in ResponseHeaderNames)
+        {
+            headers.Remove(name);
+        }
+
+        run.CorsMatch?.WriteActualHeaders(run.Http);
         return Task.CompletedTask;
     };
 
@@ -95,7 +114,7 @@ internal sealed class Cors : PolicyStep
     /// Answers a preflight from a route's top-level inbound cors steps, in order, as APIM: the first that allows it answers;
     /// one that does not and terminates ends it with an empty 200; one that does not terminate hands it to the next.
     /// </summary>
-    public static void AnswerPreflight(HttpContext http, Cors[] steps)
+    public static void AnswerPreflight(HttpContext http, ReadOnlySpan<Cors> steps)
     {
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -125,21 +144,25 @@ internal sealed class Cors : PolicyStep
 
         if (IsPreflight(request))
         {
-            // Reached only when the handler did not answer first: cors at product scope, the key in the query.
-            if (Allows(request, preflight: true))
-            {
-                var answered = EmptyOk.Apply(run);
-                WritePreflightHeaders(run.Http);
-                return answered;
-            }
+            // Reached only when the handler did not answer first (cors at product scope, the key in the query). Decided as
+            // the handler decides, from this step and the pipeline's later cors steps, so a preflight never reaches the backend.
+            var answered = EmptyOk.Apply(run);
+            var all = run.Pipeline.Cors;
+            var at = Array.IndexOf(all, this);
+            var self = this; // a cors nested in choose is not among the pipeline's: it decides alone
+            AnswerPreflight(run.Http, at < 0 ? new ReadOnlySpan<Cors>(in self) : all.AsSpan(at));
+            return answered;
+        }
 
-            return Terminates ? EmptyOk.Apply(run) : PolicyResult.Continue;
+        if (!run.CorsOwnsResponseHeaders)
+        {
+            run.CorsOwnsResponseHeaders = true;
+            run.Http.Response.OnStarting(OwnResponseHeaders, run);
         }
 
         if (Allows(request, preflight: false))
         {
             run.CorsMatch = this;
-            run.Http.Response.OnStarting(AddActualHeaders, run);
             return PolicyResult.Continue;
         }
 
@@ -223,7 +246,7 @@ internal sealed class Cors : PolicyStep
         }
     }
 
-    /// <summary>On the actual response, replacing any CORS headers the backend sent: the gateway's policy decides.</summary>
+    /// <summary>On the actual response, after <see cref="OwnResponseHeaders"/> removed any CORS headers sent before.</summary>
     private void WriteActualHeaders(HttpContext http)
     {
         WriteOrigin(http);

@@ -1,3 +1,6 @@
+using EdgeGateway.Contracts.Policies;
+using EdgeGateway.Contracts.Policies.Expressions;
+
 namespace EdgeGateway.Policies;
 
 /// <summary>
@@ -29,6 +32,15 @@ internal static class HeaderValues
 
         return true;
     }
+
+    public const string Managed = "A policy computed the name of a header the gateway manages (message framing and connection headers cannot be set by a policy).";
+
+    /// <summary>
+    /// A name a policy may set: a token, and, when computed per request (an expression), not one of
+    /// <see cref="ManagedHeaders"/>; a constant name was checked at load (HeaderNameRule). One set lookup, no allocation.
+    /// </summary>
+    public static bool IsSettableName(PolicyValue name, string evaluated) =>
+        IsName(evaluated) && (name.IsConstant || !ManagedHeaders.Contains(evaluated));
 
     /// <summary>A header name: a non-empty RFC 9110 token.</summary>
     public static bool IsName(string name)

@@ -8,10 +8,13 @@ namespace EdgeGateway.Policies;
 /// ranges and from/to ranges are compiled at load into one <see cref="IpRangeSet"/>; a request costs one lookup of the
 /// client address (<see cref="PolicyRun.ClientAddress"/>: the socket, or a trusted proxy's X-Forwarded-For).
 /// A refusal is an error (onError runs, LastError Source ip-filter, Reason CallerIpNotAllowed); the client gets 403.
+/// A request whose client address is unknown is refused by both actions.
 /// </summary>
 internal sealed class IpFilter(bool allow, IpRangeSet listed) : PolicyStep
 {
     public const string Type = "ip-filter";
+
+    private const string UnknownCaller = "Caller IP address is unknown. Access denied.";
 
     public static PolicyStep Create(PolicyAttributes a)
     {
@@ -41,11 +44,13 @@ internal sealed class IpFilter(bool allow, IpRangeSet listed) : PolicyStep
 
     public override PolicyResult Apply(PolicyRun run)
     {
+        // An unknown client (no socket peer, e.g. a Unix-socket listener) is refused by either action: a forbid list
+        // cannot clear a caller it cannot see.
         var client = run.ClientAddress;
-        var isListed = client is not null && listed.Contains(client);
-        return isListed == allow
+        return client is not null && listed.Contains(client) == allow
             ? PolicyResult.Continue
-            : run.Fail(new(Type, "CallerIpNotAllowed", $"Caller IP address {run.ClientIp} is not allowed. Access denied.", StatusCodes.Status403Forbidden));
+            : run.Fail(new(Type, "CallerIpNotAllowed", client is null ? UnknownCaller : $"Caller IP address {run.ClientIp} is not allowed. Access denied.",
+                StatusCodes.Status403Forbidden));
     }
 
     /// <summary>The text after named values; null when a secret named value was withheld from this gateway.</summary>

@@ -93,6 +93,9 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     /// <summary>The cors policy that allowed this cross-origin request: its headers go on whatever response the request gets.</summary>
     public Cors? CorsMatch { get; set; }
 
+    /// <summary>A cors step judged this cross-origin request: the backend's CORS response headers are replaced (see <see cref="Cors"/>).</summary>
+    public bool CorsOwnsResponseHeaders { get; set; }
+
     public string Method => Http.Request.Method;
 
     public string Path => Http.Request.Path.Value ?? "/";

@@ -28,7 +28,14 @@ internal sealed class ReturnResponse(int status, PolicyValue? reason, (PolicyVal
         foreach (var (name, values) in headers)
         {
             var headerName = name.Evaluate(run);
-            if (!HeaderValues.IsName(headerName) || !PolicyValues.TryEvaluateHeaderValues(values, run, out var evaluated))
+            if (!HeaderValues.IsSettableName(name, headerName))
+            {
+                response.Clear();
+                return run.Fail(new(Type, "InvalidHeaderName", HeaderValues.IsName(headerName) ? HeaderValues.Managed : HeaderValues.Refused,
+                    StatusCodes.Status400BadRequest));
+            }
+
+            if (!PolicyValues.TryEvaluateHeaderValues(values, run, out var evaluated))
             {
                 response.Clear();
                 return run.Fail(new(Type, "InvalidHeaderValue", HeaderValues.Refused, StatusCodes.Status400BadRequest));

@@ -17,9 +17,10 @@ internal sealed class SetHeader(PolicyValue name, PolicyValue[] values, ExistsAc
     public override PolicyResult Apply(PolicyRun run)
     {
         var headerName = name.Evaluate(run);
-        if (!HeaderValues.IsName(headerName))
+        if (!HeaderValues.IsSettableName(name, headerName))
         {
-            return run.Fail(new(Type, "InvalidHeaderName", HeaderValues.Refused, StatusCodes.Status400BadRequest));
+            return run.Fail(new(Type, "InvalidHeaderName", HeaderValues.IsName(headerName) ? HeaderValues.Managed : HeaderValues.Refused,
+                StatusCodes.Status400BadRequest));
         }
 
         var headers = run.ActsOnRequest ? run.Http.Request.Headers : run.Http.Response.Headers;

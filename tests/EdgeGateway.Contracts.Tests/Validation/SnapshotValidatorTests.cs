@@ -55,6 +55,36 @@ public sealed class SnapshotValidatorTests
         }
     }
 
+    [Fact]
+    public void Validate_SetHeaderNameFromANamedValueIsAFramingHeader_IsRefused()
+    {
+        var report = Validate(Samples.OneApi(
+            $$$"""{ "id": "a", "path": "/a", {{{Backend}}}, "policies": { "inbound": [ { "type": "set-header", "name": "{{hdr}}", "value": "5" } ] } }""",
+            """, "namedValues": [ { "id": "hdr", "value": "Content-Length" } ]"""));
+
+        AssertError(report, "apis[0].policies.inbound[0].name", "managed by the gateway");
+    }
+
+    [Theory]
+    [InlineData("Transfer-Encoding", true)]
+    [InlineData("{{hdr}}", true)]
+    [InlineData("X-Team", false)]
+    public void Validate_ReturnResponseHeaderOnAFramingHeader_IsRefused(string header, bool refused)
+    {
+        var report = Validate(Samples.OneApi(
+            $$$"""{ "id": "a", "path": "/a", {{{Backend}}}, "policies": { "inbound": [ { "type": "return-response", "headers": [ { "name": "X-Ok", "value": "1" }, { "name": "{{{header}}}", "value": "chunked" } ] } ] } }""",
+            """, "namedValues": [ { "id": "hdr", "value": "Connection" } ]"""));
+
+        if (refused)
+        {
+            AssertError(report, "apis[0].policies.inbound[0].headers[1].name", "managed by the gateway");
+        }
+        else
+        {
+            Assert.True(report.IsValid, string.Join("\n", report.Errors));
+        }
+    }
+
     [Theory]
     [InlineData("ftp://host/x", "not an absolute http(s) URL")]
     [InlineData("/relative", "not an absolute http(s) URL")]

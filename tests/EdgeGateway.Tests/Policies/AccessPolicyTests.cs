@@ -56,6 +56,20 @@ public sealed class AccessPolicyTests
         Assert.Equal(passes ? PolicyResult.Continue : PolicyResult.Failed, Inbound(IpRun("forbid", peer)));
     }
 
+    [Theory]
+    [InlineData("allow")]
+    [InlineData("forbid")]
+    public void IpFilter_UnknownClientAddress_RefusedForBothActions(string action)
+    {
+        // No socket peer (a Unix-socket listener): a forbid list cannot clear a caller it cannot see.
+        var run = Harness($"[ {Filter.Replace("{{action}}", action, StringComparison.Ordinal)} ]").Run("a");
+
+        Assert.Null(run.Http.Connection.RemoteIpAddress);
+        Assert.Equal(PolicyResult.Failed, Inbound(run));
+        Assert.Equal(("ip-filter", "CallerIpNotAllowed", 403), (run.LastError!.Source, run.LastError.Reason, run.LastError.StatusCode));
+        Assert.Equal("Caller IP address is unknown. Access denied.", run.LastError.Message);
+    }
+
     [Fact]
     public void IpFilter_SpoofedForwardedForFromUntrustedPeer_Ignored()
     {
@@ -208,5 +222,104 @@ public sealed class AccessPolicyTests
             Inbound(run);
             return run;
         }
+    }
+
+    [Fact]
+    public void Cors_AllowedWithoutCredentials_BackendCorsHeadersReplacedByThePolicys()
+    {
+        var starting = new StartingFeature();
+        var run = Harness("""[ { "type": "cors", "allowedOrigins": ["https://app.example.com"] } ]""").Run("a", request: r =>
+        {
+            r.HttpContext.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>(starting);
+            r.Headers.Origin = "https://app.example.com";
+        });
+
+        Assert.Equal(PolicyResult.Continue, Inbound(run));
+        BackendSendsCors(run.Http.Response.Headers);
+        starting.Start();
+
+        var headers = run.Http.Response.Headers;
+        Assert.Equal("https://app.example.com", headers.AccessControlAllowOrigin);
+        Assert.False(headers.ContainsKey("Access-Control-Allow-Credentials"));
+        Assert.False(headers.ContainsKey("Access-Control-Expose-Headers"));
+        Assert.False(headers.ContainsKey("Access-Control-Allow-Methods"));
+        Assert.False(headers.ContainsKey("Access-Control-Max-Age"));
+    }
+
+    [Fact]
+    public void Cors_UnmatchedPost_BackendCorsHeadersRemoved()
+    {
+        var starting = new StartingFeature();
+        var run = Harness($"[ {Strict} ]").Run("a", request: r =>
+        {
+            r.HttpContext.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>(starting);
+            r.Method = "POST";
+            r.Headers.Origin = "https://evil.example.com";
+        });
+
+        Assert.Equal(PolicyResult.Continue, Inbound(run));
+        BackendSendsCors(run.Http.Response.Headers);
+        starting.Start();
+
+        Assert.DoesNotContain(run.Http.Response.Headers, h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("text/plain", run.Http.Response.Headers.ContentType);
+    }
+
+    private static void BackendSendsCors(IHeaderDictionary headers)
+    {
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlAllowCredentials = "true";
+        headers.AccessControlExposeHeaders = "X-Secret";
+        headers.AccessControlAllowMethods = "DELETE";
+        headers.AccessControlMaxAge = "86400";
+        headers.ContentType = "text/plain";
+    }
+
+    /// <summary>A response feature that keeps OnStarting callbacks, run by <see cref="Start"/> as a server runs them.</summary>
+    private sealed class StartingFeature : Microsoft.AspNetCore.Http.Features.HttpResponseFeature
+    {
+        private readonly List<(Func<object, Task> Callback, object State)> callbacks = [];
+
+        public override void OnStarting(Func<object, Task> callback, object state) => callbacks.Add((callback, state));
+
+        public void Start()
+        {
+            for (var i = callbacks.Count - 1; i >= 0; i--)
+            {
+                Assert.True(callbacks[i].Callback(callbacks[i].State).IsCompletedSuccessfully);
+            }
+        }
+    }
+
+    [Fact]
+    public void Cors_PreflightInPipelineDeclinedByEveryCors_AnsweredEmptyNotForwarded()
+    {
+        // The in-pipeline path (product cors, key in the query) decides as the handler does: never Continue to the backend.
+        var run = CorsRun("""{ "type": "cors", "allowedOrigins": ["https://app.example.com"], "terminateUnmatchedRequest": false }""", "OPTIONS", h =>
+        {
+            h.Origin = "https://evil.example.com";
+            h.AccessControlRequestMethod = "GET";
+        });
+
+        Assert.Equal(PolicyResult.Responded, Inbound(run));
+        Assert.Equal(200, run.Http.Response.StatusCode);
+        Assert.False(run.Http.Response.Headers.ContainsKey("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public void Cors_PreflightInPipelineFirstDeclinesWithoutTerminating_LaterCorsAnswers()
+    {
+        var run = new PipelineHarness(Doc("""
+            [ { "id": "a", "path": "/a", "backend": { "urls": ["http://127.0.0.1:1"] },
+                "policies": { "inbound": [ { "type": "cors", "allowedOrigins": ["https://app.example.com"], "terminateUnmatchedRequest": false }, { "type": "base" } ] } } ]
+            """, global: """{ "inbound": [ { "type": "cors", "allowedOrigins": ["*"] } ] }""")).Run("a", request: r =>
+        {
+            r.Method = "OPTIONS";
+            r.Headers.Origin = "https://other.example.com";
+            r.Headers.AccessControlRequestMethod = "GET";
+        });
+
+        Assert.Equal(PolicyResult.Responded, Inbound(run));
+        Assert.Equal("*", run.Http.Response.Headers.AccessControlAllowOrigin);
     }
 }
