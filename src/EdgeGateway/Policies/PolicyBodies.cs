@@ -20,8 +20,27 @@ internal static class PolicyBodies
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
-    /// <summary>Replaces the body the backend gets: its length is sent as Content-Length, chunking and Expect are dropped.</summary>
+    /// <summary>Fields that describe a body's exact bytes: wrong once a policy replaces them.</summary>
+    private static readonly string[] DescribeTheBytes = ["Content-Encoding", "Content-MD5", "Content-Digest", "Repr-Digest", "Digest"];
+
+    /// <summary>
+    /// Replaces the body the backend gets: its length is sent as Content-Length, chunking and Expect are dropped, and so
+    /// are the client's Content-Encoding and digests, which describe the client's bytes, not these (a gzip body replaced by
+    /// plain text would otherwise be gunzipped by the backend).
+    /// </summary>
     public static void ReplaceRequest(PolicyRun run, byte[] body)
+    {
+        var headers = run.Http.Request.Headers;
+        foreach (var name in DescribeTheBytes)
+        {
+            headers.Remove(name);
+        }
+
+        Buffer(run, body);
+    }
+
+    /// <summary>The body the backend gets is now these bytes, sent with their length (read once, or replaced).</summary>
+    private static void Buffer(PolicyRun run, byte[] body)
     {
         var request = run.Http.Request;
         run.RequestBody = body;
@@ -62,7 +81,7 @@ internal static class PolicyBodies
             return BodyText.TooLarge;
         }
 
-        ReplaceRequest(run, bytes); // read once: the backend gets these bytes, changed or not
+        Buffer(run, bytes); // read once: the backend gets these bytes, changed or not (its encoding and digests still hold)
         return Decode(bytes);
     }
 
@@ -104,7 +123,11 @@ internal static class PolicyBodies
     {
         var response = run.Http.Response;
         var body = run.ResponseBody!;
-        response.Headers.Remove("Content-Encoding");
+        foreach (var name in DescribeTheBytes)
+        {
+            response.Headers.Remove(name);
+        }
+
         response.Headers.Remove("Transfer-Encoding");
         if (response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
         {

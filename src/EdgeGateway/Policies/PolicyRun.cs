@@ -40,6 +40,12 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     /// <summary>rewrite-uri ran: the path (from '/') the backend gets after its base URL, in place of <see cref="Remainder"/>.</summary>
     public string? RewrittenPath { get; set; }
 
+    /// <summary>
+    /// set-header Host ran on the request: the Host the backend gets instead of its own. The client's Host stays in the
+    /// request (X-Forwarded-Host carries it, routing matched it).
+    /// </summary>
+    public string? BackendHost { get; set; }
+
     /// <summary>set-backend-service ran: the base URL this request goes to, in place of the API's destinations.</summary>
     public string? BackendUrl { get; set; }
 
