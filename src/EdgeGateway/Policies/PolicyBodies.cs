@@ -116,8 +116,8 @@ internal static class PolicyBodies
     }
 
     /// <summary>
-    /// Writes the replaced response body with its length; none for HEAD, 204 and 304, which have no body. The backend's
-    /// Content-Encoding no longer describes it and goes.
+    /// Writes the replaced response body with its length; none for the client's HEAD (whatever set-method sent the backend),
+    /// 204 and 304, which have no body. The backend's Content-Encoding and digests no longer describe it and go.
     /// </summary>
     public static Task WriteResponseAsync(PolicyRun run)
     {
@@ -136,7 +136,7 @@ internal static class PolicyBodies
         }
 
         response.ContentLength = body.Length;
-        return HttpMethods.IsHead(run.Http.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body, run.Http.RequestAborted).AsTask();
+        return HttpMethods.IsHead(run.ClientMethod) ? Task.CompletedTask : response.Body.WriteAsync(body, run.Http.RequestAborted).AsTask();
     }
 
     /// <summary>

@@ -101,6 +101,12 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
     public string Method => Http.Request.Method;
 
+    /// <summary>
+    /// The method the client sent, before any set-method: what decides whether the client's response has a body (a client
+    /// GET turned HEAD still expects one; a client HEAD turned GET never gets one).
+    /// </summary>
+    public string ClientMethod { get; } = http.Request.Method;
+
     public string Path => Http.Request.Path.Value ?? "/";
 
     public string? ApiId => request.Api.Id;

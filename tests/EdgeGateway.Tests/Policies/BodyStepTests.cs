@@ -65,6 +65,21 @@ public sealed class BodyStepTests
     }
 
     [Fact]
+    public async Task SetBody_Outbound_ClientHeadTurnedGet_LengthButNoBody()
+    {
+        var run = Api("""[ { "type": "set-method", "method": "GET" } ]""", outbound: """[ { "type": "set-body", "value": "replaced" } ]""",
+            request: r => r.Method = "HEAD");
+
+        Assert.Equal(PolicyResult.Continue, Inbound(run));
+        Assert.Equal(PolicyResult.Continue, Outbound(run));
+        await PolicyBodies.WriteResponseAsync(run);
+
+        Assert.Equal("GET", run.Http.Request.Method); // what the backend was sent
+        Assert.Equal(8, run.Http.Response.ContentLength);
+        Assert.Empty(((MemoryStream)run.Http.Response.Body).ToArray()); // a HEAD response has no body, whatever the backend got
+    }
+
+    [Fact]
     public async Task FindAndReplace_Inbound_EveryOccurrenceReplaced()
     {
         var run = Api("""[ { "type": "find-and-replace", "from": "internal.example", "to": "public.example" } ]""",
