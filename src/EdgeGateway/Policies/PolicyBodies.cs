@@ -75,7 +75,21 @@ internal static class PolicyBodies
             return BodyText.TooLarge;
         }
 
-        var bytes = await ReadBoundedAsync(request.Body, run.Http.RequestAborted);
+        byte[]? bytes;
+        try
+        {
+            bytes = await ReadBoundedAsync(request.Body, run.Http.RequestAborted);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's verdict on the client's body: malformed chunks (400), too slow (408), over its size limit (413).
+            return BodyText.ClientFailed(e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            return run.Http.RequestAborted.IsCancellationRequested ? BodyText.Aborted : BodyText.ClientFailed(StatusCodes.Status400BadRequest);
+        }
+
         if (bytes is null)
         {
             return BodyText.TooLarge;
@@ -104,8 +118,18 @@ internal static class PolicyBodies
             return BodyText.TooLarge;
         }
 
-        await using var stream = await content.ReadAsStreamAsync(run.Http.RequestAborted);
-        var bytes = await ReadBoundedAsync(stream, run.Http.RequestAborted);
+        byte[]? bytes;
+        try
+        {
+            await using var stream = await content.ReadAsStreamAsync(run.Http.RequestAborted);
+            bytes = await ReadBoundedAsync(stream, run.Http.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // The backend's body broke off (reset, truncated, too slow), unless it was the client that went away.
+            return run.Http.RequestAborted.IsCancellationRequested ? BodyText.Aborted : BodyText.BackendFailed;
+        }
+
         if (bytes is null)
         {
             return BodyText.TooLarge;
@@ -213,12 +237,27 @@ internal enum BodyState
     Text,
     NotText,
     TooLarge,
+
+    /// <summary>The client's body could not be read (malformed, too slow): the client's fault, a 4xx in <see cref="BodyText.StatusCode"/>.</summary>
+    ClientFailed,
+
+    /// <summary>The backend's body broke off while it was read: a backend failure (502).</summary>
+    BackendFailed,
+
+    /// <summary>The client went away: nobody is left to answer.</summary>
+    Aborted,
 }
 
 /// <summary>A body read for a policy: its text, or why there is none to change.</summary>
-internal readonly record struct BodyText(string? Text, BodyState State)
+internal readonly record struct BodyText(string? Text, BodyState State, int StatusCode = 0)
 {
     public static readonly BodyText NotText = new(null, BodyState.NotText);
 
     public static readonly BodyText TooLarge = new(null, BodyState.TooLarge);
+
+    public static readonly BodyText BackendFailed = new(null, BodyState.BackendFailed, StatusCodes.Status502BadGateway);
+
+    public static readonly BodyText Aborted = new(null, BodyState.Aborted, StatusCodes.Status400BadRequest);
+
+    public static BodyText ClientFailed(int statusCode) => new(null, BodyState.ClientFailed, statusCode);
 }

@@ -209,6 +209,17 @@ internal sealed partial class GatewayRequestHandler(
     {
         var error = run.LastError!;
         var response = run.Http.Response;
+        if (run.Http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (while a policy read its body, say): nobody to answer; the counters still see a failure.
+            if (!response.HasStarted)
+            {
+                response.StatusCode = error.StatusCode;
+            }
+
+            return;
+        }
+
         response.Clear();
         response.StatusCode = error.StatusCode;
         run.StatusSet = false;
