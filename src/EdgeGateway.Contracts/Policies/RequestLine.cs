@@ -22,7 +22,8 @@ public static class RequestLine
 
     /// <summary>
     /// Why <paramref name="method"/> cannot be sent as a request method (an RFC 9110 token; not CONNECT, which would turn
-    /// the request into a tunnel), or null.
+    /// the request into a tunnel; not HEAD, whose answer has no body while the client, which did not send HEAD, is told
+    /// the body's length and waits for it), or null.
     /// </summary>
     public static string? MethodError(string method)
     {
@@ -30,6 +31,11 @@ public static class RequestLine
             || !method.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)))
         {
             return $"'{method}' is not an HTTP method (a token of letters, digits and !#$%&'*+-.^_`|~, up to 32 characters)";
+        }
+
+        if (string.Equals(method, "HEAD", StringComparison.OrdinalIgnoreCase))
+        {
+            return "HEAD cannot be set: the backend's answer would have no body for a client that asked for one";
         }
 
         return string.Equals(method, "CONNECT", StringComparison.OrdinalIgnoreCase) ? "CONNECT cannot be set: it would open a tunnel" : null;

@@ -1,5 +1,6 @@
 using System.Text;
 using EdgeGateway.Contracts.Policies.Expressions;
+using EdgeGateway.Errors;
 
 namespace EdgeGateway.Policies;
 
@@ -31,11 +32,21 @@ internal sealed class FindAndReplace(PolicyValue from, PolicyValue to) : PolicyS
     {
         var onRequest = run.ActsOnRequest;
         var body = onRequest ? await PolicyBodies.ReadRequestAsync(run) : await PolicyBodies.ReadResponseAsync(run);
-        if (body.State == BodyState.TooLarge)
+        switch (body.State)
         {
-            return onRequest
-                ? run.Fail(new(Type, "BodyTooLarge", PolicyBodies.RequestTooLarge, StatusCodes.Status413PayloadTooLarge))
-                : run.Fail(new(Type, "BodyTooLarge", PolicyBodies.ResponseTooLarge, StatusCodes.Status502BadGateway));
+            case BodyState.TooLarge:
+                return onRequest
+                    ? run.Fail(new(Type, "BodyTooLarge", PolicyBodies.RequestTooLarge, StatusCodes.Status413PayloadTooLarge))
+                    : run.Fail(new(Type, "BodyTooLarge", PolicyBodies.ResponseTooLarge, StatusCodes.Status502BadGateway));
+            case BodyState.ClientFailed:
+                // As the forwarding path answers a broken client body (RequestBodyClient): 408 when too slow, else 4xx.
+                return run.Fail(new(Type, "RequestBodyFailed",
+                    body.StatusCode == StatusCodes.Status408RequestTimeout ? GatewayErrors.BodyTimeout : GatewayErrors.BadBody, body.StatusCode));
+            case BodyState.BackendFailed:
+                // Named as the forwarding path names a backend that fails: onError's checks for it apply here too.
+                return run.Fail(new("forward-request", "BackendConnectionFailure", GatewayErrors.BackendFailed, body.StatusCode));
+            case BodyState.Aborted:
+                return run.Fail(new(Type, "ClientAborted", "The client closed the connection while its request was processed.", body.StatusCode));
         }
 
         var find = from.Evaluate(run);

@@ -42,6 +42,30 @@ internal static class HeaderValues
     public static bool IsSettableName(PolicyValue name, string evaluated) =>
         IsName(evaluated) && (name.IsConstant || !ManagedHeaders.Contains(evaluated));
 
+    public const string HostRefused = "A policy computed a Host that is not a host name or address with an optional port.";
+
+    /// <summary>
+    /// A Host value: a DNS name, IPv4 address or bracketed IPv6 address, with an optional port. Stricter than HttpClient's
+    /// own parser, so setting it on the backend request never throws.
+    /// </summary>
+    public static bool IsHost(string value)
+    {
+        var host = value.AsSpan();
+        var port = ReadOnlySpan<char>.Empty;
+        var colon = host.StartsWith('[') ? host.IndexOf("]:", StringComparison.Ordinal) + 1 : host.LastIndexOf(':');
+        if (colon > 0)
+        {
+            port = host[(colon + 1)..];
+            host = host[..colon];
+            if (port.IsEmpty || port.Length > 5 || port.ContainsAnyExceptInRange('0', '9') || int.Parse(port) > 65535)
+            {
+                return false;
+            }
+        }
+
+        return host.Length is > 0 and <= 255 && Uri.CheckHostName(host.ToString()) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6;
+    }
+
     /// <summary>A header name: a non-empty RFC 9110 token.</summary>
     public static bool IsName(string name)
     {

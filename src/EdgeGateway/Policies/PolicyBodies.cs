@@ -20,8 +20,27 @@ internal static class PolicyBodies
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
-    /// <summary>Replaces the body the backend gets: its length is sent as Content-Length, chunking and Expect are dropped.</summary>
+    /// <summary>Fields that describe a body's exact bytes: wrong once a policy replaces them.</summary>
+    private static readonly string[] DescribeTheBytes = ["Content-Encoding", "Content-MD5", "Content-Digest", "Repr-Digest", "Digest"];
+
+    /// <summary>
+    /// Replaces the body the backend gets: its length is sent as Content-Length, chunking and Expect are dropped, and so
+    /// are the client's Content-Encoding and digests, which describe the client's bytes, not these (a gzip body replaced by
+    /// plain text would otherwise be gunzipped by the backend).
+    /// </summary>
     public static void ReplaceRequest(PolicyRun run, byte[] body)
+    {
+        var headers = run.Http.Request.Headers;
+        foreach (var name in DescribeTheBytes)
+        {
+            headers.Remove(name);
+        }
+
+        Buffer(run, body);
+    }
+
+    /// <summary>The body the backend gets is now these bytes, sent with their length (read once, or replaced).</summary>
+    private static void Buffer(PolicyRun run, byte[] body)
     {
         var request = run.Http.Request;
         run.RequestBody = body;
@@ -56,13 +75,27 @@ internal static class PolicyBodies
             return BodyText.TooLarge;
         }
 
-        var bytes = await ReadBoundedAsync(request.Body, run.Http.RequestAborted);
+        byte[]? bytes;
+        try
+        {
+            bytes = await ReadBoundedAsync(request.Body, run.Http.RequestAborted);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's verdict on the client's body: malformed chunks (400), too slow (408), over its size limit (413).
+            return BodyText.ClientFailed(e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            return run.Http.RequestAborted.IsCancellationRequested ? BodyText.Aborted : BodyText.ClientFailed(StatusCodes.Status400BadRequest);
+        }
+
         if (bytes is null)
         {
             return BodyText.TooLarge;
         }
 
-        ReplaceRequest(run, bytes); // read once: the backend gets these bytes, changed or not
+        Buffer(run, bytes); // read once: the backend gets these bytes, changed or not (its encoding and digests still hold)
         return Decode(bytes);
     }
 
@@ -85,8 +118,18 @@ internal static class PolicyBodies
             return BodyText.TooLarge;
         }
 
-        await using var stream = await content.ReadAsStreamAsync(run.Http.RequestAborted);
-        var bytes = await ReadBoundedAsync(stream, run.Http.RequestAborted);
+        byte[]? bytes;
+        try
+        {
+            await using var stream = await content.ReadAsStreamAsync(run.Http.RequestAborted);
+            bytes = await ReadBoundedAsync(stream, run.Http.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // The backend's body broke off (reset, truncated, too slow), unless it was the client that went away.
+            return run.Http.RequestAborted.IsCancellationRequested ? BodyText.Aborted : BodyText.BackendFailed;
+        }
+
         if (bytes is null)
         {
             return BodyText.TooLarge;
@@ -97,14 +140,18 @@ internal static class PolicyBodies
     }
 
     /// <summary>
-    /// Writes the replaced response body with its length; none for HEAD, 204 and 304, which have no body. The backend's
-    /// Content-Encoding no longer describes it and goes.
+    /// Writes the replaced response body with its length; none for the client's HEAD (whatever set-method sent the backend),
+    /// 204 and 304, which have no body. The backend's Content-Encoding and digests no longer describe it and go.
     /// </summary>
     public static Task WriteResponseAsync(PolicyRun run)
     {
         var response = run.Http.Response;
         var body = run.ResponseBody!;
-        response.Headers.Remove("Content-Encoding");
+        foreach (var name in DescribeTheBytes)
+        {
+            response.Headers.Remove(name);
+        }
+
         response.Headers.Remove("Transfer-Encoding");
         if (response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
         {
@@ -113,7 +160,7 @@ internal static class PolicyBodies
         }
 
         response.ContentLength = body.Length;
-        return HttpMethods.IsHead(run.Http.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body, run.Http.RequestAborted).AsTask();
+        return HttpMethods.IsHead(run.ClientMethod) ? Task.CompletedTask : response.Body.WriteAsync(body, run.Http.RequestAborted).AsTask();
     }
 
     /// <summary>
@@ -190,12 +237,27 @@ internal enum BodyState
     Text,
     NotText,
     TooLarge,
+
+    /// <summary>The client's body could not be read (malformed, too slow): the client's fault, a 4xx in <see cref="BodyText.StatusCode"/>.</summary>
+    ClientFailed,
+
+    /// <summary>The backend's body broke off while it was read: a backend failure (502).</summary>
+    BackendFailed,
+
+    /// <summary>The client went away: nobody is left to answer.</summary>
+    Aborted,
 }
 
 /// <summary>A body read for a policy: its text, or why there is none to change.</summary>
-internal readonly record struct BodyText(string? Text, BodyState State)
+internal readonly record struct BodyText(string? Text, BodyState State, int StatusCode = 0)
 {
     public static readonly BodyText NotText = new(null, BodyState.NotText);
 
     public static readonly BodyText TooLarge = new(null, BodyState.TooLarge);
+
+    public static readonly BodyText BackendFailed = new(null, BodyState.BackendFailed, StatusCodes.Status502BadGateway);
+
+    public static readonly BodyText Aborted = new(null, BodyState.Aborted, StatusCodes.Status400BadRequest);
+
+    public static BodyText ClientFailed(int statusCode) => new(null, BodyState.ClientFailed, statusCode);
 }

@@ -40,6 +40,12 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     /// <summary>rewrite-uri ran: the path (from '/') the backend gets after its base URL, in place of <see cref="Remainder"/>.</summary>
     public string? RewrittenPath { get; set; }
 
+    /// <summary>
+    /// set-header Host ran on the request: the Host the backend gets instead of its own. The client's Host stays in the
+    /// request (X-Forwarded-Host carries it, routing matched it).
+    /// </summary>
+    public string? BackendHost { get; set; }
+
     /// <summary>set-backend-service ran: the base URL this request goes to, in place of the API's destinations.</summary>
     public string? BackendUrl { get; set; }
 
@@ -97,6 +103,12 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     public bool CorsOwnsResponseHeaders { get; set; }
 
     public string Method => Http.Request.Method;
+
+    /// <summary>
+    /// The method the client sent, before any set-method: what decides whether the client's response has a body (a client
+    /// GET turned HEAD still expects one; a client HEAD turned GET never gets one).
+    /// </summary>
+    public string ClientMethod { get; } = http.Request.Method;
 
     public string Path => Http.Request.Path.Value ?? "/";
 

@@ -23,6 +23,11 @@ internal sealed class SetHeader(PolicyValue name, PolicyValue[] values, ExistsAc
                 StatusCodes.Status400BadRequest));
         }
 
+        if (run.ActsOnRequest && headerName.Equals("Host", StringComparison.OrdinalIgnoreCase))
+        {
+            return SetBackendHost(run);
+        }
+
         var headers = run.ActsOnRequest ? run.Http.Request.Headers : run.Http.Response.Headers;
         if (action == ExistsAction.Delete)
         {
@@ -41,6 +46,38 @@ internal sealed class SetHeader(PolicyValue name, PolicyValue[] values, ExistsAc
         }
 
         headers[headerName] = action == ExistsAction.Append ? StringValues.Concat(headers[headerName], evaluated) : evaluated;
+        return PolicyResult.Continue;
+    }
+
+    /// <summary>
+    /// Host is the transformer's to send (the backend's own, unless a policy names one), so it goes to
+    /// <see cref="PolicyRun.BackendHost"/>, not the client's request: X-Forwarded-Host still says where the client went.
+    /// A request has one Host: append sets it as override does; skip never does (the request has one already).
+    /// </summary>
+    private PolicyResult SetBackendHost(PolicyRun run)
+    {
+        if (action == ExistsAction.Delete)
+        {
+            run.BackendHost = null;
+            return PolicyResult.Continue;
+        }
+
+        if (action == ExistsAction.Skip && (run.BackendHost is not null || run.Http.Request.Headers.Host.Count > 0))
+        {
+            return PolicyResult.Continue;
+        }
+
+        if (!PolicyValues.TryEvaluateHeaderValues(values, run, out var evaluated))
+        {
+            return run.Fail(new(Type, "InvalidHeaderValue", HeaderValues.Refused, StatusCodes.Status400BadRequest));
+        }
+
+        if (evaluated.Count != 1 || !HeaderValues.IsHost(evaluated[0]!))
+        {
+            return run.Fail(new(Type, "InvalidHeaderValue", HeaderValues.HostRefused, StatusCodes.Status400BadRequest));
+        }
+
+        run.BackendHost = evaluated[0];
         return PolicyResult.Continue;
     }
 }

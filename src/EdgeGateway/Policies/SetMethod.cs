@@ -6,7 +6,7 @@ namespace EdgeGateway.Policies;
 /// <summary>
 /// APIM's set-method: the method of the request the backend gets (and that later policies read as
 /// <c>context.Request.Method</c>). A literal method is checked at load; an expression's result per request (400 through
-/// onError when it is not a method token, or is CONNECT).
+/// onError when it is not a method token, or is CONNECT or HEAD: see <see cref="RequestLine.MethodError"/>).
 /// </summary>
 internal sealed class SetMethod(string? constant, PolicyValue? expression) : PolicyStep
 {

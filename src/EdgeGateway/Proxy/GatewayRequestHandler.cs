@@ -118,6 +118,9 @@ internal sealed partial class GatewayRequestHandler(
         var pipeline = (operation.Operation?.Policies ?? api.Policies).For(check.ProductId);
         var productName = !pipeline.IsEmpty && check.ProductId is { } productId && runtime.ProductNames.TryGetValue(productId, out var name) ? name : null;
 
+        // Hop-by-hop fields the client named in Connection go before policies run (and before the transformer copies).
+        HopByHopHeaders.RemoveNamed(request.Headers);
+
         // The request's one object: the transformer and the policies read it (see PolicyRun).
         var run = new PolicyRun(context, pipeline, new PolicyRequest(api, operation.Operation?.Id, check.SubscriptionId,
             check.SubscriptionId is null ? null : presented, check.ProductId, productName, region) { TrustedProxies = trustedProxies })
@@ -206,6 +209,17 @@ internal sealed partial class GatewayRequestHandler(
     {
         var error = run.LastError!;
         var response = run.Http.Response;
+        if (run.Http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (while a policy read its body, say): nobody to answer; the counters still see a failure.
+            if (!response.HasStarted)
+            {
+                response.StatusCode = error.StatusCode;
+            }
+
+            return;
+        }
+
         response.Clear();
         response.StatusCode = error.StatusCode;
         run.StatusSet = false;

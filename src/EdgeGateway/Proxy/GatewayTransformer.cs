@@ -46,17 +46,12 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
         var headers = proxyRequest.Headers;
         headers.Remove(keyHeader);
 
-        // Fields the client named in Connection are hop-by-hop: gone before the gateway adds its own, so naming
-        // X-Forwarded-For drops only the client's value, never the gateway's.
-        var connection = request.Headers.Connection;
-        if (connection.Count > 0)
-        {
-            HopByHopHeaders.RemoveNamed(connection, proxyRequest);
-        }
+        // Fields the client named in Connection were removed before inbound (GatewayRequestHandler): a policy's header
+        // is never dropped here, and naming X-Forwarded-For drops only the client's value, never the gateway's.
 
-        // As APIM does: the backend sees its own host name (name-based virtual hosts and TLS SNI need it);
-        // the client's host travels in X-Forwarded-Host.
-        headers.Host = null;
+        // As APIM does: the backend sees its own host name (name-based virtual hosts and TLS SNI need it), unless a
+        // set-header Host gave another; the client's host travels in X-Forwarded-Host either way.
+        headers.Host = run.BackendHost;
 
         // YARP's defaults: append the client to X-Forwarded-For, set the others (a client must not spoof them).
         // Forwarded and X-Real-IP are not set by the gateway: a client's own would pass as if they were, so they go.

@@ -1,6 +1,4 @@
-using System.Collections.Frozen;
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Primitives;
 
 namespace EdgeGateway.Proxy;
 
@@ -11,30 +9,27 @@ namespace EdgeGateway.Proxy;
 /// </summary>
 internal static class HopByHopHeaders
 {
-    // Where HttpClient keeps them (HttpRequestHeaders throws for these names): YARP's own list.
-    private static readonly FrozenSet<string> ContentHeaders = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        "Allow", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length", "Content-Location",
-        "Content-MD5", "Content-Range", "Content-Type", "Expires", "Last-Modified");
-
-    /// <summary>Removes from the outgoing request the fields the client named in its Connection header.</summary>
-    public static void RemoveNamed(StringValues connection, HttpRequestMessage proxyRequest)
+    /// <summary>
+    /// Removes from the incoming request the fields the client named in its Connection header, before inbound runs: what
+    /// policies read is what may be forwarded, and a header a policy sets afterwards (Authorization) always reaches the
+    /// backend. Host stays: routing used it, X-Forwarded-Host carries it, and the backend never gets the client's anyway.
+    /// </summary>
+    public static void RemoveNamed(IHeaderDictionary request)
     {
+        var connection = request.Connection;
+        if (connection.Count == 0)
+        {
+            return;
+        }
+
         foreach (var value in connection)
         {
             foreach (var range in value.AsSpan().Split(','))
             {
                 var name = value.AsSpan()[range].Trim(" \t");
-                if (IsRemovable(name))
+                if (IsRemovable(name) && !name.Equals("host", StringComparison.OrdinalIgnoreCase))
                 {
-                    var text = name.ToString();
-                    if (ContentHeaders.Contains(text))
-                    {
-                        proxyRequest.Content?.Headers.Remove(text);
-                    }
-                    else
-                    {
-                        proxyRequest.Headers.Remove(text);
-                    }
+                    request.Remove(name.ToString());
                 }
             }
         }

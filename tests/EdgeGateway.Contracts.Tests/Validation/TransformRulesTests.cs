@@ -84,6 +84,7 @@ public sealed class TransformRulesTests
     [InlineData("GET POST", "is not an HTTP method")]
     [InlineData("", "is not an HTTP method")]
     [InlineData("CONNECT", "tunnel")]
+    [InlineData("head", "HEAD cannot be set")]
     public void SetMethod_Method_MustBeASendableToken(string method, string? reason)
     {
         var report = Validate($$"""{ "type": "set-method", "method": "{{method}}" }""");

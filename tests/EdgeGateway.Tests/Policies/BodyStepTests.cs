@@ -65,6 +65,21 @@ public sealed class BodyStepTests
     }
 
     [Fact]
+    public async Task SetBody_Outbound_ClientHeadTurnedGet_LengthButNoBody()
+    {
+        var run = Api("""[ { "type": "set-method", "method": "GET" } ]""", outbound: """[ { "type": "set-body", "value": "replaced" } ]""",
+            request: r => r.Method = "HEAD");
+
+        Assert.Equal(PolicyResult.Continue, Inbound(run));
+        Assert.Equal(PolicyResult.Continue, Outbound(run));
+        await PolicyBodies.WriteResponseAsync(run);
+
+        Assert.Equal("GET", run.Http.Request.Method); // what the backend was sent
+        Assert.Equal(8, run.Http.Response.ContentLength);
+        Assert.Empty(((MemoryStream)run.Http.Response.Body).ToArray()); // a HEAD response has no body, whatever the backend got
+    }
+
+    [Fact]
     public async Task FindAndReplace_Inbound_EveryOccurrenceReplaced()
     {
         var run = Api("""[ { "type": "find-and-replace", "from": "internal.example", "to": "public.example" } ]""",
@@ -151,6 +166,54 @@ public sealed class BodyStepTests
     }
 
     [Theory]
+    [InlineData(400)]
+    [InlineData(408)]
+    public async Task FindAndReplace_ClientBodyFailsWhileRead_ClientErrorThroughOnError(int kestrelStatus)
+    {
+        // What Kestrel throws for a malformed chunk (400) or a body below its minimum data rate (408).
+        var run = Api("""[ { "type": "find-and-replace", "from": "a", "to": "b" } ]""", request: r =>
+        {
+            Body("aaaa", "text/plain", chunked: true)(r);
+            r.Body = new FailingStream(new BadHttpRequestException("bad chunk", kestrelStatus));
+        });
+
+        Assert.Equal(PolicyResult.Failed, await InboundAsync(run));
+
+        Assert.Equal(("find-and-replace", "RequestBodyFailed", kestrelStatus), (run.LastError!.Source, run.LastError.Reason, run.LastError.StatusCode));
+    }
+
+    [Fact]
+    public async Task FindAndReplace_ClientGoneWhileBodyRead_FailsAsAborted()
+    {
+        using var gone = new CancellationTokenSource();
+        gone.Cancel();
+        var run = Api("""[ { "type": "find-and-replace", "from": "a", "to": "b" } ]""", request: r =>
+        {
+            Body("aaaa", "text/plain", chunked: true)(r);
+            r.Body = new FailingStream(new IOException("connection reset"));
+            r.HttpContext.RequestAborted = gone.Token;
+        });
+
+        Assert.Equal(PolicyResult.Failed, await InboundAsync(run));
+
+        Assert.Equal("ClientAborted", run.LastError!.Reason);
+    }
+
+    [Fact]
+    public async Task FindAndReplace_BackendBodyBreaksOff_502BackendFailure()
+    {
+        var run = Api("[]", outbound: """[ { "type": "find-and-replace", "from": "a", "to": "b" } ]""");
+        var content = new StreamContent(new FailingStream(new IOException("The response ended prematurely.")));
+        content.Headers.ContentType = new("text/plain");
+        using var backend = new HttpResponseMessage { Content = content };
+        run.BackendResponse = backend;
+
+        Assert.Equal(PolicyResult.Failed, await PolicyPipeline.RunAsync(run.Pipeline.Outbound, run, Sections.Outbound));
+
+        Assert.Equal(("forward-request", "BackendConnectionFailure", 502), (run.LastError!.Source, run.LastError.Reason, run.LastError.StatusCode));
+    }
+
+    [Theory]
     [InlineData("text/plain", null, true)]
     [InlineData("application/json; charset=utf-8", null, true)]
     [InlineData("application/problem+json", null, true)]
@@ -163,6 +226,36 @@ public sealed class BodyStepTests
     public void IsText_MediaTypeCharsetAndEncoding(string? contentType, string? encoding, bool expected)
     {
         Assert.Equal(expected, PolicyBodies.IsText(contentType, encoding));
+    }
+
+    /// <summary>A body whose first read fails as Kestrel's or HttpClient's does.</summary>
+    private sealed class FailingStream(Exception failure) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw failure;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromException<int>(failure);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromException<int>(failure);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A body of unknown length, as a chunked response is.</summary>

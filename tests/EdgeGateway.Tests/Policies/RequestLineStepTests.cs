@@ -157,6 +157,7 @@ public sealed class RequestLineStepTests
     [InlineData("PUT", "PUT", null)]
     [InlineData("GET\r\nX: y", "GET", 400)]
     [InlineData("CONNECT", "GET", 400)]
+    [InlineData("HEAD", "GET", 400)]
     public void SetMethod_Expression_ValidatedPerRequest(string header, string method, int? status)
     {
         var run = Operation("/items/{id}", """
