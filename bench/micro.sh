@@ -50,8 +50,9 @@ grep -q '^|' "$report" || { cat "$report" >&2; die "BenchmarkDotNet's report has
         grep '^// skipped: ' "$WORK/micro.log" | sed 's|^// skipped: |- |'
         echo
     fi
-    echo "A request with policies allocates its pipeline state, one \`PolicyRun\` and one \`PolicyRequest\`; the rows"
-    echo "with policies minus \"subscription key only\" are that plus whatever the steps themselves allocate."
+    echo "Every proxied request allocates one \`PolicyRun\`, with or without policies: the request's one object, which the"
+    echo "transformer reads (the path after the prefix, where the key was) and the policies run on; that is what forwarding"
+    echo "needs, and what (a) shows. A row's allocations beyond (a)'s are what its key check and policies cost."
     echo "Goal (issue 10): the pipeline of (b) allocates nothing per request beyond what forwarding needs."
 } >"$WORK/micro.md"
 

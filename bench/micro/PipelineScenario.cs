@@ -97,14 +97,16 @@ internal sealed class PipelineScenario
             }
         }
 
+        // As the gateway's handler: every proxied request gets its one PolicyRun (the transformer reads the remainder and
+        // the key's place from it), with or without policies; a route without policies runs no section.
         var pipeline = api.Policies.For(check.ProductId);
-        if (pipeline.IsEmpty)
+        var run = new PolicyRun(http, pipeline, new PolicyRequest(api, null, check.SubscriptionId,
+            check.SubscriptionId is null ? null : presented, check.ProductId, null, "bench"));
+        if (!run.HasPolicies)
         {
             return PolicyResult.Continue;
         }
 
-        var run = new PolicyRun(http, pipeline, new PolicyRequest(api, null, check.SubscriptionId,
-            check.SubscriptionId is null ? null : presented, check.ProductId, null, "bench"));
         var result = Complete(PolicyPipeline.RunAsync(pipeline.Inbound, run, Sections.Inbound));
         if (result == PolicyResult.Continue)
         {
