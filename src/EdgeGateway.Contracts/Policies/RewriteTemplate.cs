@@ -74,7 +74,10 @@ public sealed class RewriteTemplate
     }
 
     /// <summary>"." or "..", each dot possibly written <c>%2E</c>, as a backend (and Kestrel) reads them.</summary>
-    public static bool IsDotSegment(ReadOnlySpan<char> segment)
+    public static bool IsDotSegment(ReadOnlySpan<char> segment) => DotSegment(segment) > 0;
+
+    /// <summary>1 for ".", 2 for "..", either possibly written with <c>%2E</c>; 0 for any other segment.</summary>
+    public static int DotSegment(ReadOnlySpan<char> segment)
     {
         var dots = 0;
         while (!segment.IsEmpty)
@@ -89,13 +92,13 @@ public sealed class RewriteTemplate
             }
             else
             {
-                return false;
+                return 0;
             }
 
             dots++;
         }
 
-        return dots is 1 or 2;
+        return dots <= 2 ? dots : 0;
     }
 
     /// <summary>

@@ -123,29 +123,7 @@ internal readonly record struct RawRemainder(string Source, int Start, int End)
     }
 
     /// <summary>1 for ".", 2 for "..", either possibly written with %2E; 0 for anything else.</summary>
-    private static int Dots(ReadOnlySpan<char> segment)
-    {
-        var dots = 0;
-        while (!segment.IsEmpty)
-        {
-            if (segment[0] == '.')
-            {
-                segment = segment[1..];
-            }
-            else if (segment.StartsWith("%2e", StringComparison.OrdinalIgnoreCase))
-            {
-                segment = segment[3..];
-            }
-            else
-            {
-                return 0;
-            }
-
-            dots++;
-        }
-
-        return dots <= 2 ? dots : 0;
-    }
+    private static int Dots(ReadOnlySpan<char> segment) => Contracts.Policies.RewriteTemplate.DotSegment(segment);
 
     /// <summary>RFC 3986 §5.2.4 over the raw segments: escapes other than dots stay as they are.</summary>
     internal static string RemoveDotSegments(ReadOnlySpan<char> path)
