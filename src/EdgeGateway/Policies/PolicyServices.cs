@@ -17,6 +17,15 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
 
     public OpenIdKeyCache OpenIdKeys { get; } = openIdKeys;
 
+    /// <summary>The clock of windows, periods and expiries (rate limits, quotas, the response cache, the circuit breaker): a fake one in tests.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>rate-limit and quota counters: this process's by default, Redis when <c>RateLimit:Redis:ConnectionString</c> is set.</summary>
+    public Traffic.ICounterStore Counters { get; init; } = new Traffic.LocalCounterStore(TimeProvider.System);
+
+    /// <summary>cache-lookup and cache-store's responses: this process's by default, Redis when <c>Cache:Redis:ConnectionString</c> is set.</summary>
+    public Caching.IResponseCache Cache { get; init; } = new Caching.MemoryResponseCache(TimeProvider.System, Caching.MemoryResponseCache.DefaultMaxBytes);
+
     /// <summary>The process's instance, from the <c>Gateway:*</c> settings.</summary>
     public static PolicyServices For(Configuration.GatewayOptions gateway) => new(new OpenIdKeyCache(gateway.JwtKeyRefreshInterval));
 

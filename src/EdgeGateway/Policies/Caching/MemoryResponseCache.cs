@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+
+namespace EdgeGateway.Policies.Caching;
+
+/// <summary>
+/// Responses in this process, up to <paramref name="maxBytes"/> in all: an entry that does not fit evicts the entries
+/// nearest their expiry first (expired ones before all others); one larger than the whole budget is never stored.
+/// </summary>
+internal sealed class MemoryResponseCache(TimeProvider time, long maxBytes) : IResponseCache
+{
+    /// <summary>The default budget (<c>Cache:MaxSize</c> unset): 64 MiB.</summary>
+    public const long DefaultMaxBytes = 64L * 1024 * 1024;
+
+    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly Lock evicting = new();
+    private long size;
+
+    public long Size => Interlocked.Read(ref size);
+
+    public ValueTask<byte[]?> GetAsync(string key)
+    {
+        if (!entries.TryGetValue(key, out var entry))
+        {
+            return new((byte[]?)null);
+        }
+
+        if (entry.ExpiresTicks <= time.GetUtcNow().UtcTicks)
+        {
+            Remove(key, entry);
+            return new((byte[]?)null);
+        }
+
+        return new(entry.Value);
+    }
+
+    public ValueTask SetAsync(string key, byte[] value, TimeSpan timeToLive)
+    {
+        var cost = value.Length + key.Length * 2L;
+        if (cost > maxBytes || timeToLive <= TimeSpan.Zero)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var entry = new Entry(value, time.GetUtcNow().Add(timeToLive).UtcTicks, cost);
+        if (Interlocked.Add(ref size, cost) > maxBytes)
+        {
+            MakeRoom();
+        }
+
+        entries.AddOrUpdate(key, entry, (_, old) =>
+        {
+            Interlocked.Add(ref size, -old.Cost);
+            return entry;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    private void MakeRoom()
+    {
+        lock (evicting)
+        {
+            var now = time.GetUtcNow().UtcTicks;
+            foreach (var (key, entry) in entries.OrderBy(e => e.Value.ExpiresTicks > now).ThenBy(e => e.Value.ExpiresTicks))
+            {
+                if (Interlocked.Read(ref size) <= maxBytes)
+                {
+                    return;
+                }
+
+                Remove(key, entry);
+            }
+        }
+    }
+
+    private void Remove(string key, Entry entry)
+    {
+        if (entries.TryRemove(new KeyValuePair<string, Entry>(key, entry)))
+        {
+            Interlocked.Add(ref size, -entry.Cost);
+        }
+    }
+
+    private sealed record Entry(byte[] Value, long ExpiresTicks, long Cost);
+}
