@@ -5,13 +5,16 @@
 #   key  subscription key only, no policies (what (b) pays before any policy runs)
 #   b    subscription key + set-header + ip-filter (allow 127.0.0.1 and 10.0.0.0/8)
 #   c    validate-jwt, RS256, inline issuerSigningKeys (keys cached by construction), no key
+#   rl   subscription key + rate-limit-by-key (per subscription, a limit never reached) + set-header (issue 11's (b))
+#   rlr  rl with the counters in Redis (a redis-server the script starts on loopback; issue 11's (c))
+#   hit  cache-lookup + cache-store, every measured request a cache hit (issue 11's (d))
 # POLICIES_ROUNDS rounds (default THROUGHPUT_ROUNDS, 3), each measuring every target once in turn; medians of
 # requests/s, p50, p99, the ratios (b)/(a) and (c)/(a) (also per round), and each against nginx.
 # Each scenario must answer 200 with the backend's body before anything is measured, and (key, b, c) must refuse a
 # request without their credential: a scenario the gateway cannot serve, or one whose policy lets everything
 # through, fails the run loudly instead of measuring a plain proxy.
 #
-# Options (environment): POLICIES_SCENARIOS ("a key b c"), POLICIES_IP_FILTER (1; 0 leaves ip-filter out of (b),
+# Options (environment): POLICIES_SCENARIOS ("a key b c rl rlr hit"), POLICIES_IP_FILTER (1; 0 leaves ip-filter out of (b),
 # for a build that does not enforce it yet: the section then says so), POLICIES_ROUNDS.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -22,16 +25,24 @@ WRK_THREADS=${WRK_THREADS:-1}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 WRK_DURATION=${WRK_DURATION:-5s}
 WRK_WARMUP=${WRK_WARMUP:-1s}
-SCENARIOS=${POLICIES_SCENARIOS:-"a key b c"}
+SCENARIOS=${POLICIES_SCENARIOS:-"a key b c rl rlr hit"}
 IP_FILTER=${POLICIES_IP_FILTER:-1}
 # Ports beyond lib.sh's: (b) and (c) get their own gateways; (a) and key reuse the throughput section's.
 POLICIES_B_PORT=$((BENCH_PORT_BASE + 11))
 POLICIES_C_PORT=$((BENCH_PORT_BASE + 12))
+POLICIES_RL_PORT=$((BENCH_PORT_BASE + 13))
+POLICIES_RLR_PORT=$((BENCH_PORT_BASE + 14))
+POLICIES_HIT_PORT=$((BENCH_PORT_BASE + 15))
+POLICIES_REDIS_PORT=$((BENCH_PORT_BASE + 16))
 command -v wrk >/dev/null || die "wrk is not installed"
 command -v openssl >/dev/null || die "openssl is needed to make the RSA key and the token of scenario (c)"
 have_proxy nginx || die "nginx is needed (the reference proxy)"
 have_proxy edgegateway || die "EDGEGATEWAY_BIN is not set to an executable gateway"
-for s in $SCENARIOS; do [[ $s == @(a|key|b|c) ]] || die "unknown scenario '$s' in POLICIES_SCENARIOS (a key b c)"; done
+for s in $SCENARIOS; do [[ $s == @(a|key|b|c|rl|rlr|hit) ]] || die "unknown scenario '$s' in POLICIES_SCENARIOS (a key b c rl rlr hit)"; done
+if [[ " $SCENARIOS " == *" rlr "* ]]; then
+    command -v redis-server >/dev/null || apt_install redis-server
+    command -v redis-server >/dev/null || die "redis-server is needed for scenario rlr"
+fi
 
 # ---------------------------------------------------------------- the token of (c)
 
@@ -82,13 +93,25 @@ policies_c() {
 EOF
 }
 
-# write_policy_config FILE KEY_REQUIRED INBOUND_JSON: a standalone snapshot like lib.sh's, with policies.
+# Issue 11's (b): the limit is far above what a run sends, so every request is counted and none refused.
+policies_rl() {
+    cat <<'EOF'
+[ { "type": "rate-limit-by-key", "calls": 2000000000, "renewalPeriod": 3600, "counterKey": "@(context.Subscription.Id)" },
+  { "type": "set-header", "name": "X-Bench-Gateway", "value": "edge", "existsAction": "override" } ]
+EOF
+}
+
+policies_hit() { echo '[ { "type": "cache-lookup", "varyByDeveloper": false, "varyByDeveloperGroups": false } ]'; }
+
+outbound_hit() { echo '[ { "type": "cache-store", "duration": 3600 } ]'; }
+
+# write_policy_config FILE KEY_REQUIRED INBOUND_JSON [OUTBOUND_JSON]: a standalone snapshot like lib.sh's, with policies.
 write_policy_config() {
     cat >"$1" <<EOF
 { "schemaVersion": 1, "revision": 1,
   "apis": [ { "id": "bench", "path": "/api", "subscriptionRequired": $2,
               "backend": { "urls": ["http://127.0.0.1:$BACKEND_PORT"] },
-              "policies": { "inbound": $3 } } ],
+              "policies": { "inbound": $3, "outbound": ${4:-[]} } } ],
   "subscriptions": [ { "id": "s1", "scope": "apis", "primaryKey": "$BENCH_KEY" } ] }
 EOF
 }
@@ -97,13 +120,14 @@ target_port() {
     case $1 in
         nginx) echo "$NGINX_PORT" ;; a) echo "$GATEWAY_PORT" ;; key) echo "$GATEWAY_KEYS_PORT" ;;
         b) echo "$POLICIES_B_PORT" ;; c) echo "$POLICIES_C_PORT" ;;
+        rl) echo "$POLICIES_RL_PORT" ;; rlr) echo "$POLICIES_RLR_PORT" ;; hit) echo "$POLICIES_HIT_PORT" ;;
     esac
 }
 
 # target_header T: the one request header T needs (empty for none).
 target_header() {
     case $1 in
-        key | b) echo "Ocp-Apim-Subscription-Key: $BENCH_KEY" ;;
+        key | b | rl | rlr) echo "Ocp-Apim-Subscription-Key: $BENCH_KEY" ;;
         c) echo "Authorization: Bearer $BENCH_JWT" ;;
     esac
 }
@@ -115,6 +139,9 @@ target_label() {
         key) echo "EdgeGateway, subscription key only" ;;
         b) if [[ $IP_FILTER == 1 ]]; then echo "(b) key + set-header + ip-filter"; else echo "(b) key + set-header (**no ip-filter**)"; fi ;;
         c) echo "(c) validate-jwt (RS256, inline key)" ;;
+        rl) echo "(11b) key + rate-limit-by-key + set-header" ;;
+        rlr) echo "(11c) (11b), counters in Redis" ;;
+        hit) echo "(11d) cache-lookup hit" ;;
     esac
 }
 
@@ -123,17 +150,18 @@ target_log() {
     case $1 in nginx) echo nginx ;; a) echo edgegateway ;; key) echo edgegateway-keys ;; *) echo "gateway-$1" ;; esac
 }
 
-# start_policy_gateway T CONFIG: a gateway for scenario T; fails at once, with its log, if it exits.
+# start_policy_gateway T CONFIG [SETTING...]: a gateway for scenario T; fails at once, with its log, if it exits.
 start_policy_gateway() {
-    local t=$1 port
+    local t=$1 port config=$2
+    shift 2
     port=$(target_port "$t")
     require_free_ports "$port"
-    start_bg "gateway-$t" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$port" "--Gateway:ConfigFile=$2"
+    start_bg "gateway-$t" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$port" "--Gateway:ConfigFile=$config" "$@"
     local pid=$BG_PID deadline=$(($(date +%s) + 20))
     while ! port_answers "$port"; do
         if ! kill -0 "$pid" 2>/dev/null || (($(date +%s) > deadline)); then
             tail -20 "$WORK/gateway-$t.log" >&2 || true
-            die "scenario $(target_label "$t"): the gateway did not start with $2 (log above)." \
+            die "scenario $(target_label "$t"): the gateway did not start with $config (log above)." \
                 "A build that does not enforce a policy of the scenario refuses the file; see POLICIES_IP_FILTER"
         fi
         sleep 0.05
@@ -156,6 +184,15 @@ check_target() {
         status=$(http_status "$port" /api/x)
         [[ $status == 401 ]] || die "scenario $(target_label "$t") answered $status, not 401, without its credential: its policy is not enforced"
     fi
+    if [[ $t == hit ]]; then
+        # The check above stored the entry: this one must come from the cache (Age is set on hits only).
+        curl -s -D "$WORK/check-hit.headers" -o /dev/null --max-time 5 "http://127.0.0.1:$port/api/x" || true
+        grep -qi '^age:' "$WORK/check-hit.headers" || die "scenario $(target_label hit): a second GET was not answered from the cache (no Age header)"
+    fi
+    if [[ $t == rlr ]]; then
+        # Counted in Redis, not locally: the counter the checks above made must be in the server.
+        [[ $(redis-cli -p "$POLICIES_REDIS_PORT" --scan | wc -l) -gt 0 ]] || die "scenario $(target_label rlr): no counter in Redis after two requests"
+    fi
     log "scenario $(target_label "$t"): 200 with the backend's body$([[ -n $(target_header "$t") ]] && echo ", 401 without its credential")"
 }
 
@@ -173,6 +210,16 @@ for s in $SCENARIOS; do
         c) make_jwt
            write_policy_config "$WORK/conf/gateway-policies-c.json" false "$(policies_c)"
            start_policy_gateway c "$WORK/conf/gateway-policies-c.json" ;;
+        rl) write_policy_config "$WORK/conf/gateway-policies-rl.json" true "$(policies_rl)"
+            start_policy_gateway rl "$WORK/conf/gateway-policies-rl.json" ;;
+        rlr) require_free_ports "$POLICIES_REDIS_PORT"
+             start_bg redis redis-server --port "$POLICIES_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no
+             for _ in $(seq 100); do redis-cli -p "$POLICIES_REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+             write_policy_config "$WORK/conf/gateway-policies-rlr.json" true "$(policies_rl)"
+             start_policy_gateway rlr "$WORK/conf/gateway-policies-rlr.json" \
+                 "--RateLimit:Redis:ConnectionString=127.0.0.1:$POLICIES_REDIS_PORT" "--RateLimit:Redis:FailureMode=closed" ;;
+        hit) write_policy_config "$WORK/conf/gateway-policies-hit.json" false "$(policies_hit)" "$(outbound_hit)"
+             start_policy_gateway hit "$WORK/conf/gateway-policies-hit.json" ;;
     esac
     targets+=("$s")
 done
@@ -226,6 +273,10 @@ v() { local n="$1_$2"; echo "${!n:-NA}"; }
     echo "subscription key only; (b) subscription key + \`set-header\` (a literal value, on the request) + \`ip-filter\`"
     echo "(\`allow\` 127.0.0.1 and 10.0.0.0/8; wrk connects from 127.0.0.1); (c) \`validate-jwt\` with one inline RS256 key"
     echo "(\`issuerSigningKeys\`, so no key is ever fetched), issuer and audience checked, one 2048-bit token sent on every request."
+    echo "Issue 11's scenarios: (11b) subscription key + \`rate-limit-by-key\` (\`counterKey\` the subscription id, a limit no run"
+    echo "reaches, so every request is counted) + \`set-header\`; (11c) the same with its counters in a local \`redis-server\`"
+    echo "(\`RateLimit:Redis:ConnectionString\`, fail closed: a request that cannot be counted in Redis is refused, not counted"
+    echo "locally); (11d) \`cache-lookup\` + \`cache-store\` (in memory), every measured request a hit (checked: \`Age\` on a second GET)."
     echo "Before measuring, each scenario answered 200 with the backend's body, and 401 without its key or token."
     echo "$ROUNDS rounds, every target once per round in turn after a $WRK_WARMUP warm-up; medians of the rounds."
     echo
@@ -242,7 +293,7 @@ v() { local n="$1_$2"; echo "${!n:-NA}"; }
         echo
         echo "| ratio |$(for ((r = 1; r <= ROUNDS; r++)); do printf ' round %d |' "$r"; done) median |"
         echo "|---|$(for ((r = 1; r <= ROUNDS; r++)); do printf -- '---:|'; done)---:|"
-        for t in key b c nginx; do
+        for t in key b c rl rlr hit nginx; do
             has "$t" || continue
             echo "| $(target_label "$t") / (a) |$(round_ratios "$t" a | awk '{ printf " %.2f× |", $1 }') $(fmt "$(round_ratios "$t" a | median)" 2)× |"
         done
@@ -252,6 +303,11 @@ v() { local n="$1_$2"; echo "${!n:-NA}"; }
             verdict=$(awk -v m="$med" 'BEGIN { if (m == "NA" || m == "") print "not measured"; else if (m >= 0.9) print "**met**"; else print "**not met**" }')
             echo "Goal (issue 10): (b) at least 0.9× (a) in the same run: $verdict (median of per-round ratios $(fmt "$med" 2)×)."
             [[ $IP_FILTER == 1 ]] || echo "This run left \`ip-filter\` out of (b) (\`POLICIES_IP_FILTER=0\`): the goal is for (b) with it."
+        fi
+        if has rl; then
+            med=$(round_ratios rl a | median)
+            verdict=$(awk -v m="$med" 'BEGIN { if (m == "NA" || m == "") print "not measured"; else if (m >= 0.9) print "**met**"; else print "**not met**" }')
+            echo "Goal (issue 11): (11b) at least 0.9× (a) in the same run: $verdict (median of per-round ratios $(fmt "$med" 2)×)."
         fi
     fi
     echo "\"errors\" counts non-2xx responses and socket errors over all rounds. The micro-benchmark section below"
