@@ -60,7 +60,7 @@ public static class PolicyCatalog
             Attr.StrList("varyByHeaders"), Attr.StrList("varyByQueryParameters"),
             Attr.Enum("downstreamCachingType", "none", "private", "public"), Attr.Bool("mustRevalidate"),
             Attr.Bool("allowPrivateResponseCaching")]),
-        new("cache-store", Sections.Outbound, [Attr.Int("duration", required: true), Attr.Bool("cacheResponse")]),
+        new("cache-store", Sections.Outbound, [Attr.Int("duration", required: true), Attr.Bool("cacheResponse"), Attr.Int("maxSize")]),
         new("set-variable", Sections.All, [Attr.Literal("name", required: true), Attr.Str("value", required: true)]),
         new("find-and-replace", Sections.All, [Attr.Str("from", required: true), Attr.Str("to", required: true)]),
         new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]),
@@ -76,6 +76,7 @@ public static class PolicyCatalog
         ChoosePolicy.Type, "mock-response",
         "rewrite-uri", "set-backend-service", "set-method",
         "set-body", "find-and-replace",
+        "cache-lookup", "cache-store",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);

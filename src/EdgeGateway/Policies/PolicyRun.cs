@@ -66,6 +66,9 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     /// <summary>The response writes the section's requests and responses act on: the request before the backend, the response after.</summary>
     public bool ActsOnRequest => Section is Sections.Inbound or Sections.Backend;
 
+    /// <summary>cache-lookup ran on this GET: the key cache-store stores under, and the entry when it was a hit.</summary>
+    public Caching.CacheRequest? Cache { get; set; }
+
     /// <summary>What a return-response step left to write.</summary>
     public ReturnResponse? Answer { get; set; }
 

@@ -140,6 +140,17 @@ internal sealed partial class GatewayRequestHandler(
 
             if (result == PolicyResult.Responded)
             {
+                if (run.Cache?.Hit is not null)
+                {
+                    await Policies.Caching.CachedAnswer.ServeAsync(run); // a cache hit: no backend call; outbound runs on the stored response
+                    if (run.LastError is not null && !context.Response.HasStarted)
+                    {
+                        await OnErrorAsync(run);
+                    }
+
+                    return;
+                }
+
                 await run.Answer!.WriteBodyAsync(run);
                 return;
             }

@@ -97,7 +97,7 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
     }
 
     /// <summary>Outbound policies on the backend's response, before any of it reaches the client; false: the backend's body is not sent.</summary>
-    private static async ValueTask<bool> OutboundAsync(PolicyRun run)
+    internal static async ValueTask<bool> OutboundAsync(PolicyRun run)
     {
         switch (await PolicyPipeline.RunAsync(run.Pipeline.Outbound, run, Sections.Outbound))
         {

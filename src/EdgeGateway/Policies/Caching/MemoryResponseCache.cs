@@ -4,7 +4,9 @@ namespace EdgeGateway.Policies.Caching;
 
 /// <summary>
 /// Responses in this process, up to <paramref name="maxBytes"/> in all: an entry that does not fit evicts the entries
-/// nearest their expiry first (expired ones before all others); one larger than the whole budget is never stored.
+/// nearest their expiry first (expired ones before all others), down to nine tenths of the budget, so that a full cache
+/// sorts its entries once per tenth of the budget written rather than on every store; one larger than the whole budget
+/// is never stored.
 /// </summary>
 internal sealed class MemoryResponseCache(TimeProvider time, long maxBytes) : IResponseCache
 {
@@ -59,10 +61,15 @@ internal sealed class MemoryResponseCache(TimeProvider time, long maxBytes) : IR
     {
         lock (evicting)
         {
+            if (Interlocked.Read(ref size) <= maxBytes)
+            {
+                return; // another store made room while this one waited
+            }
+
             var now = time.GetUtcNow().UtcTicks;
             foreach (var (key, entry) in entries.OrderBy(e => e.Value.ExpiresTicks > now).ThenBy(e => e.Value.ExpiresTicks))
             {
-                if (Interlocked.Read(ref size) <= maxBytes)
+                if (Interlocked.Read(ref size) <= maxBytes - (maxBytes / 10))
                 {
                     return;
                 }
