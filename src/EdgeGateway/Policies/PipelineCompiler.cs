@@ -99,6 +99,8 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 SetMethod.Type => SetMethod.Create(a),
                 SetBody.Type => SetBody.Create(a),
                 FindAndReplace.Type => FindAndReplace.Create(a),
+                Retry.Type => Retry.Create(a),
+                ForwardRequest.Type => ForwardRequest.Create(a),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;
