@@ -16,7 +16,7 @@ internal sealed class ForwardRequest(TimeSpan? timeout, bool bufferRequestBody) 
     {
         if (timeout is not null)
         {
-            run.ForwardTimeout = timeout;
+            run.Forwarding().Timeout = timeout;
         }
 
         return PolicyResult.Continue;

@@ -58,20 +58,8 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     /// <summary>The backend's response while outbound runs: what find-and-replace reads the response body from.</summary>
     public HttpResponseMessage? BackendResponse { get; set; }
 
-    /// <summary>A retry policy ran: the forward call is retried as it says (see <see cref="Proxy.ResilienceHandler"/>).</summary>
-    public Retry? Retry { get; set; }
-
-    /// <summary>forward-request's timeout: replaces the backend's for this request's forward call.</summary>
-    public TimeSpan? ForwardTimeout { get; set; }
-
-    /// <summary>The destination the request is forwarded to, when its backend has a circuit breaker: each attempt's outcome is recorded on it.</summary>
-    public Destination? Destination { get; set; }
-
-    /// <summary>The request is its destination's half-open probe: its outcome closes or reopens the breaker.</summary>
-    public bool BreakerProbe { get; set; }
-
-    /// <summary>A retry condition is being evaluated on this attempt's response: <c>context.Response</c> reads it.</summary>
-    public HttpResponseMessage? RetryAttempt { get; set; }
+    /// <summary>What retry, forward-request or a circuit breaker told this request's forward call; null without them.</summary>
+    public ForwardCall? Forward { get; private set; }
 
     /// <summary>The route has policies for this request: without, none of the policy state is ever touched.</summary>
     public bool HasPolicies => !Pipeline.IsEmpty;
@@ -139,13 +127,16 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
     public string Region => request.Region;
 
-    public int ResponseStatusCode => RetryAttempt is { } attempt ? (int)attempt.StatusCode : Http.Response.StatusCode;
+    public int ResponseStatusCode => Forward?.Attempt is { } attempt ? (int)attempt.StatusCode : Http.Response.StatusCode;
 
     public string? LastErrorSource => LastError?.Source;
 
     public string? LastErrorReason => LastError?.Reason;
 
     public string? LastErrorMessage => LastError?.Message;
+
+    /// <summary>The request's <see cref="Forward"/> settings, made on first use.</summary>
+    public ForwardCall Forwarding() => Forward ??= new();
 
     public PolicyResult Fail(PolicyError error)
     {
@@ -157,7 +148,7 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
     public string? Query(string name) => Joined(Http.Request.Query[name]);
 
-    public string? ResponseHeader(string name) => RetryAttempt is { } attempt ? AttemptHeader(attempt, name) : Joined(Http.Response.Headers[name]);
+    public string? ResponseHeader(string name) => Forward?.Attempt is { } attempt ? AttemptHeader(attempt, name) : Joined(Http.Response.Headers[name]);
 
     public string? Variable(string name) => variables is not null && variables.TryGetValue(name, out var value) ? value : null;
 

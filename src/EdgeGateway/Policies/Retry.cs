@@ -4,7 +4,7 @@ using EdgeGateway.Contracts.Policies.Expressions;
 namespace EdgeGateway.Policies;
 
 /// <summary>
-/// APIM's retry, as it applies to the gateway's own forward call: the step only marks the request (<see cref="PolicyRun.Retry"/>);
+/// APIM's retry, as it applies to the gateway's own forward call: the step only marks the request (<see cref="ForwardCall.Retry"/>);
 /// the attempts happen below the forwarder (<see cref="Proxy.ResilienceHandler"/>), where a response can still be thrown
 /// away unseen. Its condition reads each attempt's response; the waits follow APIM's fixed, linear and exponential schedules.
 /// </summary>
@@ -29,7 +29,7 @@ internal sealed class Retry(PolicyCondition condition, int count, TimeSpan inter
 
     public override PolicyResult Apply(PolicyRun run)
     {
-        run.Retry = this;
+        run.Forwarding().Retry = this;
         return PolicyResult.Continue;
     }
 
@@ -69,7 +69,8 @@ internal sealed class Retry(PolicyCondition condition, int count, TimeSpan inter
     /// <summary>The condition on this attempt's response (what <c>context.Response</c> reads while it runs); one that cannot be evaluated stops retrying.</summary>
     public bool ShouldRetry(PolicyRun run, HttpResponseMessage attempt)
     {
-        run.RetryAttempt = attempt;
+        var call = run.Forwarding();
+        call.Attempt = attempt;
         try
         {
             return condition.Evaluate(run);
@@ -80,7 +81,7 @@ internal sealed class Retry(PolicyCondition condition, int count, TimeSpan inter
         }
         finally
         {
-            run.RetryAttempt = null;
+            call.Attempt = null;
         }
     }
 }

@@ -158,7 +158,7 @@ internal sealed partial class GatewayRequestHandler(
         ForwarderError error;
         if (run.BackendUrl is { } overridden)
         {
-            error = await forwarder.SendAsync(context, overridden, run.Retry is null ? backendClient : resilience.Invoker,
+            error = await forwarder.SendAsync(context, overridden, run.Forward?.Retry is null ? backendClient : resilience.Invoker,
                 ForwardConfig(cluster, request, overridden, run), api.Transformer);
         }
         else
@@ -170,8 +170,9 @@ internal sealed partial class GatewayRequestHandler(
             }
             else if ((destination = cluster.PickClosed(out var probe)) is not null)
             {
-                run.Destination = destination;
-                run.BreakerProbe = probe;
+                var call = run.Forwarding();
+                call.Destination = destination;
+                call.Probe = probe;
             }
             else
             {
@@ -182,7 +183,7 @@ internal sealed partial class GatewayRequestHandler(
             destination.RequestStarted();
             try
             {
-                error = await forwarder.SendAsync(context, destination.Address, run.Retry is null && run.Destination is null ? backendClient : resilience.Invoker,
+                error = await forwarder.SendAsync(context, destination.Address, run.Forward is { NeedsHandler: true } ? resilience.Invoker : backendClient,
                     ForwardConfig(cluster, request, destination.Address, run), api.Transformer);
             }
             finally
@@ -203,7 +204,7 @@ internal sealed partial class GatewayRequestHandler(
 
     /// <summary>The route's request settings, with forward-request's timeout in place of the backend's when one ran.</summary>
     private static ForwarderRequestConfig ForwardConfig(BackendCluster cluster, HttpRequest request, string address, PolicyRun run) =>
-        run.ForwardTimeout is { } timeout
+        run.Forward?.Timeout is { } timeout
             ? cluster.ConfigFor(request, address) with { ActivityTimeout = timeout }
             : cluster.ConfigFor(request, address);
 

@@ -27,7 +27,7 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var run = httpContext.Features.Get<PolicyRun>()!;
         var request = httpContext.Request;
-        if (run.Retry is not null || run.Destination is not null)
+        if (run.Forward is { NeedsHandler: true })
         {
             proxyRequest.Options.Set(ResilienceHandler.RunKey, run); // retried or breaker-counted below the forwarder
         }

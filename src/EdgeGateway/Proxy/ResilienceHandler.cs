@@ -24,8 +24,9 @@ internal sealed partial class ResilienceHandler(HttpMessageHandler inner, TimePr
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, PolicyRun run, CancellationToken cancellationToken)
     {
-        var retry = Retryable(request, run, out var replay);
-        var probe = run.BreakerProbe;
+        var call = run.Forward!;
+        var retry = Retryable(request, run, call, out var replay);
+        var probe = call.Probe;
         for (var attempt = 0; ; attempt++)
         {
             if (replay is not null)
@@ -40,14 +41,14 @@ internal sealed partial class ResilienceHandler(HttpMessageHandler inner, TimePr
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !run.Http.RequestAborted.IsCancellationRequested)
             {
-                Record(run, failed: true, probe); // no connection, or no answer in time
+                Record(run, call, failed: true, probe); // no connection, or no answer in time
                 throw;
             }
 
-            Record(run, run.Route.Cluster.Breaker?.IsFailure((int)response.StatusCode) == true, probe);
+            Record(run, call, run.Route.Cluster.Breaker?.IsFailure((int)response.StatusCode) == true, probe);
             probe = false; // a retry after the probe is an ordinary call
             if (retry is null || attempt >= retry.Count || !retry.ShouldRetry(run, response)
-                || run.Destination?.Circuit.State is CircuitState.Open or CircuitState.HalfOpen)
+                || call.Destination?.Circuit.State is CircuitState.Open or CircuitState.HalfOpen)
             {
                 return response; // the last attempt's answer, or one the condition accepts; an opened breaker stops the retries too
             }
@@ -66,10 +67,10 @@ internal sealed partial class ResilienceHandler(HttpMessageHandler inner, TimePr
     /// The request's retry, when it may be retried at all: its method allows it, and a body (if any) was buffered, which is then
     /// what every attempt sends (<paramref name="replay"/>). A streamed body can be read only once: such a request is sent once.
     /// </summary>
-    private static Retry? Retryable(HttpRequestMessage request, PolicyRun run, out byte[]? replay)
+    private static Retry? Retryable(HttpRequestMessage request, PolicyRun run, ForwardCall call, out byte[]? replay)
     {
         replay = null;
-        if (run.Retry is not { } retry || !retry.Allows(request.Method))
+        if (call.Retry is not { } retry || !retry.Allows(request.Method))
         {
             return null;
         }
@@ -100,9 +101,9 @@ internal sealed partial class ResilienceHandler(HttpMessageHandler inner, TimePr
         return content;
     }
 
-    private void Record(PolicyRun run, bool failed, bool probe)
+    private void Record(PolicyRun run, ForwardCall call, bool failed, bool probe)
     {
-        if (run.Destination is not { } destination || run.Route.Cluster.Breaker is not { } settings)
+        if (call.Destination is not { } destination || run.Route.Cluster.Breaker is not { } settings)
         {
             return;
         }

@@ -59,8 +59,8 @@ public sealed class RetryTests
         run.Http.Response.StatusCode = 200; // what the client would get so far: not what the condition reads
         using var attempt = new HttpResponseMessage((System.Net.HttpStatusCode)attemptStatus);
 
-        Assert.Equal(again, run.Retry!.ShouldRetry(run, attempt));
-        Assert.Null(run.RetryAttempt);
+        Assert.Equal(again, run.Forward!.Retry!.ShouldRetry(run, attempt));
+        Assert.Null(run.Forward.Attempt);
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public sealed class RetryTests
         busy.Headers.Add("X-Busy", "yes");
         using var free = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
 
-        Assert.True(run.Retry!.ShouldRetry(run, busy));
-        Assert.False(run.Retry.ShouldRetry(run, free));
+        Assert.True(run.Forward!.Retry!.ShouldRetry(run, busy));
+        Assert.False(run.Forward.Retry.ShouldRetry(run, free));
     }
 
     [Fact]
@@ -85,8 +85,8 @@ public sealed class RetryTests
 
         Backend(run);
 
-        Assert.Equal(TimeSpan.FromSeconds(7), run.ForwardTimeout);
-        Assert.Null(run.Retry);
+        Assert.Equal(TimeSpan.FromSeconds(7), run.Forward!.Timeout);
+        Assert.Null(run.Forward.Retry);
     }
 
     [Fact]
@@ -139,6 +139,6 @@ public sealed class RetryTests
         var harness = new PipelineHarness(Api($$"""{ "type": "retry", "condition": "@(context.Response.StatusCode == 503)", "count": 50, {{attributes}} }"""));
         var run = harness.Run("a");
         Backend(run);
-        return run.Retry!;
+        return run.Forward!.Retry!;
     }
 }

@@ -113,8 +113,8 @@ public sealed class ResilienceHandlerTests
         var (run, handler) = Setup(RetryOn503.Replace("\"interval\": 10", "\"interval\": 0"), backend,
             """{ "urls": ["http://127.0.0.1:1"], "circuitBreaker": { "failureCount": 2, "tripDuration": "00:00:30" } }""");
         var cluster = run.Route.Cluster;
-        run.Destination = cluster.PickClosed(out var probe);
-        run.BreakerProbe = probe;
+        run.Forwarding().Destination = cluster.PickClosed(out var probe);
+        run.Forwarding().Probe = probe;
 
         using var response = await Send(handler, run, HttpMethod.Get).WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -134,7 +134,7 @@ public sealed class ResilienceHandlerTests
 
         for (var i = 0; i < 2; i++)
         {
-            run.Destination = cluster.PickClosed(out _);
+            run.Forwarding().Destination = cluster.PickClosed(out _);
             await Assert.ThrowsAsync<HttpRequestException>(() => Send(handler, run, HttpMethod.Get));
         }
 
