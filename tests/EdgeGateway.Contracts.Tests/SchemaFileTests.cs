@@ -32,6 +32,7 @@ public sealed partial class SchemaFileTests
         [nameof(ResponseExample)] = (typeof(ResponseExample), ["responseExample"]),
         [nameof(BackendDefinition)] = (typeof(BackendDefinition), ["backend"]),
         [nameof(HealthCheckDefinition)] = (typeof(HealthCheckDefinition), ["healthCheck"]),
+        [nameof(CircuitBreakerDefinition)] = (typeof(CircuitBreakerDefinition), ["circuitBreaker"]),
         [nameof(ProductDefinition)] = (typeof(ProductDefinition), ["product"]),
         [nameof(SubscriptionDefinition)] = (typeof(SubscriptionDefinition), ["subscription"]),
         [nameof(NamedValueDefinition)] = (typeof(NamedValueDefinition), ["namedValue"]),

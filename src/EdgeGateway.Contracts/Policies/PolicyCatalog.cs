@@ -65,7 +65,10 @@ public static class PolicyCatalog
         new("find-and-replace", Sections.All, [Attr.Str("from", required: true), Attr.Str("to", required: true)]),
         new("forward-request", Sections.Backend, [Attr.Int("timeout"), Attr.Bool("bufferRequestBody")]),
         new(ChoosePolicy.Type, Sections.All, [Attr.Branches("when", required: true), Attr.Policies("otherwise")]),
-        new("set-body", Sections.All, [Attr.Str("value", required: true)]));
+        new("set-body", Sections.All, [Attr.Str("value", required: true)]),
+        new("retry", Sections.Backend, [
+            Attr.Cond("condition", Sections.Outbound) with { Required = true }, Attr.Int("count", required: true), Attr.Int("interval"),
+            Attr.Int("maxInterval"), Attr.Int("delta"), Attr.Bool("firstFastRetry"), Attr.Bool("retryNonIdempotent")]));
 
     /// <summary>Types this build enforces. Grows as the policy engine lands; everything else is refused at apply time.</summary>
     private static readonly FrozenSet<string> Enforced = new[]
@@ -77,6 +80,7 @@ public static class PolicyCatalog
         "rewrite-uri", "set-backend-service", "set-method",
         "set-body", "find-and-replace",
         "cache-lookup", "cache-store",
+        "retry", "forward-request",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);

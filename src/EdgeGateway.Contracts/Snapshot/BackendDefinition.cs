@@ -10,6 +10,9 @@ public sealed record BackendDefinition
 
     public HealthCheckDefinition? HealthCheck { get; init; }
 
+    /// <summary>Stops sending requests to a destination that keeps failing, for a while: see <see cref="CircuitBreakerDefinition"/>.</summary>
+    public CircuitBreakerDefinition? CircuitBreaker { get; init; }
+
     /// <summary>Time allowed for the backend to answer (and between body chunks); 504 when exceeded. Default 100 s.</summary>
     public TimeSpan? Timeout { get; init; }
 

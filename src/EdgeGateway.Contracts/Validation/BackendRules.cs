@@ -2,7 +2,7 @@ using EdgeGateway.Contracts.Snapshot;
 
 namespace EdgeGateway.Contracts.Validation;
 
-/// <summary>An API's <c>backend</c>: absolute, distinct http(s) URLs, a known balancing policy and protocol, a sane timeout, and its health check.</summary>
+/// <summary>An API's <c>backend</c>: absolute, distinct http(s) URLs, a known balancing policy and protocol, a sane timeout, its health check and circuit breaker.</summary>
 internal static class BackendRules
 {
     private static readonly TimeSpan LongestTimeout = TimeSpan.FromHours(1);
@@ -26,6 +26,11 @@ internal static class BackendRules
         if (backend.HealthCheck is { } healthCheck)
         {
             HealthCheckRules.Validate($"{path}.healthCheck", healthCheck, context);
+        }
+
+        if (backend.CircuitBreaker is { } breaker)
+        {
+            CircuitBreakerRules.Validate($"{path}.circuitBreaker", breaker, context);
         }
     }
 

@@ -15,7 +15,8 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
     /// </summary>
     public static PolicyRules Default { get; } = new([new BasePolicyRule(), new PolicyAttributeRule(), new PolicyValueRule(), new HeaderNameRule(),
         new JwtRules(), new IpFilterRules(), new CorsRules(), new ChooseRule(), new MockResponseRule(), new RequestLineRule(), new BodyRule(), new StatusCodeRule(),
-        new CacheRules()]);
+        new CacheRules(),
+        new ResilienceRules()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {

@@ -12,6 +12,7 @@ internal static class GatewayErrors
     public const string NotReady = "The gateway has no configuration loaded yet.";
     public const string BackendTimeout = "The backend did not answer in time.";
     public const string BackendFailed = "The backend could not be reached or failed to answer.";
+    public const string BackendUnavailable = "The backend is unavailable: its circuit breaker is open after repeated failures. Retry after the time Retry-After gives.";
     public const string BadBody = "The request body is malformed.";
     public const string BodyTimeout = "The request body did not arrive in time.";
     public const string BadHeaderName = "A request header name is not a valid HTTP token.";

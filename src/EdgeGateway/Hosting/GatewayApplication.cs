@@ -76,7 +76,7 @@ internal static class GatewayApplication
     private static void AddProxy(this IServiceCollection services)
     {
         services.AddHttpForwarder();
-        services.AddSingleton(_ => new HttpMessageInvoker(new SocketsHttpHandler
+        services.AddSingleton(_ => new SocketsHttpHandler
         {
             // YARP's recommended settings for a proxy's backend client.
             UseProxy = false,
@@ -87,7 +87,12 @@ internal static class GatewayApplication
             ActivityHeadersPropagator = null,
             ConnectTimeout = TimeSpan.FromSeconds(15),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        }));
+        });
+        services.AddSingleton(sp => new HttpMessageInvoker(sp.GetRequiredService<SocketsHttpHandler>()));
+
+        // The same connection pool, through the retry loop and the breakers' bookkeeping: only requests that need them take it.
+        services.AddSingleton(sp => new ResilienceHandler(sp.GetRequiredService<SocketsHttpHandler>(), sp.GetRequiredService<PolicyServices>().Time,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeGateway.Resilience")));
         services.AddSingleton<GatewayRequestHandler>();
     }
 }

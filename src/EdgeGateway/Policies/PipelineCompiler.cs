@@ -101,6 +101,8 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 FindAndReplace.Type => FindAndReplace.Create(a),
                 Caching.CacheLookup.Type => Caching.CacheLookup.Create(a, services ?? PolicyServices.Default),
                 Caching.CacheStore.Type => Caching.CacheStore.Create(a, services ?? PolicyServices.Default),
+                Retry.Type => Retry.Create(a),
+                ForwardRequest.Type => ForwardRequest.Create(a),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

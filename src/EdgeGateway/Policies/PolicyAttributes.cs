@@ -51,6 +51,14 @@ internal readonly struct PolicyAttributes(IReadOnlyDictionary<string, JsonElemen
             ? new(element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal), namedValues, section)
             : null;
 
+    /// <summary>A required condition, compiled for the section whose context it reads (retry's condition reads the response, as outbound would).</summary>
+    public PolicyCondition RequiredCondition(string name, Sections evaluatedIn)
+    {
+        var text = Text(name) ?? throw new InvalidOperationException($"validated policy lacks '{name}'");
+        var compiled = PolicyExpressions.CompileCondition(text, namedValues, evaluatedIn);
+        return compiled.Condition ?? throw new InvalidOperationException($"validated condition failed to compile: {string.Join("; ", compiled.Errors)}");
+    }
+
     /// <summary>value and values together, as set-header and set-query-parameter take them (APIM: one or more &lt;value&gt;).</summary>
     public PolicyValue[] ValueOrValues()
     {

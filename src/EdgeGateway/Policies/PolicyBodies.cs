@@ -70,6 +70,23 @@ internal static class PolicyBodies
             return BodyText.NotText;
         }
 
+        // Read once: the backend gets these bytes, changed or not (its encoding and digests still hold).
+        var buffered = await BufferRequestAsync(run);
+        return buffered.State == BodyState.Buffered ? Decode(run.RequestBody!) : buffered;
+    }
+
+    /// <summary>
+    /// forward-request's bufferRequestBody: the request body read into memory whatever its type (up to <see cref="MaxBuffered"/>
+    /// bytes), so the backend can be sent it again; also what find-and-replace reads. Buffered: <see cref="PolicyRun.RequestBody"/> holds it.
+    /// </summary>
+    public static async ValueTask<BodyText> BufferRequestAsync(PolicyRun run)
+    {
+        var request = run.Http.Request;
+        if (run.RequestBody is not null)
+        {
+            return BodyText.Buffered;
+        }
+
         if (request.ContentLength > MaxBuffered)
         {
             return BodyText.TooLarge;
@@ -82,7 +99,6 @@ internal static class PolicyBodies
         }
         catch (BadHttpRequestException e)
         {
-            // Kestrel's verdict on the client's body: malformed chunks (400), too slow (408), over its size limit (413).
             return BodyText.ClientFailed(e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
@@ -95,8 +111,8 @@ internal static class PolicyBodies
             return BodyText.TooLarge;
         }
 
-        Buffer(run, bytes); // read once: the backend gets these bytes, changed or not (its encoding and digests still hold)
-        return Decode(bytes);
+        Buffer(run, bytes);
+        return BodyText.Buffered;
     }
 
     /// <summary>The backend's response body as text, when it is text; Failed when it is too large to buffer.</summary>
@@ -246,6 +262,9 @@ internal enum BodyState
 
     /// <summary>The client went away: nobody is left to answer.</summary>
     Aborted,
+
+    /// <summary>The request body is in memory (or there is none): the backend can be sent it again.</summary>
+    Buffered,
 }
 
 /// <summary>A body read for a policy: its text, or why there is none to change.</summary>
@@ -258,6 +277,8 @@ internal readonly record struct BodyText(string? Text, BodyState State, int Stat
     public static readonly BodyText BackendFailed = new(null, BodyState.BackendFailed, StatusCodes.Status502BadGateway);
 
     public static readonly BodyText Aborted = new(null, BodyState.Aborted, StatusCodes.Status400BadRequest);
+
+    public static readonly BodyText Buffered = new(null, BodyState.Buffered);
 
     public static BodyText ClientFailed(int statusCode) => new(null, BodyState.ClientFailed, statusCode);
 }

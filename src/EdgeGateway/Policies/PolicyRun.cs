@@ -58,6 +58,9 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     /// <summary>The backend's response while outbound runs: what find-and-replace reads the response body from.</summary>
     public HttpResponseMessage? BackendResponse { get; set; }
 
+    /// <summary>What retry, forward-request or a circuit breaker told this request's forward call; null without them.</summary>
+    public ForwardCall? Forward { get; private set; }
+
     /// <summary>The route has policies for this request: without, none of the policy state is ever touched.</summary>
     public bool HasPolicies => !Pipeline.IsEmpty;
 
@@ -127,13 +130,16 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
     public string Region => request.Region;
 
-    public int ResponseStatusCode => Http.Response.StatusCode;
+    public int ResponseStatusCode => Forward?.Attempt is { } attempt ? (int)attempt.StatusCode : Http.Response.StatusCode;
 
     public string? LastErrorSource => LastError?.Source;
 
     public string? LastErrorReason => LastError?.Reason;
 
     public string? LastErrorMessage => LastError?.Message;
+
+    /// <summary>The request's <see cref="Forward"/> settings, made on first use.</summary>
+    public ForwardCall Forwarding() => Forward ??= new();
 
     public PolicyResult Fail(PolicyError error)
     {
@@ -145,7 +151,7 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
     public string? Query(string name) => Joined(Http.Request.Query[name]);
 
-    public string? ResponseHeader(string name) => Joined(Http.Response.Headers[name]);
+    public string? ResponseHeader(string name) => Forward?.Attempt is { } attempt ? AttemptHeader(attempt, name) : Joined(Http.Response.Headers[name]);
 
     public string? Variable(string name) => variables is not null && variables.TryGetValue(name, out var value) ? value : null;
 
@@ -186,6 +192,10 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
         return several is null ? single : string.Join(',', several);
     }
+
+    private static string? AttemptHeader(HttpResponseMessage attempt, string name) =>
+        attempt.Headers.NonValidated.TryGetValues(name, out var values) || attempt.Content.Headers.NonValidated.TryGetValues(name, out values)
+            ? values.ToString() : null;
 
     private static string? Joined(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 ? null : values.ToString();
 }

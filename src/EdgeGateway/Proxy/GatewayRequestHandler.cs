@@ -19,6 +19,7 @@ internal sealed partial class GatewayRequestHandler(
     ConfigState state,
     IHttpForwarder forwarder,
     HttpMessageInvoker backendClient,
+    ResilienceHandler resilience,
     HealthEndpoints health,
     RequestCounters counters,
     GatewaySettings settings,
@@ -162,22 +163,39 @@ internal sealed partial class GatewayRequestHandler(
             }
         }
 
-        // set-backend-service's URL is outside the API's pool: no balancing, no health state, no in-flight count.
+        // set-backend-service's URL is outside the API's pool: no balancing, no health state, no in-flight count, no breaker.
         // (Inline, not a helper method: an awaited helper would cost every request one more state machine.)
         var cluster = api.Cluster;
         ForwarderError error;
         if (run.BackendUrl is { } overridden)
         {
-            error = await forwarder.SendAsync(context, overridden, backendClient, cluster.ConfigFor(request, overridden), api.Transformer);
+            error = await forwarder.SendAsync(context, overridden, run.Forward?.Retry is null ? backendClient : resilience.Invoker,
+                ForwardConfig(cluster, request, overridden, run), api.Transformer);
         }
         else
         {
-            var destination = cluster.Balancer.Pick(cluster.Destinations)!;
+            Destination? destination;
+            if (cluster.Breaker is null)
+            {
+                destination = cluster.Balancer.Pick(cluster.Destinations)!;
+            }
+            else if ((destination = cluster.PickClosed(out var probe)) is not null)
+            {
+                var call = run.Forwarding();
+                call.Destination = destination;
+                call.Probe = probe;
+            }
+            else
+            {
+                await OnBreakerOpenAsync(context, api, run);
+                return;
+            }
+
             destination.RequestStarted();
             try
             {
-                error = await forwarder.SendAsync(context, destination.Address, backendClient,
-                    cluster.ConfigFor(request, destination.Address), api.Transformer);
+                error = await forwarder.SendAsync(context, destination.Address, run.Forward is { NeedsHandler: true } ? resilience.Invoker : backendClient,
+                    ForwardConfig(cluster, request, destination.Address, run), api.Transformer);
             }
             finally
             {
@@ -193,6 +211,39 @@ internal sealed partial class GatewayRequestHandler(
         {
             await OnErrorAsync(run); // an outbound policy failed; the transformer discarded the backend's response
         }
+    }
+
+    /// <summary>The route's request settings, with forward-request's timeout in place of the backend's when one ran.</summary>
+    private static ForwarderRequestConfig ForwardConfig(BackendCluster cluster, HttpRequest request, string address, PolicyRun run) =>
+        run.Forward?.Timeout is { } timeout
+            ? cluster.ConfigFor(request, address) with { ActivityTimeout = timeout }
+            : cluster.ConfigFor(request, address);
+
+    /// <summary>
+    /// Every destination's circuit breaker is open: 503 with Retry-After (when the first lets a probe through), through onError
+    /// when the request has policies, as a failed backend call would.
+    /// </summary>
+    private Task OnBreakerOpenAsync(HttpContext context, ApiRoute api, PolicyRun run)
+    {
+        var retryAfter = (long)Math.Ceiling(api.Cluster.UntilProbe().TotalSeconds);
+        LogBreakerOpen(logger, api.Id, retryAfter);
+        context.Response.OnStarting(static state =>
+        {
+            var (response, seconds) = ((HttpResponse, long))state;
+            if (response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            {
+                response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Task.CompletedTask;
+        }, (context.Response, retryAfter));
+        if (run.HasPolicies)
+        {
+            run.Fail(new PolicyError("forward-request", "BackendUnavailable", GatewayErrors.BackendUnavailable, StatusCodes.Status503ServiceUnavailable));
+            return OnErrorAsync(run);
+        }
+
+        return GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayErrors.BackendUnavailable);
     }
 
     /// <summary>
@@ -299,6 +350,9 @@ internal sealed partial class GatewayRequestHandler(
 
     [LoggerMessage(10, LogLevel.Warning, "Backend call for API {ApiId} failed: {Error} ({ExceptionType}: {ExceptionMessage})")]
     private static partial void LogBackendError(ILogger logger, string apiId, ForwarderError error, string exceptionType, string exceptionMessage);
+
+    [LoggerMessage(133, LogLevel.Debug, "Every circuit breaker of API {ApiId} is open: answered 503, Retry-After {RetryAfter} s")]
+    private static partial void LogBreakerOpen(ILogger logger, string apiId, long retryAfter);
 
     [LoggerMessage(11, LogLevel.Debug, "Request body from the client for API {ApiId} failed, answered {StatusCode}: {Reason}")]
     private static partial void LogClientBodyError(ILogger logger, string apiId, int statusCode, string reason);

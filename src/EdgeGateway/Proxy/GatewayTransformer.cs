@@ -27,6 +27,10 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var run = httpContext.Features.Get<PolicyRun>()!;
         var request = httpContext.Request;
+        if (run.Forward is { NeedsHandler: true })
+        {
+            proxyRequest.Options.Set(ResilienceHandler.RunKey, run); // retried or breaker-counted below the forwarder
+        }
 
         // Kestrel's QueryString is the raw query (policies may have changed it: set-query-parameter, rewrite-uri).
         var query = request.QueryString.Value.AsSpan();

@@ -18,7 +18,8 @@ internal sealed class ApiRoute
     {
     }
 
-    public ApiRoute(ApiDefinition api, IReadOnlyList<ProductDefinition> products, PipelineCompiler? policies, DestinationCarryOver? destinations = null)
+    public ApiRoute(ApiDefinition api, IReadOnlyList<ProductDefinition> products, PipelineCompiler? policies, DestinationCarryOver? destinations = null,
+        TimeProvider? time = null)
     {
         Id = api.Id!;
         Name = api.Name;
@@ -28,7 +29,7 @@ internal sealed class ApiRoute
         KeyHeader = api.SubscriptionKeyParameterNames?.Header ?? DefaultKeyHeader;
         KeyQuery = api.SubscriptionKeyParameterNames?.Query ?? DefaultKeyQuery;
         Products = products.Select(p => p.Id!).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-        Cluster = new BackendCluster(Id, api.Backend!, destinations);
+        Cluster = new BackendCluster(Id, api.Backend!, destinations, time);
         Operations = [.. (api.Operations ?? [])
             .Select(o => new OperationRoute(o.Id!, o.Method!, Parse(o.UrlTemplate!), policies?.Compile(products, api.Policies, o.Policies) ?? PipelineSet.Empty))
             .OrderByDescending(o => o.Template.Specificity)];

@@ -9,11 +9,21 @@ internal sealed class BackendCluster
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(100);
 
-    public BackendCluster(string apiId, BackendDefinition backend, DestinationCarryOver? carryOver = null)
+    public BackendCluster(string apiId, BackendDefinition backend, DestinationCarryOver? carryOver = null, TimeProvider? time = null)
     {
         ApiId = apiId;
         HealthCheck = backend.HealthCheck;
         Destinations = [.. backend.Urls!.Select(u => carryOver?.Take(apiId, u, HealthCheck is not null) ?? new Destination(u))];
+        Time = time ?? TimeProvider.System;
+        Breaker = backend.CircuitBreaker is { } breaker ? new CircuitBreakerSettings(breaker) : null;
+        if (Breaker is null)
+        {
+            foreach (var destination in Destinations)
+            {
+                destination.Circuit.Reset(); // a breaker removed from the config lets its destinations go
+            }
+        }
+
         Balancer = new LoadBalancer(backend.LoadBalancing ?? LoadBalancingPolicies.Default);
         var timeout = backend.Timeout ?? DefaultTimeout;
         var protocol = backend.Protocol ?? BackendProtocols.Default;
@@ -38,6 +48,12 @@ internal sealed class BackendCluster
 
     public HealthCheckDefinition? HealthCheck { get; }
 
+    /// <summary>The backend's circuit breaker, or null: without one no breaker state is ever consulted.</summary>
+    public CircuitBreakerSettings? Breaker { get; }
+
+    /// <summary>The clock of the breakers' trip durations (the policies' clock).</summary>
+    public TimeProvider Time { get; }
+
     public ForwarderRequestConfig Http { get; }
 
     public ForwarderRequestConfig Grpc { get; }
@@ -53,6 +69,49 @@ internal sealed class BackendCluster
         }
 
         return address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? CleartextAuto : Http;
+    }
+
+    /// <summary>
+    /// With a circuit breaker: the balancer's pick when its breaker lets the request through, else the first other destination
+    /// whose breaker does (healthy ones before unhealthy ones); null when every breaker is open. <paramref name="probe"/>: the
+    /// request is the half-open probe of the one picked.
+    /// </summary>
+    public Destination? PickClosed(out bool probe)
+    {
+        var settings = Breaker!;
+        var now = Time.GetUtcNow();
+        var picked = Balancer.Pick(Destinations)!;
+        if (picked.Circuit.TryEnter(settings, now, out probe))
+        {
+            return picked;
+        }
+
+        foreach (var healthy in (ReadOnlySpan<bool>)[true, false])
+        {
+            foreach (var d in Destinations)
+            {
+                if (d != picked && d.IsHealthy == healthy && d.Circuit.TryEnter(settings, now, out probe))
+                {
+                    return d;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every breaker is open: how long until the first lets a probe through (at least a second, for Retry-After).</summary>
+    public TimeSpan UntilProbe()
+    {
+        var now = Time.GetUtcNow();
+        var soonest = TimeSpan.MaxValue;
+        foreach (var d in Destinations)
+        {
+            var wait = d.Circuit.OpenUntil - now;
+            soonest = wait < soonest ? wait : soonest;
+        }
+
+        return soonest < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : soonest;
     }
 
     private static ForwarderRequestConfig Config(TimeSpan timeout, Version version, HttpVersionPolicy policy) =>

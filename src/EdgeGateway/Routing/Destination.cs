@@ -20,6 +20,9 @@ internal sealed class Destination(string address)
 
     public void SetHealthy(bool value) => healthy = value;
 
+    /// <summary>Consulted only when the backend has a <c>circuitBreaker</c>; carried over with the destination like its health.</summary>
+    public CircuitBreaker Circuit { get; } = new();
+
     public static string Normalize(string url) => url.TrimEnd('/');
 
     public void RequestStarted() => Interlocked.Increment(ref inFlight);

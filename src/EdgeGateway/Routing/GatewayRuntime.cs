@@ -31,7 +31,7 @@ internal sealed class GatewayRuntime
             .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
         var policies = new PipelineCompiler(snapshot, policyServices);
         var destinations = new DestinationCarryOver(previous);
-        Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, [.. productsByApi[a.Id!]], policies, destinations))];
+        Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, [.. productsByApi[a.Id!]], policies, destinations, policyServices?.Time))];
         ProductNames = published.ToFrozenDictionary(p => p.Id!, p => p.Name ?? p.Id!, StringComparer.OrdinalIgnoreCase);
         Routes = new RouteTable(Apis);
         Subscriptions = new SubscriptionIndex(snapshot.Subscriptions ?? []);
