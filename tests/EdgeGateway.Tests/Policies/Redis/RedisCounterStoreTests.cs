@@ -142,6 +142,29 @@ public sealed class RedisCounterStoreTests
     }
 
     [Fact]
+    public async Task AddAsync_RedisHangs_FallsBackInsteadOfHangingAndProbesItsWayBack()
+    {
+        using var redis = await RedisServer.StartAsync();
+        var logs = new CapturingLoggerFactory();
+        await using var link = await ConnectedLinkAsync(redis, logs);
+        await using var other = await ConnectedLinkAsync(redis);
+        var store = Store(link);
+
+        redis.Pause();
+        // Bounded by the call timeout (1 s): the generous deadline only turns a hang into a failure instead of a stuck run.
+        var during = await store.AddAsync("k", LongWindow, 1, 5).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(new CounterResult(true, 1), during);
+        Assert.False(link.IsUp);
+        Assert.Equal(1, logs.Count(UnreachableEvent));
+
+        redis.Resume();
+        await UntilAsync(async () => { await store.AddAsync("probe", LongWindow, 1, null); return link.IsUp; }, "a probe finds Redis answering again");
+        Assert.Equal(1, logs.Count(RestoredEvent));
+        Assert.Equal(new CounterResult(true, 1), await store.AddAsync("shared", LongWindow, 1, 2));
+        Assert.Equal(new CounterResult(true, 2), await Store(other).AddAsync("shared", LongWindow, 1, 2));
+    }
+
+    [Fact]
     public async Task AddAsync_RedisNeverReachable_FallsBackWithoutWaitingAndSaysSo()
     {
         using var redis = await RedisServer.StartAsync();

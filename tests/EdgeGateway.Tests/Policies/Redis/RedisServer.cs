@@ -68,11 +68,29 @@ internal sealed class RedisServer : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the connection stays open but nothing answers (a hung server), until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal(19);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal(18);
+
     public void Dispose()
     {
+        Resume();
         Kill();
         process?.Dispose();
     }
+
+    private void Signal(int signal)
+    {
+        if (process is { HasExited: false } p && kill(p.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({signal}) failed: {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
 
     private static string Executable =>
         Environment.GetEnvironmentVariable("REDIS_SERVER") ?? (File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server");
