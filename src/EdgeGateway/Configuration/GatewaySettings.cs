@@ -24,11 +24,14 @@ internal sealed record GatewaySettings(
     /// </summary>
     internal string? InitialToken { get; init; }
 
-    /// <summary><c>RateLimit:*</c>: where rate-limit and quota counters live (Redis when a connection string is set).</summary>
-    public Policies.Redis.RateLimitOptions RateLimit { get; init; } = new();
+    /// <summary>
+    /// <c>RateLimit:*</c>: where rate-limit and quota counters live (Redis when a connection string is set). Internal, as
+    /// <see cref="InitialToken"/>: the connection string may hold a password, so it stays out of what the record prints.
+    /// </summary>
+    internal Policies.Redis.RateLimitOptions RateLimit { get; init; } = new();
 
-    /// <summary><c>Cache:*</c>: the in-memory cache's size, or Redis for the response cache.</summary>
-    public Policies.Redis.CacheOptions Cache { get; init; } = new();
+    /// <summary><c>Cache:*</c>: the in-memory cache's size, or Redis for the response cache (internal for the same reason).</summary>
+    internal Policies.Redis.CacheOptions Cache { get; init; } = new();
 
     /// <summary><c>Gateway:TrustedProxies</c>, parsed at start: whose <c>X-Forwarded-For</c> names the client.</summary>
     public Contracts.Net.IpRangeSet TrustedProxies { get; init; } = Contracts.Net.IpRangeSet.Empty;
