@@ -23,6 +23,7 @@ need_apt npm npm
 need_apt flock util-linux
 need_apt curl curl   # the docs walkthrough and scripts/run.sh, run by the end-to-end tests
 need_apt jq jq
+need_apt redis-server redis-server   # shared counters and response cache: the tests start their own on free ports
 
 log "npm packages from their lock files (storage emulators, OpenAPI example documents)"
 for dir in tests/emulators tests/ManagementPlane.Tests/oas; do

@@ -19,7 +19,7 @@ try
     // The first config is found before anything listens (file, else backup; hybrid: backup, else the
     // management plane within ManagementPlane:StartupTimeout). No valid config in standalone mode: exit 1.
     var backups = SnapshotBackups.From(settings);
-    var policyServices = PolicyServices.For(settings.Gateway);
+    var policyServices = PolicyServices.For(settings);
     var initial = await InitialConfig.LoadAsync(settings, backups, TimeProvider.System, policyServices);
     builder.AddGateway(settings, initial, backups, policyServices);
 }

@@ -24,6 +24,15 @@ internal sealed record GatewaySettings(
     /// </summary>
     internal string? InitialToken { get; init; }
 
+    /// <summary>
+    /// <c>RateLimit:*</c>: where rate-limit and quota counters live (Redis when a connection string is set). Internal, as
+    /// <see cref="InitialToken"/>: the connection string may hold a password, so it stays out of what the record prints.
+    /// </summary>
+    internal Policies.Redis.RateLimitOptions RateLimit { get; init; } = new();
+
+    /// <summary><c>Cache:*</c>: the in-memory cache's size, or Redis for the response cache (internal for the same reason).</summary>
+    internal Policies.Redis.CacheOptions Cache { get; init; } = new();
+
     /// <summary><c>Gateway:TrustedProxies</c>, parsed at start: whose <c>X-Forwarded-For</c> names the client.</summary>
     public Contracts.Net.IpRangeSet TrustedProxies { get; init; } = Contracts.Net.IpRangeSet.Empty;
 
@@ -46,12 +55,16 @@ internal sealed record GatewaySettings(
         ManagementPlaneOptions managementPlane;
         BackupOptions backup;
         TrustOptions trust;
+        Policies.Redis.RateLimitOptions rateLimit;
+        Policies.Redis.CacheOptions cache;
         try
         {
             gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
             managementPlane = configuration.GetSection(ManagementPlaneOptions.Section).Get<ManagementPlaneOptions>() ?? new ManagementPlaneOptions();
             backup = configuration.GetSection(BackupOptions.Section).Get<BackupOptions>() ?? new BackupOptions();
             trust = configuration.GetSection(TrustOptions.Section).Get<TrustOptions>() ?? new TrustOptions();
+            rateLimit = configuration.GetSection(Policies.Redis.RateLimitOptions.Section).Get<Policies.Redis.RateLimitOptions>() ?? new();
+            cache = configuration.GetSection(Policies.Redis.CacheOptions.Section).Get<Policies.Redis.CacheOptions>() ?? new();
         }
         catch (InvalidOperationException ex)
         {
@@ -100,6 +113,8 @@ internal sealed record GatewaySettings(
                 : "Trust:MaxSnapshotAge needs hybrid mode (ManagementPlane:Url): it bounds the age of the management plane's last confirmation");
         }
 
+        Policies.Redis.RedisSettings.Validate(rateLimit, cache, errors);
+
         var trustedProxies = TrustedProxySetting.Parse(gateway.TrustedProxies, configuration[TrustedProxySetting.Key], errors);
 
         if (backup.Keep is < 1 or > 1000)
@@ -139,7 +154,8 @@ internal sealed record GatewaySettings(
             throw new StartupException(errors);
         }
 
-        return new GatewaySettings(gateway, managementPlane, backup, store, key) { Trust = trust, InitialToken = token, TrustedProxies = trustedProxies };
+        return new GatewaySettings(gateway, managementPlane, backup, store, key) { Trust = trust, InitialToken = token, TrustedProxies = trustedProxies,
+            RateLimit = rateLimit, Cache = cache };
     }
 
     /// <summary>Checks the hybrid-mode settings; returns the token text as read (from the setting or the file).</summary>

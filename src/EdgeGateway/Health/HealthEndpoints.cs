@@ -14,6 +14,7 @@ internal sealed class HealthEndpoints(ConfigState state, TimeProvider time, ISer
 {
     private readonly SyncStatus? sync = services.GetService<SyncStatus>();
     private readonly BackupStatus? backup = services.GetService<BackupStatus>();
+    private readonly Policies.Redis.RedisStores? redis = services.GetService<Policies.PolicyServices>()?.Redis;
 
     public const string Live = "/healthz/live";
     public const string Ready = "/healthz/ready";
@@ -78,7 +79,10 @@ internal sealed class HealthEndpoints(ConfigState state, TimeProvider time, ISer
             (long)(now - started).TotalSeconds,
             failure is null ? null : new LastError(failure.Source, failure.Problems, failure.At),
             sync?.Snapshot(now),
-            backup?.Snapshot(now));
+            backup?.Snapshot(now))
+        {
+            Redis = redis?.Status(now) ?? Policies.Redis.RedisStores.None,
+        };
     }
 
     /// <summary>The full status JSON: only on the admin listener.</summary>
@@ -110,7 +114,11 @@ internal sealed record StatusBody(
     long UptimeSeconds,
     LastError? LastConfigError,
     SyncStatusBody? ManagementPlane,
-    BackupStatusBody? Backup);
+    BackupStatusBody? Backup)
+{
+    /// <summary>Where rate-limit counters and cached responses live: Redis (connected, or falling back since when) or this process.</summary>
+    public Policies.Redis.RedisStatusBody? Redis { get; init; }
+}
 
 internal sealed record LastError(string Source, IReadOnlyList<string> Problems, DateTimeOffset At);
 

@@ -69,7 +69,15 @@ internal static class GatewayApplication
     {
         var handler = app.Services.GetRequiredService<GatewayRequestHandler>();
         var admin = app.Services.GetRequiredService<AdminEndpoints>();
-        app.Services.GetRequiredService<PolicyServices>().Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeGateway.Policies");
+        var policyServices = app.Services.GetRequiredService<PolicyServices>();
+        policyServices.Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeGateway.Policies");
+        if (policyServices.Redis is { } redis)
+        {
+            // Connects in the background from here (logging can say so), and closes with the host.
+            redis.Start(app.Services.GetRequiredService<ILoggerFactory>());
+            app.Lifetime.ApplicationStopped.Register(() => redis.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        }
+
         app.Run(admin.Enabled ? context => admin.IsAdmin(context) ? admin.HandleAsync(context) : handler.InvokeAsync(context) : handler.InvokeAsync);
     }
 

@@ -29,6 +29,26 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
     /// <summary>The process's instance, from the <c>Gateway:*</c> settings.</summary>
     public static PolicyServices For(Configuration.GatewayOptions gateway) => new(new OpenIdKeyCache(gateway.JwtKeyRefreshInterval));
 
+    /// <summary>
+    /// The process's instance, from the validated settings: <c>Gateway:*</c>, and <c>RateLimit:*</c> / <c>Cache:*</c> for
+    /// where counters and cached responses live (Redis when a connection string is set; it connects once the host starts).
+    /// </summary>
+    public static PolicyServices For(Configuration.GatewaySettings settings)
+    {
+        var time = TimeProvider.System;
+        var redis = Policies.Redis.RedisStores.Create(settings.RateLimit, settings.Cache, time);
+        return new(new OpenIdKeyCache(settings.Gateway.JwtKeyRefreshInterval))
+        {
+            Time = time,
+            Counters = redis?.Counters ?? new Traffic.LocalCounterStore(time),
+            Cache = redis?.Cache ?? new Caching.MemoryResponseCache(time, settings.Cache.MaxSize ?? Caching.MemoryResponseCache.DefaultMaxBytes),
+            Redis = redis,
+        };
+    }
+
+    /// <summary>The Redis links behind <see cref="Counters"/> and <see cref="Cache"/>, for the status; null without Redis.</summary>
+    public Policies.Redis.RedisStores? Redis { get; init; }
+
     /// <summary>Set once the host is built; policies compiled before that (the first config) log through it from then on.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 }
