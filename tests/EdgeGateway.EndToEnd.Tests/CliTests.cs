@@ -48,7 +48,8 @@ public sealed class CliTests : IDisposable
               "apis": [ { "id": "echo", "path": "/echo", "subscriptionRequired": true, "backend": { "urls": ["http://127.0.0.1:5099"] },
                   "operations": [ { "id": "get-item", "method": "GET", "urlTemplate": "/items/{id}" } ],
                   "policies": { "inbound": [ { "type": "base" },
-                    { "type": "rate-limit-by-key", "calls": 5, "renewalPeriod": 60, "counterKey": "@(context.Subscription.Id)" } ] } } ],
+                    { "type": "rate-limit-by-key", "calls": 5, "renewalPeriod": 60, "counterKey": "@(context.Subscription.Id)" },
+                    { "type": "cache-lookup", "varyByDeveloper": false, "varyByDeveloperGroups": false } ] } } ],
               "products": [ { "id": "starter", "apis": ["echo"], "subscriptionRequired": true } ],
               "subscriptions": [ { "id": "alice", "scope": "products/starter", "primaryKey": "alice-key-1", "state": "active" } ],
               "namedValues": [ { "id": "backend-token", "value": "s3cr3t", "secret": true } ],
@@ -59,8 +60,9 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(3, code);
         Assert.Contains("valid shape", stdout, StringComparison.Ordinal);
-        Assert.Contains("apis[0].policies.inbound[1]: policy 'rate-limit-by-key'", stdout, StringComparison.Ordinal);
+        Assert.Contains("apis[0].policies.inbound[2]: policy 'cache-lookup'", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("policy 'set-header'", stdout, StringComparison.Ordinal); // enforced since issue 10's pipeline
+        Assert.DoesNotContain("policy 'rate-limit-by-key'", stdout, StringComparison.Ordinal); // enforced since issue 11
     }
 
     [Fact]

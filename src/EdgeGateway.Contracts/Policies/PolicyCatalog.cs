@@ -32,6 +32,7 @@ public static class PolicyCatalog
         new("quota-by-key", Sections.Inbound, [
             Attr.Int("calls"), Attr.Int("bandwidth"), Attr.Int("renewalPeriod", required: true),
             Attr.Str("counterKey", required: true), Attr.Cond("incrementCondition", Sections.Outbound), Attr.Str("firstPeriodStart")]),
+        new("limit-concurrency", Sections.Inbound, [Attr.Str("key", required: true), Attr.Int("maxCount", required: true)]),
         new("ip-filter", Sections.Inbound, [
             Attr.Enum("action", required: true, "allow", "forbid"), Attr.StrList("addresses"), Attr.ObjList("addressRanges")]),
         new("check-header", Sections.Inbound, [
@@ -76,6 +77,7 @@ public static class PolicyCatalog
         ChoosePolicy.Type, "mock-response",
         "rewrite-uri", "set-backend-service", "set-method",
         "set-body", "find-and-replace",
+        "rate-limit", "rate-limit-by-key", "quota", "quota-by-key", "limit-concurrency",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);

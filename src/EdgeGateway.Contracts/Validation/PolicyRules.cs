@@ -14,7 +14,8 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
     /// values and expressions in attribute values.
     /// </summary>
     public static PolicyRules Default { get; } = new([new BasePolicyRule(), new PolicyAttributeRule(), new PolicyValueRule(), new HeaderNameRule(),
-        new JwtRules(), new IpFilterRules(), new CorsRules(), new ChooseRule(), new MockResponseRule(), new RequestLineRule(), new BodyRule(), new StatusCodeRule()]);
+        new JwtRules(), new IpFilterRules(), new CorsRules(), new ChooseRule(), new MockResponseRule(), new RequestLineRule(), new BodyRule(), new StatusCodeRule(),
+        new TrafficRules()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {

@@ -51,6 +51,22 @@ internal readonly struct PolicyAttributes(IReadOnlyDictionary<string, JsonElemen
             ? new(element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal), namedValues, section)
             : null;
 
+    /// <summary>
+    /// A condition attribute, compiled for the section whose context it is evaluated in (rate-limit's incrementCondition:
+    /// outbound, once the response is known); null when absent.
+    /// </summary>
+    public PolicyCondition? Condition(string name, Sections evaluatedIn)
+    {
+        if (attributes is null || !attributes.TryGetValue(name, out var element))
+        {
+            return null;
+        }
+
+        var text = element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText();
+        var result = PolicyExpressions.CompileCondition(text, namedValues, evaluatedIn);
+        return result.Condition ?? throw new InvalidOperationException($"validated condition failed to compile: {string.Join("; ", result.Errors)}");
+    }
+
     /// <summary>value and values together, as set-header and set-query-parameter take them (APIM: one or more &lt;value&gt;).</summary>
     public PolicyValue[] ValueOrValues()
     {

@@ -48,7 +48,7 @@ public sealed class PolicyValueRuleTests
               { "type": "rate-limit-by-key", "calls": 1, "renewalPeriod": 1, "counterKey": "@(context.Request.IpAddress)",
                 "incrementCondition": "@(context.Response.StatusCode == 200)" },
               { "type": "rate-limit-by-key", "calls": 1, "renewalPeriod": 1, "counterKey": "k", "incrementCondition": "@(context.Request.Method)" },
-              { "type": "quota-by-key", "renewalPeriod": 1, "counterKey": "k", "incrementCondition": "@(context.LastError.Reason == null)" } ] } }
+              { "type": "quota-by-key", "calls": 1, "renewalPeriod": 1, "counterKey": "k", "incrementCondition": "@(context.LastError.Reason == null)" } ] } }
             """);
 
         Assert.Equal(

@@ -105,11 +105,11 @@ public sealed class ChooseAndMockRulesTests
     [Fact]
     public void Choose_NestedUnenforcedPolicy_ListedAtItsNestedPath()
     {
-        var report = Validate("""[ { "type": "choose", "when": [ { "condition": "true", "policies": [ { "type": "rate-limit", "calls": 1, "renewalPeriod": 1 } ] } ] } ]""");
+        var report = Validate("""[ { "type": "choose", "when": [ { "condition": "true", "policies": [ { "type": "cache-lookup", "varyByDeveloper": false, "varyByDeveloperGroups": false } ] } ] } ]""");
 
         Assert.Empty(report.Errors);
         var unenforced = Assert.Single(report.Unenforced);
-        Assert.Equal(("apis[0].policies.inbound[0].when[0].policies[0]", "rate-limit"), (unenforced.Path, unenforced.Type));
+        Assert.Equal(("apis[0].policies.inbound[0].when[0].policies[0]", "cache-lookup"), (unenforced.Path, unenforced.Type));
     }
 
     [Fact]
