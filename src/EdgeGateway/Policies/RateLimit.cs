@@ -54,27 +54,47 @@ internal sealed class RateLimit : PolicyStep, IRequestEnd
 
     public override PolicyResult Apply(PolicyRun run) => throw new NotSupportedException("rate-limit runs through ApplyAsync");
 
-    public override async ValueTask<PolicyResult> ApplyAsync(PolicyRun run)
+    /// <summary>
+    /// Written without async on the way through: a store that answers synchronously (the local one) costs no state machine,
+    /// so the step allocates nothing for a key value seen before; only a store that actually waits goes through
+    /// <see cref="AwaitedAsync"/>.
+    /// </summary>
+    public override ValueTask<PolicyResult> ApplyAsync(PolicyRun run)
     {
         var now = services.Time.GetUtcNow();
         var end = window.EndFor(now);
-        var value = counterKey is null ? run.SubscriptionId ?? string.Empty : counterKey.Evaluate(run);
-        var key = keys.For(value);
-        CounterResult counted;
+        var key = keys.For(counterKey is null ? run.SubscriptionId ?? string.Empty : counterKey.Evaluate(run));
+        ValueTask<CounterResult> pending;
         try
         {
             // Without a condition: check and count in one atomic call. With one: only read now, count after the response.
-            counted = incrementCondition is null
-                ? await services.Counters.AddAsync(key, end, incrementCount, calls)
-                : await services.Counters.AddAsync(key, end, 0, null);
+            pending = incrementCondition is null
+                ? services.Counters.AddAsync(key, end, incrementCount, calls)
+                : services.Counters.AddAsync(key, end, 0, null);
+        }
+        catch (CounterStoreUnavailableException e)
+        {
+            return new(CounterCalls.StoreUnavailable(run, type, services, e));
+        }
+
+        return pending.IsCompletedSuccessfully ? new(Decide(run, pending.Result, key, end, now)) : AwaitedAsync(pending, run, key, end, now);
+    }
+
+    private async ValueTask<PolicyResult> AwaitedAsync(ValueTask<CounterResult> pending, PolicyRun run, string key, DateTimeOffset end, DateTimeOffset now)
+    {
+        try
+        {
+            return Decide(run, await pending, key, end, now);
         }
         catch (CounterStoreUnavailableException e)
         {
             return CounterCalls.StoreUnavailable(run, type, services, e);
         }
+    }
 
+    private PolicyResult Decide(PolicyRun run, CounterResult counted, string key, DateTimeOffset end, DateTimeOffset now)
+    {
         var admitted = incrementCondition is null ? counted.Added : counted.Count + incrementCount <= calls;
-        var remaining = Math.Max(0, calls - counted.Count - (admitted && incrementCondition is not null ? incrementCount : 0));
         if (!admitted)
         {
             var seconds = FixedWindow.SecondsUntil(end, now);
@@ -87,7 +107,11 @@ internal sealed class RateLimit : PolicyStep, IRequestEnd
             run.AtEnd(new RequestEndWork(this, key, end));
         }
 
-        SetCallHeaders(run.Http.Response.Headers, remaining);
+        if (remainingHeader is not null || totalHeader is not null)
+        {
+            SetCallHeaders(run.Http.Response.Headers, Math.Max(0, calls - counted.Count - (incrementCondition is null ? 0 : incrementCount)));
+        }
+
         return PolicyResult.Continue;
     }
 

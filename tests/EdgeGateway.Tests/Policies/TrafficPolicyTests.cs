@@ -82,10 +82,10 @@ public sealed class TrafficPolicyTests
             await Request(harness, header: "alice");
         }
 
-        time.Advance(TimeSpan.FromSeconds(49));
-        Assert.Equal("1", Header((await Request(harness, header: "alice")).LastError!, "Retry-After"));
+        time.Advance(TimeSpan.FromSeconds(48.5));
+        Assert.Equal("2", Header((await Request(harness, header: "alice")).LastError!, "Retry-After")); // 1.5 s, rounded up
 
-        time.Advance(TimeSpan.FromSeconds(1)); // 00:01:00: the next window
+        time.Advance(TimeSpan.FromSeconds(1.5)); // 00:01:00: the next window
         Assert.Null((await Request(harness, header: "alice")).LastError);
     }
 
@@ -272,6 +272,30 @@ public sealed class TrafficPolicyTests
 
         Assert.True(section.IsCompletedSuccessfully);
         Assert.Equal(PolicyResult.Continue, await section);
+    }
+
+    [Fact]
+    public void RateLimitByKey_KeySeenBefore_InboundWithSetHeaderAllocatesNothing()
+    {
+        // Issue 11's benchmark pipeline: subscription id as the counter key, then a set-header.
+        var harness = new PipelineHarness(Doc("""
+            [ { "id": "a", "path": "/a", "backend": { "urls": ["http://127.0.0.1:1"] }, "policies": { "inbound": [
+                { "type": "rate-limit-by-key", "calls": 1000000, "renewalPeriod": 60, "counterKey": "@(context.Subscription.Id)" },
+                { "type": "set-header", "name": "X-Gateway", "value": "edge" } ] } } ]
+            """), services);
+        var run = harness.Run("a", subscriptionId: "s1");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(PolicyResult.Continue, PipelineHarness.Inbound(run)); // also checks it completed synchronously
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            PipelineHarness.Inbound(run);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     private sealed class UnavailableStore : ICounterStore
