@@ -58,6 +58,12 @@ internal sealed class Quota : PolicyStep, IRequestEnd
         var value = counterKey is null ? run.SubscriptionId ?? string.Empty : counterKey.Evaluate(run);
         try
         {
+            // Bandwidth first, only read: a request it refuses has not used up a call.
+            if (bandwidthBytes is { } maxBytes && (await services.Counters.AddAsync(byteKeys.For(value), end, 0, null)).Count >= maxBytes)
+            {
+                return Refuse(run, "bandwidth", end, now);
+            }
+
             if (calls is { } maxCalls)
             {
                 var counted = incrementCondition is null
@@ -67,11 +73,6 @@ internal sealed class Quota : PolicyStep, IRequestEnd
                 {
                     return Refuse(run, "call volume", end, now);
                 }
-            }
-
-            if (bandwidthBytes is { } maxBytes && (await services.Counters.AddAsync(byteKeys.For(value), end, 0, null)).Count >= maxBytes)
-            {
-                return Refuse(run, "bandwidth", end, now);
             }
         }
         catch (CounterStoreUnavailableException e)

@@ -200,6 +200,18 @@ public sealed class TrafficPolicyTests
     }
 
     [Fact]
+    public async Task Quota_CallsAndBandwidth_RefusedWhenEitherIsUsedUp()
+    {
+        var harness = Harness("""{ "type": "quota", "calls": 100, "bandwidth": 1, "renewalPeriod": 3600 }""");
+        Assert.Null((await Request(harness, body: new byte[1024])).LastError);
+
+        var refused = (await Request(harness)).LastError!;
+
+        Assert.StartsWith("Out of bandwidth quota.", refused.Message, StringComparison.Ordinal);
+        Assert.Null((await Request(harness, subscription: "s2")).LastError); // another subscription's quota
+    }
+
+    [Fact]
     public async Task QuotaByKey_IncrementConditionFalse_NeitherCallNorBytesCounted()
     {
         var harness = Harness("""
@@ -296,6 +308,31 @@ public sealed class TrafficPolicyTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public async Task RunEndWorkAsync_OneWorkThrows_TheOthersStillRunOnce()
+    {
+        var run = Harness(ByKey).Run("a");
+        var ran = new List<string>();
+        run.AtEnd(new RequestEndWork(new EndWork(ran, fail: true), "first", default));
+        run.AtEnd(new RequestEndWork(new EndWork(ran), "second", default));
+        run.AtEnd(new RequestEndWork(new EndWork(ran), "third", default));
+
+        await run.RunEndWorkAsync(NullLogger.Instance);
+        await run.RunEndWorkAsync(NullLogger.Instance); // the handler runs it once; a second call finds nothing left
+
+        Assert.Equal(["first", "second", "third"], ran);
+        Assert.False(run.HasEndWork);
+    }
+
+    private sealed class EndWork(List<string> ran, bool fail = false) : IRequestEnd
+    {
+        public ValueTask EndAsync(PolicyRun run, RequestEndWork work)
+        {
+            ran.Add(work.Key);
+            return fail ? throw new InvalidOperationException("end work failed") : ValueTask.CompletedTask;
+        }
     }
 
     private sealed class UnavailableStore : ICounterStore
