@@ -11,11 +11,13 @@ internal static class EnforcedOnly
 {
     public const string IpFilter = "ip-filter";
     public const string ValidateJwt = "validate-jwt";
+    public const string RateLimitByKey = "rate-limit-by-key";
 
     private static readonly Dictionary<string, string> Needs = new(StringComparer.Ordinal)
     {
         [nameof(PipelineBenchmarks.KeySetHeaderIpFilter)] = IpFilter,
         [nameof(PipelineBenchmarks.ValidateJwt)] = ValidateJwt,
+        [nameof(PipelineBenchmarks.KeyRateLimitSetHeader)] = RateLimitByKey,
     };
 
     public static IFilter Filter { get; } = new SimpleFilter(c => Missing(c.Descriptor.WorkloadMethod.Name) is null);

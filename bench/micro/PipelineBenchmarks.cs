@@ -7,8 +7,9 @@ namespace EdgeGateway.Bench;
 /// <summary>
 /// The per-request cost of issue 10's benchmark scenarios, CPU time and bytes allocated per request, without the network:
 /// (a) no policies (the baseline), a subscription key alone, the key + set-header, (b) the key + set-header + ip-filter,
-/// (c) validate-jwt with an inline RS256 key. Differences to the baseline are what policies cost; allocations of the
-/// baseline are the request path's own, not the pipeline's.
+/// (c) validate-jwt with an inline RS256 key; and issue 11's (b), the key + rate-limit-by-key (counterKey the subscription
+/// id, local counters) + set-header. Differences to the baseline are what policies cost; allocations of the baseline are
+/// the request path's own, not the pipeline's.
 /// </summary>
 [MemoryDiagnoser]
 public class PipelineBenchmarks
@@ -16,6 +17,10 @@ public class PipelineBenchmarks
     private const string SetHeaderName = "X-Bench-Gateway";
     private const string SetHeader = """{ "type": "set-header", "name": "X-Bench-Gateway", "value": "edge", "existsAction": "override" }""";
     private const string IpFilter = """{ "type": "ip-filter", "action": "allow", "addresses": ["127.0.0.1", "10.0.0.0/8"] }""";
+
+    // Issue 11's (b): a limit no benchmark run reaches, in a window no run outlives, so every call is counted and admitted.
+    private const string RateLimitByKey =
+        """{ "type": "rate-limit-by-key", "calls": 2147483647, "renewalPeriod": 86400, "counterKey": "@(context.Subscription.Id)" }""";
 
     private static readonly KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> KeyHeader =
         PipelineScenario.Header(ApiRoute.DefaultKeyHeader, PipelineScenario.Key);
@@ -25,6 +30,7 @@ public class PipelineBenchmarks
     private PipelineScenario keySetHeader = null!;
     private PipelineScenario? keySetHeaderIpFilter;
     private PipelineScenario? validateJwt;
+    private PipelineScenario? keyRateLimitSetHeader;
 
     [GlobalSetup]
     public void Setup()
@@ -35,6 +41,11 @@ public class PipelineBenchmarks
         if (EnforcedOnly.IsEnforced(EnforcedOnly.IpFilter))
         {
             keySetHeaderIpFilter = Checked(PipelineScenario.Create(true, $"[ {SetHeader}, {IpFilter} ]", KeyHeader), credential: true, setsHeader: true);
+        }
+
+        if (EnforcedOnly.IsEnforced(EnforcedOnly.RateLimitByKey))
+        {
+            keyRateLimitSetHeader = Checked(PipelineScenario.Create(true, $"[ {RateLimitByKey}, {SetHeader} ]", KeyHeader), credential: true, setsHeader: true);
         }
 
         if (EnforcedOnly.IsEnforced(EnforcedOnly.ValidateJwt))
@@ -60,6 +71,9 @@ public class PipelineBenchmarks
 
     [Benchmark(Description = "(b) key + set-header + ip-filter")]
     public int KeySetHeaderIpFilter() => (int)keySetHeaderIpFilter!.Invoke();
+
+    [Benchmark(Description = "issue 11 (b) key + rate-limit-by-key + set-header")]
+    public int KeyRateLimitSetHeader() => (int)keyRateLimitSetHeader!.Invoke();
 
     [Benchmark(Description = "(c) validate-jwt, RS256, inline key")]
     public int ValidateJwt() => (int)validateJwt!.Invoke();

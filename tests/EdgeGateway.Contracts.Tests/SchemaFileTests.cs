@@ -152,9 +152,6 @@ public sealed partial class SchemaFileTests
             Assert.True(shape.Sections.Contains(section) == allowedInSchema, $"'{type}' in {section}: catalog {shape.Sections.Contains(section)}, schema {allowedInSchema}");
             Assert.Equal(allowedInSchema && type != "base", SectionTypes("globalPolicySet", section).Contains(type));
         }
-
-        var enforcedNote = ((string?)schema["description"])!.Contains("Enforced by this build.", StringComparison.Ordinal);
-        Assert.True(PolicyCatalog.IsEnforced(type) == enforcedNote, $"'{type}': the description's enforcement note is out of date");
     }
 
     [Theory]
@@ -215,20 +212,59 @@ public sealed partial class SchemaFileTests
     }
 
     [Fact]
-    public void IssueSample_ParsedAndValidated_ValidButNotServableUntilPoliciesAreEnforced()
+    public void IssueSample_ParsedAndValidated_ValidAndServable()
     {
         var parsed = SnapshotReader.Parse(File.ReadAllBytes(Path.Combine(RepoRoot, "docs", "examples", "issue-2-sample.json")));
         var report = SnapshotValidator.Validate(parsed.Snapshot!);
 
         Assert.True(report.IsValid, string.Join("\n", report.Errors));
-        Assert.Equal(new[] { "rate-limit-by-key" }, report.Unenforced.Select(u => u.Type).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void EveryPolicyExample_NamesEveryCatalogType_AndIsValid()
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot, "docs", "examples", "every-policy.json")))!;
+        var named = new SortedSet<string>(StringComparer.Ordinal);
+        void Collect(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    if (o["type"] is JsonValue v && v.TryGetValue<string>(out var type) && PolicyCatalog.KnownTypes.Contains(type))
+                    {
+                        named.Add(type);
+                    }
+
+                    foreach (var (_, child) in o)
+                    {
+                        Collect(child);
+                    }
+
+                    break;
+                case JsonArray a:
+                    foreach (var child in a)
+                    {
+                        Collect(child);
+                    }
+
+                    break;
+            }
+        }
+
+        Collect(json);
+        Assert.Equal(PolicyCatalog.KnownTypes.Order(StringComparer.Ordinal), named);
+
+        var parsed = SnapshotReader.Parse(File.ReadAllBytes(Path.Combine(RepoRoot, "docs", "examples", "every-policy.json")));
+        Assert.True(parsed.Snapshot is not null, string.Join("\n", parsed.Errors));
+        var report = SnapshotValidator.Validate(parsed.Snapshot);
+        Assert.True(report.IsValid, string.Join("\n", report.Errors));
     }
 
     [Fact]
     public void MinimalExample_Validated_IsServable()
     {
         var parsed = SnapshotReader.Parse(File.ReadAllBytes(Path.Combine(RepoRoot, "docs", "examples", "minimal.json")));
-        Assert.True(SnapshotValidator.Validate(parsed.Snapshot!).IsServable);
+        Assert.True(SnapshotValidator.Validate(parsed.Snapshot!).IsValid);
     }
 
     [Fact]

@@ -75,7 +75,6 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
     [InlineData("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["http://x"] } }, { "id": "a", "path": "/b", "backend": { "urls": ["http://x"] } } ] }""", "apis[1].id: duplicate API id 'a'")]
     [InlineData("""{ "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["http://x"] } }, { "id": "b", "path": "/A/", "backend": { "urls": ["http://x"] } } ] }""", "apis[1].path: '/A/' conflicts with apis[0]")]
     [InlineData("""{ "schemaVersion": 1, "apis": [ """, "malformed JSON")]
-    [InlineData("""{ "schemaVersion": 1, "policies": { "inbound": [ { "type": "quota", "calls": 5, "renewalPeriod": 60 } ] } }""", "policy 'quota' is not enforced by this build")]
     public async Task Start_InvalidConfig_ExitsNonZeroNamingTheProblem(string json, string expected)
     {
         folder.Write(json);

@@ -1,5 +1,3 @@
-#if REDIS_POLICY_TESTS
-// Compiled once rate-limit-by-key, quota-by-key, cache-lookup and cache-store are enforced: see RedisPolicyTests in the csproj.
 using System.Net;
 using EdgeGateway.EndToEnd.Tests.Infrastructure;
 using EdgeGateway.Tests.Policies.Redis;
@@ -160,4 +158,3 @@ public sealed class RedisPolicySharingTests
         Assert.Equal(hits, pair.Backend.Hits);
     }
 }
-#endif

@@ -3,9 +3,9 @@ using System.Collections.Frozen;
 namespace EdgeGateway.Contracts.Policies;
 
 /// <summary>
-/// Every policy type a snapshot may name, with the shape of its attributes, and which of them this
-/// build enforces. Both planes validate against this one table, so the management plane refuses
-/// exactly what a gateway would refuse: a policy is never silently skipped.
+/// Every policy type a snapshot may name, with the shape of its attributes. Every type here is enforced by the gateway
+/// (a type joins the table only with its step in PipelineCompiler). Both planes validate against this one table, so the
+/// management plane refuses exactly what a gateway would refuse: a policy is never silently skipped.
 /// </summary>
 public static class PolicyCatalog
 {
@@ -32,6 +32,7 @@ public static class PolicyCatalog
         new("quota-by-key", Sections.Inbound, [
             Attr.Int("calls"), Attr.Int("bandwidth"), Attr.Int("renewalPeriod", required: true),
             Attr.Str("counterKey", required: true), Attr.Cond("incrementCondition", Sections.Outbound), Attr.Str("firstPeriodStart")]),
+        new("limit-concurrency", Sections.Inbound, [Attr.Str("key", required: true), Attr.Int("maxCount", required: true)]),
         new("ip-filter", Sections.Inbound, [
             Attr.Enum("action", required: true, "allow", "forbid"), Attr.StrList("addresses"), Attr.ObjList("addressRanges")]),
         new("check-header", Sections.Inbound, [
@@ -70,22 +71,7 @@ public static class PolicyCatalog
             Attr.Cond("condition", Sections.Outbound) with { Required = true }, Attr.Int("count", required: true), Attr.Int("interval"),
             Attr.Int("maxInterval"), Attr.Int("delta"), Attr.Bool("firstFastRetry"), Attr.Bool("retryNonIdempotent")]));
 
-    /// <summary>Types this build enforces. Grows as the policy engine lands; everything else is refused at apply time.</summary>
-    private static readonly FrozenSet<string> Enforced = new[]
-    {
-        Base, "set-header", "set-query-parameter", "set-variable", "check-header", "return-response", "set-status",
-        "validate-jwt",
-        "ip-filter", "cors",
-        ChoosePolicy.Type, "mock-response",
-        "rewrite-uri", "set-backend-service", "set-method",
-        "set-body", "find-and-replace",
-        "cache-lookup", "cache-store",
-        "retry", "forward-request",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
-
-    public static bool IsEnforced(string type) => Enforced.Contains(type);
 
     internal static bool TryGet(string type, out PolicyShape shape) => Shapes.TryGetValue(type, out shape!);
 

@@ -50,24 +50,23 @@ public static class SnapshotLoader
         var parsed = SnapshotReader.Parse(payload);
         if (parsed.Snapshot is null)
         {
-            return new SnapshotLoad(null, parsed.Errors, [], signed, keyId);
+            return new SnapshotLoad(null, parsed.Errors, signed, keyId);
         }
 
         var report = SnapshotValidator.Validate(parsed.Snapshot, options);
-        return new SnapshotLoad(report.IsServable ? parsed.Snapshot : null, report.Errors, report.Unenforced, signed, keyId);
+        return new SnapshotLoad(report.IsValid ? parsed.Snapshot : null, report.Errors, signed, keyId);
     }
 }
 
 public sealed record SnapshotLoad(
     GatewaySnapshot? Snapshot,
     IReadOnlyList<ConfigError> Errors,
-    IReadOnlyList<UnenforcedPolicy> Unenforced,
     bool WasSigned,
     string? VerifiedKeyId)
 {
     public bool Succeeded => Snapshot is not null;
 
-    public IEnumerable<string> Problems => Errors.Select(e => e.ToString()).Concat(Unenforced.Select(u => u.ToString()));
+    public IEnumerable<string> Problems => Errors.Select(e => e.ToString());
 
-    public static SnapshotLoad Refused(string path, string message) => new(null, [new ConfigError(path, message)], [], false, null);
+    public static SnapshotLoad Refused(string path, string message) => new(null, [new ConfigError(path, message)], false, null);
 }

@@ -5,9 +5,3 @@ public sealed record ConfigError(string Path, string Message)
 {
     public override string ToString() => Path.Length == 0 ? Message : $"{Path}: {Message}";
 }
-
-/// <summary>A policy that parses and is shaped right but that this build cannot enforce yet.</summary>
-public sealed record UnenforcedPolicy(string Path, string Type)
-{
-    public override string ToString() => $"{Path}: policy '{Type}' is not enforced by this build";
-}

@@ -16,7 +16,8 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
     public static PolicyRules Default { get; } = new([new BasePolicyRule(), new PolicyAttributeRule(), new PolicyValueRule(), new HeaderNameRule(),
         new JwtRules(), new IpFilterRules(), new CorsRules(), new ChooseRule(), new MockResponseRule(), new RequestLineRule(), new BodyRule(), new StatusCodeRule(),
         new CacheRules(),
-        new ResilienceRules()]);
+        new ResilienceRules(),
+        new TrafficRules()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {
@@ -81,11 +82,6 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
                 {
                     rule.Validate(item, context);
                 }
-            }
-
-            if (!PolicyCatalog.IsEnforced(shape.Type))
-            {
-                context.NotEnforced(itemPath, shape.Type);
             }
         }
     }

@@ -13,7 +13,6 @@ internal sealed class ValidationContext
     public const string IdForm = "letters, digits, '-', '_', '.', up to 80 characters";
 
     private readonly List<ConfigError> errors = [];
-    private readonly List<UnenforcedPolicy> unenforced = [];
 
     public ValidationContext(GatewaySnapshot snapshot, ValidationOptions options, PolicyRules? policies = null)
     {
@@ -45,9 +44,7 @@ internal sealed class ValidationContext
 
     public void Error(string path, string message) => errors.Add(new ConfigError(path, message));
 
-    public void NotEnforced(string path, string type) => unenforced.Add(new UnenforcedPolicy(path, type));
-
-    public ValidationReport ToReport() => new(errors, unenforced);
+    public ValidationReport ToReport() => new(errors);
 
     /// <summary>A set of ids compared as APIM compares them: case-insensitive.</summary>
     public static HashSet<string> NewIdSet() => new(StringComparer.OrdinalIgnoreCase);

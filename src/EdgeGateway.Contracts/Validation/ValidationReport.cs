@@ -1,14 +1,15 @@
 namespace EdgeGateway.Contracts.Validation;
 
-public sealed record ValidationReport(IReadOnlyList<ConfigError> Errors, IReadOnlyList<UnenforcedPolicy> Unenforced)
+/// <summary>
+/// What validation found. Every policy type of the catalog is enforced, so a valid document is one a gateway serves: there
+/// is no "valid but not enforceable" middle ground any more (there was until issue 11).
+/// </summary>
+public sealed record ValidationReport(IReadOnlyList<ConfigError> Errors)
 {
     public bool IsValid => Errors.Count == 0;
 
-    /// <summary>Valid and every policy in it is enforced by this build: a gateway will serve it.</summary>
-    public bool IsServable => Errors.Count == 0 && Unenforced.Count == 0;
-
     /// <summary>Every reason a gateway refuses the document, one per line.</summary>
-    public IEnumerable<string> Problems => Errors.Select(e => e.ToString()).Concat(Unenforced.Select(u => u.ToString()));
+    public IEnumerable<string> Problems => Errors.Select(e => e.ToString());
 }
 
 public sealed record ValidationOptions

@@ -1,20 +1,18 @@
 using System.Security.Cryptography;
-using EdgeGateway.Contracts.Policies;
 using EdgeGateway.Contracts.Signing;
 using EdgeGateway.Contracts.Snapshot;
 
 namespace EdgeGateway.Cli;
 
 /// <summary>
-/// Operator subcommands. Exit codes: 0 ok; 1 the input is invalid or refused; 2 usage error;
-/// 3 (validate) the document is well-formed but uses policies this build cannot enforce.
+/// Operator subcommands. Exit codes: 0 ok; 1 the input is invalid or refused; 2 usage error. (validate's 3, "uses
+/// policies this build cannot enforce", went away with issue 11: every policy type of the catalog is enforced.)
 /// </summary>
 internal static class GatewayCli
 {
     public const int Ok = 0;
     public const int Invalid = 1;
     public const int Usage = 2;
-    public const int NotEnforceable = 3;
 
     private static readonly string[] Commands = ["keygen", "sign", "validate", "check-backup", "version", "help", "--help", "-h", "--version"];
 
@@ -167,19 +165,6 @@ internal static class GatewayCli
 
         var signature = trustKey is not null ? $"signature valid (key id {load.VerifiedKeyId})"
             : load.WasSigned ? "signed, signature NOT checked (no --trust-key)" : "unsigned";
-        if (load.Unenforced.Count > 0)
-        {
-            await stdout.WriteLineAsync($"{input}: valid shape, {signature}; but this build cannot enforce these policies yet, so a gateway will refuse it:");
-            foreach (var policy in load.Unenforced)
-            {
-                await stdout.WriteLineAsync($"  {policy}");
-            }
-
-            var enforced = PolicyCatalog.KnownTypes.Where(PolicyCatalog.IsEnforced);
-            await stdout.WriteLineAsync($"  (enforced by this build: {string.Join(", ", enforced)})");
-            return NotEnforceable;
-        }
-
         await stdout.WriteLineAsync($"{input}: valid, {signature}");
         return Ok;
     }
@@ -244,7 +229,7 @@ internal static class GatewayCli
         Subcommands:
           keygen [--out DIR] [--force]            create an ECDSA P-256 signing key pair (signing-key.pem, signing-key.pub.pem)
           sign --key KEY.pem [--out OUT] FILE     sign a config file (JWS, ES256); prints to stdout without --out
-          validate [--trust-key PUB.pem] FILE     check a config file; exit 0 valid, 1 invalid, 3 uses policies this build cannot enforce
+          validate [--trust-key PUB.pem] FILE     check a config file; exit 0 valid, 1 invalid
           check-backup [--Backup:Provider=...]    write, read, list and delete a probe object in the configured backup store
           version                                 print the version
         """;

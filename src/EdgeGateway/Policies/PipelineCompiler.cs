@@ -14,6 +14,7 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
 {
     private readonly NamedValueSet namedValues = new(snapshot.NamedValues);
     private readonly Dictionary<(PolicyDefinition, Sections), PolicyStep> steps = [];
+    private readonly Traffic.TrafficScopes scopes = new(snapshot);
 
     /// <summary>The pipelines of one operation (or of an API without operations): without product, and per product with policies.</summary>
     public PipelineSet Compile(IEnumerable<ProductDefinition> products, PolicySet? api, PolicySet? operation)
@@ -81,6 +82,7 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
         if (!steps.TryGetValue((policy, section), out var step))
         {
             var a = new PolicyAttributes(policy.Attributes, namedValues, section);
+            scopes.Enter(policy);
             step = policy.Type switch
             {
                 SetHeader.Type => SetHeader.Create(a),
@@ -103,6 +105,10 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 Caching.CacheStore.Type => Caching.CacheStore.Create(a, services ?? PolicyServices.Default),
                 Retry.Type => Retry.Create(a),
                 ForwardRequest.Type => ForwardRequest.Create(a),
+
+                RateLimit.Type or RateLimit.ByKeyType => RateLimit.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),
+                Quota.Type or Quota.ByKeyType => Quota.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),
+                LimitConcurrency.Type => LimitConcurrency.Create(a, scopes.NameOf(policy), services ?? PolicyServices.Default),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

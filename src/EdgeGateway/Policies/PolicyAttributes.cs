@@ -52,11 +52,23 @@ internal readonly struct PolicyAttributes(IReadOnlyDictionary<string, JsonElemen
             : null;
 
     /// <summary>A required condition, compiled for the section whose context it reads (retry's condition reads the response, as outbound would).</summary>
-    public PolicyCondition RequiredCondition(string name, Sections evaluatedIn)
+    public PolicyCondition RequiredCondition(string name, Sections evaluatedIn) =>
+        Condition(name, evaluatedIn) ?? throw new InvalidOperationException($"validated policy lacks '{name}'");
+
+    /// <summary>
+    /// A condition attribute, compiled for the section whose context it is evaluated in (rate-limit's incrementCondition:
+    /// outbound, once the response is known); null when absent.
+    /// </summary>
+    public PolicyCondition? Condition(string name, Sections evaluatedIn)
     {
-        var text = Text(name) ?? throw new InvalidOperationException($"validated policy lacks '{name}'");
-        var compiled = PolicyExpressions.CompileCondition(text, namedValues, evaluatedIn);
-        return compiled.Condition ?? throw new InvalidOperationException($"validated condition failed to compile: {string.Join("; ", compiled.Errors)}");
+        if (attributes is null || !attributes.TryGetValue(name, out var element))
+        {
+            return null;
+        }
+
+        var text = element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText();
+        var result = PolicyExpressions.CompileCondition(text, namedValues, evaluatedIn);
+        return result.Condition ?? throw new InvalidOperationException($"validated condition failed to compile: {string.Join("; ", result.Errors)}");
     }
 
     /// <summary>value and values together, as set-header and set-query-parameter take them (APIM: one or more &lt;value&gt;).</summary>

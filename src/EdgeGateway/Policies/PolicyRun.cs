@@ -20,6 +20,8 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     private string? clientIp;
     private System.Net.IPAddress? clientAddress;
     private bool clientResolved;
+    private RequestEndWork endWork;
+    private List<RequestEndWork>? moreEndWork;
 
     public HttpContext Http { get; } = http;
 
@@ -141,6 +143,59 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     /// <summary>The request's <see cref="Forward"/> settings, made on first use.</summary>
     public ForwardCall Forwarding() => Forward ??= new();
 
+    /// <summary>A policy left work for the end of the request (<see cref="AtEnd"/>): the request handler runs it, once.</summary>
+    public bool HasEndWork => endWork.Owner is not null;
+
+    /// <summary>
+    /// Work for when the gateway has written the response, whatever happened (an answer, an error, the client gone): what
+    /// rate-limit's incrementCondition, quota's bandwidth and limit-concurrency's release need. The first entry is held in
+    /// the run itself, so a request that leaves none, or one, allocates nothing for it.
+    /// </summary>
+    public void AtEnd(RequestEndWork work)
+    {
+        if (endWork.Owner is null)
+        {
+            endWork = work;
+        }
+        else
+        {
+            (moreEndWork ??= []).Add(work);
+        }
+    }
+
+    /// <summary>Runs the end-of-request work, in the order it was left; one entry failing does not stop the others (a slot is always released).</summary>
+    public async ValueTask RunEndWorkAsync(ILogger logger)
+    {
+        if (endWork.Owner is null)
+        {
+            return;
+        }
+
+        var first = endWork;
+        endWork = default;
+        await RunOne(first);
+        if (moreEndWork is { } more)
+        {
+            moreEndWork = null;
+            foreach (var work in more)
+            {
+                await RunOne(work);
+            }
+        }
+
+        async ValueTask RunOne(RequestEndWork work)
+        {
+            try
+            {
+                await work.Owner!.EndAsync(this, work);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Traffic.TrafficLog.EndWorkFailed(logger, work.Owner!.GetType().Name, e.GetType().Name, e.Message);
+            }
+        }
+    }
+
     public PolicyResult Fail(PolicyError error)
     {
         LastError = error;
@@ -211,4 +266,17 @@ internal readonly record struct PolicyRequest(ApiRoute Api, string? OperationId,
 /// <summary>
 /// APIM's <c>context.LastError</c>, plus the answer the gateway gives when onError gives none.
 /// </summary>
-internal sealed record PolicyError(string Source, string Reason, string Message, int StatusCode);
+internal sealed record PolicyError(string Source, string Reason, string Message, int StatusCode)
+{
+    /// <summary>Headers the gateway's error answer carries (rate-limit's Retry-After), set after onError clears the response.</summary>
+    public KeyValuePair<string, string>[]? Headers { get; init; }
+}
+
+/// <summary>What a policy does once the response is written (see <see cref="PolicyRun.AtEnd"/>).</summary>
+internal interface IRequestEnd
+{
+    ValueTask EndAsync(PolicyRun run, RequestEndWork work);
+}
+
+/// <summary>One piece of end-of-request work: the policy that does it, and what it needs (a counter key, its window, a state object).</summary>
+internal readonly record struct RequestEndWork(IRequestEnd? Owner, string Key, DateTimeOffset WindowEnd, object? State = null);

@@ -23,6 +23,9 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
     /// <summary>rate-limit and quota counters: this process's by default, Redis when <c>RateLimit:Redis:ConnectionString</c> is set.</summary>
     public Traffic.ICounterStore Counters { get; init; } = new Traffic.LocalCounterStore(TimeProvider.System);
 
+    /// <summary>limit-concurrency's in-flight counts: always this process's (a shared count would outlive a gateway that dies holding slots).</summary>
+    public Traffic.ConcurrencySlots Concurrency { get; } = new();
+
     /// <summary>cache-lookup and cache-store's responses: this process's by default, Redis when <c>Cache:Redis:ConnectionString</c> is set.</summary>
     public Caching.IResponseCache Cache { get; init; } = new Caching.MemoryResponseCache(TimeProvider.System, Caching.MemoryResponseCache.DefaultMaxBytes);
 

@@ -63,6 +63,10 @@ internal sealed partial class GatewayRequestHandler(
         finally
         {
             counters.Record(context.Response.StatusCode);
+            if (context.Features.Get<PolicyRun>() is { HasEndWork: true } run)
+            {
+                await run.RunEndWorkAsync(logger); // after the response, however it ended: counts, bandwidth, concurrency slots
+            }
         }
     }
 
@@ -284,6 +288,7 @@ internal sealed partial class GatewayRequestHandler(
 
         response.Clear();
         response.StatusCode = error.StatusCode;
+        SetErrorHeaders(response, error);
         run.StatusSet = false;
         run.ResponseBody = null; // an outbound set-body does not carry over into the error answer
         var result = await PolicyPipeline.RunAsync(run.Pipeline.OnError, run, Sections.OnError);
@@ -296,6 +301,7 @@ internal sealed partial class GatewayRequestHandler(
         if (result == PolicyResult.Failed)
         {
             response.Clear(); // a failure inside onError ends it: the first error's answer, without half of onError's work
+            SetErrorHeaders(response, error);
             run.StatusSet = false;
         }
         else if (run.ResponseBody is not null)
@@ -306,6 +312,18 @@ internal sealed partial class GatewayRequestHandler(
         }
 
         await GatewayErrors.WriteAsync(run.Http, run.StatusSet ? response.StatusCode : error.StatusCode, error.Message);
+    }
+
+    /// <summary>The headers an error's answer carries (rate-limit's Retry-After): onError's policies see them and may change them.</summary>
+    private static void SetErrorHeaders(HttpResponse response, PolicyError error)
+    {
+        if (error.Headers is { } headers)
+        {
+            foreach (var (name, value) in headers)
+            {
+                response.Headers[name] = value;
+            }
+        }
     }
 
     private Task OnForwarderErrorAsync(HttpContext context, ApiRoute api, ForwarderError error, PolicyRun run)

@@ -45,7 +45,6 @@ internal sealed class ConfigApplier(SecretProtector protector)
         };
         var report = SnapshotValidator.Validate(snapshot, new ValidationOptions { AllowPlainKeys = true, AllowWithheldSecrets = true });
         errors.AddRange(report.Errors);
-        errors.AddRange(report.Unenforced.Select(u => new ConfigError(u.Path, $"policy '{u.Type}' is not enforced by the gateway yet")));
         CheckGateways(document, errors);
         if (errors.Count > 0)
         {

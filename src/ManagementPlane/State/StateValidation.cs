@@ -16,7 +16,6 @@ internal static class StateValidation
     {
         var report = SnapshotValidator.Validate(SnapshotCompiler.CompileAll(state), Options);
         var errors = report.Errors.ToList();
-        errors.AddRange(report.Unenforced.Select(u => new ConfigError(u.Path, $"policy '{u.Type}' is not enforced by the gateway yet")));
         var apiIds = state.Apis.Select(a => a.Id!).ToHashSet(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < state.Gateways.Count; i++)
         {

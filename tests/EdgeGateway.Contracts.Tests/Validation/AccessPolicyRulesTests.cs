@@ -33,7 +33,7 @@ public sealed class AccessPolicyRulesTests
             """, """[ { "id": "office", "value": "192.0.2.0/24" } ]""");
 
         Assert.Empty(report.Errors);
-        Assert.True(report.IsServable);
+        Assert.True(report.IsValid);
     }
 
     [Theory]
@@ -60,7 +60,7 @@ public sealed class AccessPolicyRulesTests
             """);
 
         Assert.Empty(report.Errors);
-        Assert.True(report.IsServable);
+        Assert.True(report.IsValid);
     }
 
     [Theory]

@@ -68,6 +68,6 @@ public sealed class AllowedValuesTests
 
         var report = SnapshotValidator.Validate(snapshot);
 
-        Assert.True(report.IsServable, string.Join("\n", report.Problems));
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
     }
 }

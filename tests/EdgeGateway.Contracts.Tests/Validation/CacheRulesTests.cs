@@ -29,7 +29,7 @@ public sealed class CacheRulesTests
                 "allowPrivateResponseCaching": true } ]
             """, """[ { "type": "cache-store", "duration": 3600, "cacheResponse": true, "maxSize": 65536 } ]""");
 
-        Assert.True(report.IsServable, string.Join("\n", report.Problems));
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
     }
 
     [Theory]

@@ -107,7 +107,6 @@ public sealed class ValidationOrderTests
         "subscriptions[7].primaryKey: the same key is already used by subscriptions[4].secondaryKey",
         "policies.inbound[0]: 'base' has no outer scope to run at global scope",
         "policies.outbound[0].type: 'cache-lookup' is not allowed in this section",
-        "products[1].policies.inbound[0]: policy 'rate-limit' is not enforced by this build",
     ];
 
     [Fact]

@@ -11,8 +11,8 @@ namespace ManagementPlane.Tests.Snapshots;
 
 /// <summary>
 /// Each gateway receives exactly the named values the policies reaching it reference (global, product, API, operation),
-/// secret ones decrypted, and no other gateway's. Policies other than <c>base</c> are not enforced in this build, so the
-/// plane refuses them in writes: these tests compile a state holding them directly.
+/// secret ones decrypted, and no other gateway's. These tests compile a state holding the policies directly, without the
+/// plane's write path.
 /// </summary>
 public sealed class NamedValueDeliveryTests : IAsyncLifetime
 {
