@@ -15,11 +15,20 @@ internal sealed class ForwardCall
     /// <summary>forward-request's timeout: replaces the backend's for this call.</summary>
     public TimeSpan? Timeout { get; set; }
 
-    /// <summary>The destination picked through its circuit breaker: each attempt's outcome is recorded on it.</summary>
+    /// <summary>
+    /// The destination picked through its circuit breaker: the call's outcome is recorded on it. A retry may move the call to
+    /// another destination (its in-flight count moves along) when this one's breaker opens meanwhile.
+    /// </summary>
     public Destination? Destination { get; set; }
 
     /// <summary>The call is its destination's half-open probe: its outcome closes or reopens the breaker.</summary>
     public bool Probe { get; set; }
+
+    /// <summary>The backend's status on the answer handed to the forwarder (0: none yet).</summary>
+    public int Status { get; set; }
+
+    /// <summary>The call's outcome is on its destination's breaker already (recorded once per client request, not per attempt).</summary>
+    public bool Recorded { get; set; }
 
     /// <summary>A retry condition is being evaluated on this attempt's response: <c>context.Response</c> reads it.</summary>
     public HttpResponseMessage? Attempt { get; set; }

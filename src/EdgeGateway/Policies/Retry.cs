@@ -66,7 +66,7 @@ internal sealed class Retry(PolicyCondition condition, int count, TimeSpan inter
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options || method == HttpMethod.Trace
         || method == HttpMethod.Put || method == HttpMethod.Delete;
 
-    /// <summary>The condition on this attempt's response (what <c>context.Response</c> reads while it runs); one that cannot be evaluated stops retrying.</summary>
+    /// <summary>The condition on this attempt's response (what <c>context.Response</c> reads while it runs); one that cannot be evaluated (any exception) stops retrying.</summary>
     public bool ShouldRetry(PolicyRun run, HttpResponseMessage attempt)
     {
         var call = run.Forwarding();
@@ -75,9 +75,11 @@ internal sealed class Retry(PolicyCondition condition, int count, TimeSpan inter
         {
             return condition.Evaluate(run);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return false; // a withheld secret named value: the attempt's response stands
+            // A withheld secret named value, or an expression that throws on this answer: the attempt's response stands
+            // (an exception here would reach the forwarder as a failed backend call: a 502 and a breaker failure).
+            return false;
         }
         finally
         {

@@ -183,7 +183,7 @@ internal sealed partial class GatewayRequestHandler(
             {
                 destination = cluster.Balancer.Pick(cluster.Destinations)!;
             }
-            else if ((destination = cluster.PickClosed(out var probe)) is not null)
+            else if ((destination = cluster.PickClosed(out var probe, run.Forward?.Timeout)) is not null)
             {
                 var call = run.Forwarding();
                 call.Destination = destination;
@@ -196,14 +196,25 @@ internal sealed partial class GatewayRequestHandler(
             }
 
             destination.RequestStarted();
+            ForwarderError? outcome = null;
             try
             {
                 error = await forwarder.SendAsync(context, destination.Address, run.Forward is { NeedsHandler: true } ? resilience.Invoker : backendClient,
                     ForwardConfig(cluster, request, destination.Address, run), api.Transformer);
+                outcome = error;
             }
             finally
             {
-                destination.RequestEnded();
+                // A retry may have moved the call to another destination (its in-flight count with it).
+                if (run.Forward?.Destination is { } moved)
+                {
+                    moved.RequestEnded();
+                    resilience.Settle(run, outcome); // the breaker learns the request's outcome once, only when it is the backend's
+                }
+                else
+                {
+                    destination.RequestEnded();
+                }
             }
         }
 

@@ -14,6 +14,8 @@ internal sealed partial class ResilienceHandler(HttpMessageHandler inner, TimePr
 {
     public static readonly HttpRequestOptionsKey<PolicyRun> RunKey = new("EdgeGateway.PolicyRun");
 
+    private static readonly UriCreationOptions AsWritten = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
     private HttpMessageInvoker? invoker;
 
     /// <summary>What the forwarder sends a marked request through (the connection pool is the plain client's).</summary>
@@ -26,7 +28,8 @@ internal sealed partial class ResilienceHandler(HttpMessageHandler inner, TimePr
     {
         var call = run.Forward!;
         var retry = Retryable(request, run, call, out var replay);
-        var probe = call.Probe;
+        var started = time.GetTimestamp();
+        var timeout = call.Timeout ?? run.Route.Cluster.Timeout;
         for (var attempt = 0; ; attempt++)
         {
             if (replay is not null)
@@ -34,33 +37,117 @@ internal sealed partial class ResilienceHandler(HttpMessageHandler inner, TimePr
                 request.Content = Replay(request.Content, replay); // a fresh content per attempt: a sent one cannot be sent again
             }
 
-            HttpResponseMessage response;
+            // An exception (no connection, no answer in time, the client's body failed) goes to the forwarder, whose error
+            // says whose fault it was: the request handler records it on the breaker (Settle), never this loop.
+            var response = await base.SendAsync(request, cancellationToken);
+            TimeSpan wait;
             try
             {
-                response = await base.SendAsync(request, cancellationToken);
+                call.Status = (int)response.StatusCode;
+                if (call.Probe)
+                {
+                    Record(run, call, failed: IsFailure(run, call.Status)); // the probe decides with its first answer
+                    call.Probe = false; // a retry after it is an ordinary call
+                    call.Recorded = true; // should this answer be the last
+                }
+
+                if (retry is null || attempt >= retry.Count || !retry.ShouldRetry(run, response))
+                {
+                    return Finish(run, call, response); // the last attempt's answer, or one the condition accepts
+                }
+
+                wait = retry.Delay(attempt + 1);
+                if (time.GetElapsedTime(started) + wait >= timeout || !StayOrMove(request, run, call))
+                {
+                    // The request's timeout would end the wait (a 504 instead of the backend's real answer), or the breaker
+                    // opened meanwhile with no closed destination to move to: this answer stands.
+                    return Finish(run, call, response);
+                }
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !run.Http.RequestAborted.IsCancellationRequested)
+            catch
             {
-                Record(run, call, failed: true, probe); // no connection, or no answer in time
+                response.Dispose(); // nobody else will: the exception replaces it
                 throw;
             }
 
-            Record(run, call, run.Route.Cluster.Breaker?.IsFailure((int)response.StatusCode) == true, probe);
-            probe = false; // a retry after the probe is an ordinary call
-            if (retry is null || attempt >= retry.Count || !retry.ShouldRetry(run, response)
-                || call.Destination?.Circuit.State is CircuitState.Open or CircuitState.HalfOpen)
-            {
-                return response; // the last attempt's answer, or one the condition accepts; an opened breaker stops the retries too
-            }
-
             response.Dispose();
-            LogRetry(logger, run.Route.Id, attempt + 1, (int)response.StatusCode);
-            var wait = retry.Delay(attempt + 1);
+            call.Recorded = false; // the next attempt's outcome is the request's
+            LogRetry(logger, run.Route.Id, attempt + 1, call.Status);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, time, cancellationToken); // the request's timeout and the client's going away end the wait
+                await Task.Delay(wait, time, cancellationToken); // the client's going away ends the wait
             }
         }
+    }
+
+    /// <summary>
+    /// After the forwarder's call: records what the request handler alone can tell, from the forwarder's
+    /// <paramref name="error"/> (null: the forwarder itself threw). A failure counts only when it is the backend's (no
+    /// connection, no answer in time, its body broke off); a client's fault (its body failed, it went away) does not count,
+    /// else one misbehaving client could open the breaker for everyone. A probe without a backend outcome is released.
+    /// </summary>
+    public void Settle(PolicyRun run, Yarp.ReverseProxy.Forwarder.ForwarderError? error)
+    {
+        var call = run.Forward!;
+        if (call.Recorded || call.Destination is not { } destination || run.Route.Cluster.Breaker is null)
+        {
+            return;
+        }
+
+        call.Recorded = true;
+        if (IsBackendFailure(error) && !run.Http.RequestAborted.IsCancellationRequested)
+        {
+            Record(run, call, failed: true);
+        }
+        else if (call.Probe)
+        {
+            destination.Circuit.Release(time.GetUtcNow());
+            call.Probe = false;
+        }
+    }
+
+    /// <summary>The forwarder's errors that are the backend's: it could not be reached, did not answer in time, or broke off.</summary>
+    public static bool IsBackendFailure(Yarp.ReverseProxy.Forwarder.ForwarderError? error) => error is
+        Yarp.ReverseProxy.Forwarder.ForwarderError.Request or Yarp.ReverseProxy.Forwarder.ForwarderError.RequestTimedOut
+        or Yarp.ReverseProxy.Forwarder.ForwarderError.RequestBodyDestination or Yarp.ReverseProxy.Forwarder.ForwarderError.ResponseBodyDestination;
+
+    private static bool IsFailure(PolicyRun run, int status) => run.Route.Cluster.Breaker?.IsFailure(status) == true;
+
+    /// <summary>The answer handed to the forwarder: its status is the request's one outcome on the breaker.</summary>
+    private HttpResponseMessage Finish(PolicyRun run, ForwardCall call, HttpResponseMessage response)
+    {
+        if (!call.Recorded)
+        {
+            call.Recorded = true;
+            Record(run, call, IsFailure(run, call.Status));
+        }
+
+        return response;
+    }
+
+    /// <summary>
+    /// Before a retry: when the destination's breaker is no longer closed (other requests opened it, or this one's probe
+    /// failed), move the call to another destination whose breaker is closed, its in-flight count along with it. False when
+    /// there is none (the retries stop).
+    /// </summary>
+    private static bool StayOrMove(HttpRequestMessage request, PolicyRun run, ForwardCall call)
+    {
+        if (call.Destination is not { } current || current.Circuit.State == CircuitState.Closed)
+        {
+            return true;
+        }
+
+        var target = request.RequestUri!.OriginalString;
+        if (run.Route.Cluster.PickOtherClosed(current) is not { } next || !target.StartsWith(current.Address, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        request.RequestUri = new Uri(string.Concat(next.Address, target.AsSpan(current.Address.Length)), in AsWritten);
+        current.RequestEnded();
+        next.RequestStarted();
+        call.Destination = next;
+        return true;
     }
 
     /// <summary>
@@ -101,8 +188,9 @@ internal sealed partial class ResilienceHandler(HttpMessageHandler inner, TimePr
         return content;
     }
 
-    private void Record(PolicyRun run, ForwardCall call, bool failed, bool probe)
+    private void Record(PolicyRun run, ForwardCall call, bool failed)
     {
+        var probe = call.Probe;
         if (call.Destination is not { } destination || run.Route.Cluster.Breaker is not { } settings)
         {
             return;

@@ -25,7 +25,7 @@ internal sealed class BackendCluster
         }
 
         Balancer = new LoadBalancer(backend.LoadBalancing ?? LoadBalancingPolicies.Default);
-        var timeout = backend.Timeout ?? DefaultTimeout;
+        var timeout = Timeout = backend.Timeout ?? DefaultTimeout;
         var protocol = backend.Protocol ?? BackendProtocols.Default;
 
         // http1: exact 1.1. http2: exact 2 (h2c prior knowledge on http://, ALPN on https://).
@@ -54,6 +54,9 @@ internal sealed class BackendCluster
     /// <summary>The clock of the breakers' trip durations (the policies' clock).</summary>
     public TimeProvider Time { get; }
 
+    /// <summary>The backend's request timeout (what a forward-request timeout replaces for one request).</summary>
+    public TimeSpan Timeout { get; }
+
     public ForwarderRequestConfig Http { get; }
 
     public ForwarderRequestConfig Grpc { get; }
@@ -74,14 +77,16 @@ internal sealed class BackendCluster
     /// <summary>
     /// With a circuit breaker: the balancer's pick when its breaker lets the request through, else the first other destination
     /// whose breaker does (healthy ones before unhealthy ones); null when every breaker is open. <paramref name="probe"/>: the
-    /// request is the half-open probe of the one picked.
+    /// request is the half-open probe of the one picked. <paramref name="timeout"/>: the request's timeout (default: the
+    /// backend's); a probe still in flight after it is given up.
     /// </summary>
-    public Destination? PickClosed(out bool probe)
+    public Destination? PickClosed(out bool probe, TimeSpan? timeout = null)
     {
+        var probeTimeout = timeout ?? Timeout;
         var settings = Breaker!;
         var now = Time.GetUtcNow();
         var picked = Balancer.Pick(Destinations)!;
-        if (picked.Circuit.TryEnter(settings, now, out probe))
+        if (picked.Circuit.TryEnter(settings, now, out probe, probeTimeout))
         {
             return picked;
         }
@@ -90,7 +95,7 @@ internal sealed class BackendCluster
         {
             foreach (var d in Destinations)
             {
-                if (d != picked && d.IsHealthy == healthy && d.Circuit.TryEnter(settings, now, out probe))
+                if (d != picked && d.IsHealthy == healthy && d.Circuit.TryEnter(settings, now, out probe, probeTimeout))
                 {
                     return d;
                 }
@@ -100,14 +105,38 @@ internal sealed class BackendCluster
         return null;
     }
 
-    /// <summary>Every breaker is open: how long until the first lets a probe through (at least a second, for Retry-After).</summary>
+    /// <summary>
+    /// For a retry whose destination's breaker is no longer closed: another destination whose breaker is closed (healthy ones
+    /// first), or null. Never a half-open one: a retry is not a probe.
+    /// </summary>
+    public Destination? PickOtherClosed(Destination current)
+    {
+        foreach (var healthy in (ReadOnlySpan<bool>)[true, false])
+        {
+            foreach (var d in Destinations)
+            {
+                if (d != current && d.IsHealthy == healthy && d.Circuit.State == CircuitState.Closed)
+                {
+                    return d;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Every breaker is open: how long until the first lets a probe through (at least a second, for Retry-After); a second
+    /// when a probe is out.
+    /// </summary>
     public TimeSpan UntilProbe()
     {
         var now = Time.GetUtcNow();
         var soonest = TimeSpan.MaxValue;
         foreach (var d in Destinations)
         {
-            var wait = d.Circuit.OpenUntil - now;
+            // Half-open: its probe is out and decides soon (its OpenUntil is only the probe's give-up time).
+            var wait = d.Circuit.State == CircuitState.HalfOpen ? TimeSpan.Zero : d.Circuit.OpenUntil - now;
             soonest = wait < soonest ? wait : soonest;
         }
 

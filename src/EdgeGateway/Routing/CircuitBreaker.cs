@@ -3,9 +3,11 @@ namespace EdgeGateway.Routing;
 /// <summary>
 /// One destination's circuit breaker. Closed: every request passes; consecutive failed calls are counted, and the
 /// <see cref="CircuitBreakerSettings.FailureCount"/>th opens it. Open: no request passes until the trip duration has gone
-/// by; then one request passes as a probe (half-open). The probe's success closes the breaker, its failure opens it again.
-/// A probe that never reports (its client went away before the call) is given up after another trip duration, and the
-/// next request probes instead. Lives with its <see cref="Destination"/>, so it survives a config swap.
+/// by; then exactly one request passes as a probe (half-open). The probe's success closes the breaker, its failure opens it
+/// again. A probe whose call ends without an outcome of the backend's (its client went away, its client's body failed) is
+/// released at once (<see cref="Release"/>): the next request probes instead. Only a probe still in flight after its whole
+/// request timeout (a safety net: the forwarding code always records or releases) is given up, so that a lost probe cannot
+/// keep the breaker half-open for good. Lives with its <see cref="Destination"/>, so it survives a config swap.
 /// </summary>
 internal sealed class CircuitBreaker
 {
@@ -13,7 +15,7 @@ internal sealed class CircuitBreaker
     private volatile CircuitState state;
     private int failures;
 
-    // Open: when a probe may pass. Half-open: when an unreported probe is given up.
+    // Open: when a probe may pass. Half-open: when a probe still in flight is given up (its request timeout).
     private DateTimeOffset until;
 
     public CircuitState State => state;
@@ -30,8 +32,11 @@ internal sealed class CircuitBreaker
         }
     }
 
-    /// <summary>Whether a request may go to the destination now; <paramref name="probe"/>: it is the half-open probe whose outcome decides.</summary>
-    public bool TryEnter(CircuitBreakerSettings settings, DateTimeOffset now, out bool probe)
+    /// <summary>
+    /// Whether a request may go to the destination now; <paramref name="probe"/>: it is the half-open probe whose outcome decides.
+    /// <paramref name="probeTimeout"/>: the request's timeout; a probe in flight longer than that is given up (default: the trip duration).
+    /// </summary>
+    public bool TryEnter(CircuitBreakerSettings settings, DateTimeOffset now, out bool probe, TimeSpan? probeTimeout = null)
     {
         probe = false;
         if (state == CircuitState.Closed)
@@ -52,7 +57,7 @@ internal sealed class CircuitBreaker
             }
 
             state = CircuitState.HalfOpen;
-            until = now + settings.TripDuration;
+            until = now + (probeTimeout ?? settings.TripDuration);
             probe = true;
             return true;
         }
@@ -85,6 +90,22 @@ internal sealed class CircuitBreaker
             }
 
             return ++failures >= settings.FailureCount ? Trip(settings, now) : null;
+        }
+    }
+
+    /// <summary>
+    /// The probe's call ended without an outcome that says anything about the backend (the client went away, its body failed):
+    /// back to open with no wait, so that the next request probes instead of every request getting 503 for a trip duration.
+    /// </summary>
+    public void Release(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            if (state == CircuitState.HalfOpen)
+            {
+                state = CircuitState.Open;
+                until = now;
+            }
         }
     }
 

@@ -91,16 +91,72 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
-    public void TryEnter_ProbeNeverReports_AnotherProbeAfterATripDuration()
+    public void TryEnter_ProbeStillInFlightAfterATripDuration_NoSecondProbeUntilItsRequestTimeout()
     {
         var breaker = Opened();
         clock.Advance(TimeSpan.FromSeconds(30));
-        breaker.TryEnter(ThreeIn30s, clock.GetUtcNow(), out _); // its client went away: no outcome ever comes
+        Assert.True(breaker.TryEnter(ThreeIn30s, clock.GetUtcNow(), out var probe, probeTimeout: TimeSpan.FromSeconds(100)));
+        Assert.True(probe);
 
         clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.False(breaker.TryEnter(ThreeIn30s, clock.GetUtcNow(), out _, TimeSpan.FromSeconds(100))); // the first probe may still answer
 
-        Assert.True(breaker.TryEnter(ThreeIn30s, clock.GetUtcNow(), out var probe));
+        clock.Advance(TimeSpan.FromSeconds(70));
+        Assert.True(breaker.TryEnter(ThreeIn30s, clock.GetUtcNow(), out probe, TimeSpan.FromSeconds(100))); // lost for good: given up
         Assert.True(probe);
+    }
+
+    [Fact]
+    public void Release_ProbeWithoutOutcome_TheNextRequestProbesAtOnce()
+    {
+        var breaker = Opened();
+        clock.Advance(TimeSpan.FromSeconds(30));
+        breaker.TryEnter(ThreeIn30s, clock.GetUtcNow(), out _, TimeSpan.FromSeconds(100));
+
+        breaker.Release(clock.GetUtcNow());
+
+        Assert.Equal(CircuitState.Open, breaker.State);
+        Assert.True(breaker.TryEnter(ThreeIn30s, clock.GetUtcNow(), out var probe, TimeSpan.FromSeconds(100)));
+        Assert.True(probe);
+        Assert.False(breaker.TryEnter(ThreeIn30s, clock.GetUtcNow(), out _, TimeSpan.FromSeconds(100))); // and again only one
+    }
+
+    [Fact]
+    public void Release_BreakerNotHalfOpen_ChangesNothing()
+    {
+        var open = Opened();
+        open.Release(clock.GetUtcNow());
+        Assert.False(open.TryEnter(ThreeIn30s, clock.GetUtcNow(), out _)); // an open breaker keeps its trip duration
+
+        var closed = new CircuitBreaker();
+        closed.Release(clock.GetUtcNow());
+        Assert.Equal(CircuitState.Closed, closed.State);
+    }
+
+    [Fact]
+    public void UntilProbe_AProbeIsOut_ASecondNotItsGiveUpTime()
+    {
+        var cluster = Cluster("http://a");
+        Open(cluster.Destinations[0]);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.NotNull(cluster.PickClosed(out var probe, TimeSpan.FromSeconds(100)));
+        Assert.True(probe);
+
+        Assert.Null(cluster.PickClosed(out _));
+        Assert.Equal(TimeSpan.FromSeconds(1), cluster.UntilProbe()); // Retry-After: the probe decides soon
+    }
+
+    [Fact]
+    public void PickOtherClosed_SkipsTheCurrentAndEveryBreakerNotClosed()
+    {
+        var cluster = Cluster("http://a", "http://b", "http://c");
+        Open(cluster.Destinations[1]);
+        Open(cluster.Destinations[2]);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        cluster.Destinations[2].Circuit.TryEnter(cluster.Breaker!, clock.GetUtcNow(), out _); // half-open: a retry is not its probe
+
+        Assert.Null(cluster.PickOtherClosed(cluster.Destinations[0]));
+        Assert.Same(cluster.Destinations[0], cluster.PickOtherClosed(cluster.Destinations[1]));
     }
 
     [Theory]
