@@ -14,6 +14,8 @@ public sealed class CachePolicyFixture : IAsyncLifetime
     private readonly ConfigFolder folder = new();
     private int noStoreCalls;
     private int bigCalls;
+    private int cookieCalls;
+    private int varyCalls;
 
     public TestBackend Main { get; private set; } = null!;
 
@@ -27,6 +29,12 @@ public sealed class CachePolicyFixture : IAsyncLifetime
 
     public const int BigLength = 4000;
 
+    /// <summary>Calls to the backend's endpoint that answers with <c>Set-Cookie</c>.</summary>
+    public int CookieCalls => Volatile.Read(ref cookieCalls);
+
+    /// <summary>Calls to the backend's endpoint that answers <c>Vary: Accept-Encoding</c> (the API varies by Accept only).</summary>
+    public int VaryCalls => Volatile.Read(ref varyCalls);
+
     public async Task InitializeAsync()
     {
         Main = await TestBackend.StartAsync("main", app =>
@@ -36,6 +44,18 @@ public sealed class CachePolicyFixture : IAsyncLifetime
                 Interlocked.Increment(ref noStoreCalls);
                 context.Response.Headers.CacheControl = "no-store";
                 return context.Response.WriteAsync("not to be kept");
+            });
+            app.MapGet("/cookie/{**rest}", (HttpContext context) =>
+            {
+                var call = Interlocked.Increment(ref cookieCalls);
+                context.Response.Headers.SetCookie = $"session=client{call}";
+                return context.Response.WriteAsync($"page for client{call}");
+            });
+            app.MapGet("/varies/{**rest}", (HttpContext context) =>
+            {
+                Interlocked.Increment(ref varyCalls);
+                context.Response.Headers.Vary = "Accept-Encoding";
+                return context.Response.WriteAsync("depends on Accept-Encoding");
             });
             app.MapGet("/big/{**rest}", (HttpContext context) =>
             {
@@ -83,9 +103,14 @@ public sealed class CachePolicyTests(CachePolicyFixture f) : IClassFixture<Cache
 {
     private int BackendCalls(string path) => f.Main.Paths.Count(p => p.StartsWith(path, StringComparison.Ordinal));
 
-    private async Task<HttpResponseMessage> GetAsync(string path, string? accept = null, string? key = null)
+    private async Task<HttpResponseMessage> GetAsync(string path, string? accept = null, string? key = null, string? host = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (host is not null)
+        {
+            request.Headers.Host = host;
+        }
+
         if (accept is not null)
         {
             request.Headers.TryAddWithoutValidation("Accept", accept);
@@ -182,5 +207,48 @@ public sealed class CachePolicyTests(CachePolicyFixture f) : IClassFixture<Cache
         Assert.Equal(CachePolicyFixture.BigLength, (await first.Content.ReadAsStringAsync()).Length);
         Assert.Equal(CachePolicyFixture.BigLength, (await second.Content.ReadAsStringAsync()).Length);
         Assert.Equal(before + 2, f.BigCalls);
+    }
+
+    [Fact]
+    public async Task AnotherHost_AnotherEntry_ItsOwnForwardedHost()
+    {
+        // The backend gets the client's host as X-Forwarded-Host and may build links from it: one host's answer stays its own.
+        using var a = await GetAsync("/cached/hosts", host: "a.example");
+        using var b = await GetAsync("/cached/hosts", host: "b.example");
+        using var aAgain = await GetAsync("/cached/hosts", host: "a.example");
+
+        Assert.Equal(2, BackendCalls("/hosts"));
+        Assert.Contains("b.example", await b.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(b.Headers.Age);
+        Assert.NotNull(aAgain.Headers.Age);
+        Assert.Contains("a.example", await aAgain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("b.example", await aAgain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResponseWithSetCookie_NotStored_EachClientGetsItsOwn()
+    {
+        var before = f.CookieCalls;
+
+        using var first = await GetAsync("/cached/cookie/page");
+        using var second = await GetAsync("/cached/cookie/page");
+
+        Assert.Equal(before + 2, f.CookieCalls);
+        Assert.Null(second.Headers.Age);
+        Assert.Equal($"page for client{before + 2}", await second.Content.ReadAsStringAsync());
+        Assert.Equal($"session=client{before + 2}", Assert.Single(second.Headers.GetValues("Set-Cookie")));
+    }
+
+    [Fact]
+    public async Task BackendVaryNamingAHeaderTheKeyLacks_NotStored()
+    {
+        var before = f.VaryCalls;
+
+        using var first = await GetAsync("/cached/varies/page");
+        using var second = await GetAsync("/cached/varies/page");
+
+        Assert.Equal("depends on Accept-Encoding", await second.Content.ReadAsStringAsync());
+        Assert.Equal(before + 2, f.VaryCalls);
+        Assert.Null(second.Headers.Age);
     }
 }

@@ -4,13 +4,17 @@ namespace EdgeGateway.Contracts.Validation;
 
 /// <summary>
 /// <c>cache-lookup</c> and <c>cache-store</c>: each once per section (as APIM); a duration of at least one second; a size
-/// cap the cache can hold (1 byte to 64 MiB); vary-by names that are literals (the key is compiled at load) and, for
+/// cap the cache can hold (1 byte to 16 MiB); vary-by names that are literals (the key is compiled at load) and, for
 /// headers, HTTP tokens.
 /// </summary>
 internal sealed class CacheRules : IPolicyRule
 {
-    /// <summary>The largest entry cache-store's maxSize may allow: the in-memory cache's default budget.</summary>
-    public const int MaxEntrySize = 64 * 1024 * 1024;
+    /// <summary>
+    /// The largest entry cache-store's maxSize may allow: a quarter of the in-memory cache's default budget (64 MiB), so one
+    /// entry always fits beside others (an entry the size of the whole budget never could: its head and key count too) and
+    /// one store never empties the cache. The gateway buffers at most this much per response it stores.
+    /// </summary>
+    public const int MaxEntrySize = 16 * 1024 * 1024;
 
     public bool AppliesTo(string type) => type is "cache-lookup" or "cache-store";
 
@@ -35,7 +39,7 @@ internal sealed class CacheRules : IPolicyRule
         if (type == "cache-store")
         {
             Range(item, attributes, "duration", 1, int.MaxValue, "seconds to keep the response: at least 1", context);
-            Range(item, attributes, "maxSize", 1, MaxEntrySize, $"bytes of body an entry may hold: 1 to {MaxEntrySize} (64 MiB)", context);
+            Range(item, attributes, "maxSize", 1, MaxEntrySize, $"bytes of body an entry may hold: 1 to {MaxEntrySize} (16 MiB)", context);
             return;
         }
 

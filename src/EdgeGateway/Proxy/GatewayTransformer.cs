@@ -112,6 +112,11 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
                 run.Http.Response.Clear(); // the request handler runs onError once the forwarder returns
                 return false;
             case PolicyResult.Continue when run.ResponseBody is not null:
+                if (run.Cache?.PendingWrite is not null)
+                {
+                    await run.Cache.CompletePendingAsync(run.ResponseBody); // cache-store with a body in memory: outbound has succeeded
+                }
+
                 await PolicyBodies.WriteResponseAsync(run); // set-body or find-and-replace: the backend's body is not sent
                 return false;
             default:

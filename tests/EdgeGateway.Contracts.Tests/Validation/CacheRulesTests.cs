@@ -34,8 +34,9 @@ public sealed class CacheRulesTests
 
     [Theory]
     [InlineData("""{ "type": "cache-store", "duration": 0 }""", "apis[0].policies.outbound[0].duration: expected seconds to keep the response: at least 1")]
-    [InlineData("""{ "type": "cache-store", "duration": 60, "maxSize": 0 }""", "apis[0].policies.outbound[0].maxSize: expected bytes of body an entry may hold: 1 to 67108864 (64 MiB)")]
-    [InlineData("""{ "type": "cache-store", "duration": 60, "maxSize": 67108865 }""", "apis[0].policies.outbound[0].maxSize: expected bytes of body an entry may hold: 1 to 67108864 (64 MiB)")]
+    [InlineData("""{ "type": "cache-store", "duration": 60, "maxSize": 0 }""", "apis[0].policies.outbound[0].maxSize: expected bytes of body an entry may hold: 1 to 16777216 (16 MiB)")]
+    [InlineData("""{ "type": "cache-store", "duration": 60, "maxSize": 16777217 }""", "apis[0].policies.outbound[0].maxSize: expected bytes of body an entry may hold: 1 to 16777216 (16 MiB)")]
+    [InlineData("""{ "type": "cache-store", "duration": 60, "maxSize": 67108864 }""", "apis[0].policies.outbound[0].maxSize: expected bytes of body an entry may hold: 1 to 16777216 (16 MiB)")]
     public void Store_OutOfRange_ErrorNamesTheAttribute(string store, string error)
     {
         Assert.Equal([error], Errors(Validate($"[ {Lookup} ]", $"[ {store} ]")));

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Primitives;
 namespace EdgeGateway.Policies.Caching;
 
 /// <summary>
-/// The key a response is stored under: API, operation, where the request goes (set-backend-service's URL, the path as the
-/// backend gets it), the listed query parameters and headers, and the subscription and product when the lookup varies
+/// The key a response is stored under: API, operation, the scheme and host the client used (the backend gets them as
+/// X-Forwarded-Proto and X-Forwarded-Host and may build absolute links from them: one host's answer must never reach
+/// another's clients), where the request goes (set-backend-service's URL, the path as the backend gets it), the listed query parameters and headers, and the subscription and product when the lookup varies
 /// by them. Each part is length-prefixed (no two requests share a key by where their parts meet), and the whole is hashed:
 /// a key never carries a header's value (an Authorization listed in varyByHeaders) into Redis or a log, and its length is fixed.
 /// </summary>
@@ -19,6 +20,8 @@ internal static class CacheKey
         var text = new StringBuilder(128);
         Part(text, run.ApiId);
         Part(text, run.OperationId);
+        Part(text, run.Http.Request.Scheme);
+        Part(text, run.Http.Request.Host.Value);
         Part(text, run.BackendUrl);
         Part(text, run.RewrittenPath is { } rewritten ? rewritten.AsSpan() : run.Remainder.Path);
         if (varyByQueryParameters.Length > 0)

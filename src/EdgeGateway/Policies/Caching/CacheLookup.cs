@@ -41,6 +41,23 @@ internal sealed class CacheLookup : PolicyStep
     /// <summary>allowPrivateResponseCaching: requests with Authorization are cached, and so are responses marked Cache-Control: private.</summary>
     public bool AllowPrivate { get; }
 
+    /// <summary>
+    /// Whether <paramref name="name"/> (a header the backend's <c>Vary</c> names) is part of the key: if not, the entry would
+    /// answer clients whose value of it differs (a gzip body to one that cannot read it, one Origin's CORS answer to another).
+    /// </summary>
+    public bool VariesBy(ReadOnlySpan<char> name)
+    {
+        foreach (var header in headers)
+        {
+            if (name.Equals(header, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The engine's clock (a fake one in tests): what an entry's Age is measured against.</summary>
     public DateTimeOffset Now => services.Time.GetUtcNow();
 

@@ -44,24 +44,39 @@ internal sealed class MemoryResponseCache(TimeProvider time, long maxBytes) : IR
         }
 
         var entry = new Entry(value, time.GetUtcNow().Add(timeToLive).UtcTicks, cost);
-        if (Interlocked.Add(ref size, cost) > maxBytes)
+        if (Interlocked.Read(ref size) + cost > maxBytes)
         {
-            MakeRoom();
+            MakeRoom(cost);
         }
 
-        entries.AddOrUpdate(key, entry, (_, old) =>
+        // The size moves only with a swap that happened, by exactly what it swapped: a delegate that may run several times
+        // (AddOrUpdate's) or a replacement racing a removal must never count an entry twice.
+        while (true)
         {
-            Interlocked.Add(ref size, -old.Cost);
-            return entry;
-        });
+            if (entries.TryGetValue(key, out var old))
+            {
+                if (entries.TryUpdate(key, entry, old))
+                {
+                    Interlocked.Add(ref size, cost - old.Cost);
+                    break;
+                }
+            }
+            else if (entries.TryAdd(key, entry))
+            {
+                Interlocked.Add(ref size, cost);
+                break;
+            }
+        }
+
         return ValueTask.CompletedTask;
     }
 
-    private void MakeRoom()
+    /// <summary>Evicts until <paramref name="incoming"/> more bytes leave the cache at nine tenths of its budget.</summary>
+    private void MakeRoom(long incoming)
     {
         lock (evicting)
         {
-            if (Interlocked.Read(ref size) <= maxBytes)
+            if (Interlocked.Read(ref size) + incoming <= maxBytes)
             {
                 return; // another store made room while this one waited
             }
@@ -69,7 +84,7 @@ internal sealed class MemoryResponseCache(TimeProvider time, long maxBytes) : IR
             var now = time.GetUtcNow().UtcTicks;
             foreach (var (key, entry) in entries.OrderBy(e => e.Value.ExpiresTicks > now).ThenBy(e => e.Value.ExpiresTicks))
             {
-                if (Interlocked.Read(ref size) <= maxBytes - (maxBytes / 10))
+                if (Interlocked.Read(ref size) + incoming <= maxBytes - (maxBytes / 10))
                 {
                     return;
                 }
@@ -87,5 +102,13 @@ internal sealed class MemoryResponseCache(TimeProvider time, long maxBytes) : IR
         }
     }
 
-    private sealed record Entry(byte[] Value, long ExpiresTicks, long Cost);
+    /// <summary>A class, not a record: TryUpdate and TryRemove compare entries, and only the very same entry may match.</summary>
+    private sealed class Entry(byte[] value, long expiresTicks, long cost)
+    {
+        public byte[] Value { get; } = value;
+
+        public long ExpiresTicks { get; } = expiresTicks;
+
+        public long Cost { get; } = cost;
+    }
 }

@@ -13,7 +13,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace EdgeGateway.Tests.Policies.Caching;
 
 /// <summary>What the backend answers a request that reaches it.</summary>
-internal sealed record BackendAnswer(int Status = 200, string Body = "from the backend", string? CacheControl = null, string? SetCookie = null);
+internal sealed record BackendAnswer(int Status = 200, string Body = "from the backend", string? CacheControl = null, string? SetCookie = null,
+    string? Vary = null);
 
 /// <summary>What the client got, and whether the backend was called for it.</summary>
 internal sealed record ClientAnswer(int Status, string Body, IHeaderDictionary Headers, bool FromBackend);
@@ -91,6 +92,11 @@ internal sealed class CacheHarness
         if (backend.CacheControl is not null)
         {
             response.Headers.CacheControl = backend.CacheControl;
+        }
+
+        if (backend.Vary is not null)
+        {
+            response.Headers.Vary = backend.Vary;
         }
 
         if (backend.SetCookie is not null)

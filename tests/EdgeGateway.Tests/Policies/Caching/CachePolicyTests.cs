@@ -286,12 +286,135 @@ public sealed class CachePolicyTests
     {
         var h = Harness();
 
-        var miss = await h.SendAsync(backend: new(SetCookie: "session=alice"));
-        var hit = await h.SendAsync();
+        var miss = await h.SendAsync(backend: new(Body: "alice's page", SetCookie: "session=alice"));
+        var next = await h.SendAsync(backend: new(Body: "bob's page"));
 
         Assert.Equal("session=alice", miss.Headers.SetCookie.ToString());
+        Assert.True(next.FromBackend); // a body tied to Alice's cookie is never stored for others
+        Assert.Equal("bob's page", next.Body);
+        Assert.Equal(0, next.Headers.SetCookie.Count);
+        Assert.Equal("bob's page", (await h.SendAsync()).Body); // the one without a cookie was stored
+    }
+
+    [Fact]
+    public async Task AnotherHostOrScheme_GetsItsOwnEntry()
+    {
+        // The backend builds absolute links from X-Forwarded-Host/Proto: one host's answer must not reach another's clients.
+        var h = Harness();
+
+        await h.SendAsync(backend: new(Body: "https://a.example/next"), request: r => { r.Host = new("a.example"); r.Scheme = "https"; });
+        var otherHost = await h.SendAsync(backend: new(Body: "https://evil.example/next"), request: r => { r.Host = new("evil.example"); r.Scheme = "https"; });
+        var otherScheme = await h.SendAsync(backend: new(Body: "http://a.example/next"), request: r => { r.Host = new("a.example"); r.Scheme = "http"; });
+        var same = await h.SendAsync(request: r => { r.Host = new("a.example"); r.Scheme = "https"; });
+
+        Assert.True(otherHost.FromBackend);
+        Assert.True(otherScheme.FromBackend);
+        Assert.False(same.FromBackend);
+        Assert.Equal("https://a.example/next", same.Body);
+    }
+
+    [Theory]
+    [InlineData(206)]
+    [InlineData(304)]
+    public async Task PartialOrNotModified_NeverStored_EvenWithCacheResponse(int status)
+    {
+        var h = Harness(store: """{ "type": "cache-store", "duration": 60, "cacheResponse": true }""");
+
+        await h.SendAsync(backend: new(Status: status, Body: "part"));
+        var next = await h.SendAsync(backend: new(Body: "whole"));
+
+        Assert.True(next.FromBackend);
+        Assert.Equal(200, next.Status);
+        Assert.Equal("whole", next.Body);
+    }
+
+    [Theory]
+    [InlineData("Range", "bytes=0-3")]
+    [InlineData("If-None-Match", "\"v1\"")]
+    [InlineData("If-Modified-Since", "Mon, 30 Nov 2026 11:00:00 GMT")]
+    [InlineData("If-Match", "\"v1\"")]
+    [InlineData("If-Unmodified-Since", "Mon, 30 Nov 2026 11:00:00 GMT")]
+    [InlineData("If-Range", "\"v1\"")]
+    public async Task RangeOrConditionalRequest_AnswerNotStored_ButServedFromAnEntryAnotherStored(string header, string value)
+    {
+        var h = Harness();
+
+        var conditional = await h.SendAsync(backend: new(Body: "answer to a conditional request"), request: r => r.Headers[header] = value);
+        var plain = await h.SendAsync(backend: new(Body: "whole"));
+        var conditionalAgain = await h.SendAsync(request: r => r.Headers[header] = value);
+
+        Assert.True(conditional.FromBackend);
+        Assert.True(plain.FromBackend);
+        Assert.False(conditionalAgain.FromBackend);
+        Assert.Equal("whole", conditionalAgain.Body);
+    }
+
+    [Theory]
+    [InlineData("*")]
+    [InlineData("Accept-Encoding")]
+    [InlineData("Accept, Origin")]
+    public async Task BackendVary_NamingAHeaderTheKeyLacks_NotStored(string vary)
+    {
+        var h = Harness("""{ "type": "cache-lookup", "varyByDeveloper": false, "varyByDeveloperGroups": false, "varyByHeaders": [ "Accept" ] }""");
+
+        await h.SendAsync(backend: new(Body: "gzip bytes", Vary: vary), request: r => r.Headers.AcceptEncoding = "gzip");
+        var next = await h.SendAsync(backend: new(Body: "plain"));
+
+        Assert.True(next.FromBackend);
+        Assert.Equal("plain", next.Body);
+    }
+
+    [Fact]
+    public async Task BackendVary_OnlyHeadersTheKeyHolds_Stored()
+    {
+        var h = Harness("""{ "type": "cache-lookup", "varyByDeveloper": false, "varyByDeveloperGroups": false, "varyByHeaders": [ "Accept-Encoding", "Accept" ] }""");
+
+        await h.SendAsync(backend: new(Body: "gzip bytes", Vary: "accept-encoding,  ACCEPT"), request: r => r.Headers.AcceptEncoding = "gzip");
+        var gzip = await h.SendAsync(request: r => r.Headers.AcceptEncoding = "gzip");
+        var identity = await h.SendAsync(backend: new(Body: "plain"));
+
+        Assert.False(gzip.FromBackend);
+        Assert.Equal("gzip bytes", gzip.Body);
+        Assert.True(identity.FromBackend);
+    }
+
+    [Fact]
+    public async Task BodyInMemory_LaterOutboundStepAnswersInstead_NothingStored()
+    {
+        var h = Harness(store: """{ "type": "set-body", "value": "rewritten" }, """ + Store,
+            outbound: """{ "type": "return-response", "statusCode": 503, "body": "down for maintenance" }""");
+
+        var first = await h.SendAsync();
+        var second = await h.SendAsync();
+
+        Assert.Equal(503, first.Status);
+        Assert.True(second.FromBackend);
+        Assert.Equal(0, h.Cache.Size);
+    }
+
+    [Fact]
+    public async Task BodyInMemory_OutboundEndsNormally_StoredAsSent()
+    {
+        var h = Harness(store: """{ "type": "set-body", "value": "rewritten" }, """ + Store,
+            outbound: """{ "type": "set-header", "name": "X-After", "value": "1" }""");
+
+        var first = await h.SendAsync();
+        var hit = await h.SendAsync();
+
+        Assert.Equal("rewritten", first.Body);
         Assert.False(hit.FromBackend);
-        Assert.Equal(0, hit.Headers.SetCookie.Count);
+        Assert.Equal("rewritten", hit.Body);
+    }
+
+    [Fact]
+    public async Task BodyInMemory_ReplacedAgainAfterTheStore_NothingStored()
+    {
+        // As with a streamed body: a set-body after cache-store means the stored body would not be what clients get.
+        var h = Harness(store: """{ "type": "set-body", "value": "first" }, """ + Store,
+            outbound: """{ "type": "set-body", "value": "second" }""");
+
+        Assert.Equal("second", (await h.SendAsync()).Body);
+        Assert.True((await h.SendAsync()).FromBackend);
     }
 
     [Fact]

@@ -66,4 +66,60 @@ public sealed class MemoryResponseCacheTests
         Assert.Null(await cache.GetAsync("k2"));
         Assert.NotNull(await cache.GetAsync("k1"));
     }
+
+    [Fact]
+    public async Task ConcurrentSetsGetsAndExpiriesOfTheSameKeys_SizeStaysTheSumOfWhatIsHeld()
+    {
+        var cache = new MemoryResponseCache(time, 2_000); // small: stores also evict
+        var keys = new[] { "k0", "k1", "k2" };
+        using var start = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, 4).Select(w => new Thread(() =>
+        {
+            // Own threads, not the pool: they really run at once. The in-memory store completes synchronously.
+            var random = new Random(w);
+            start.Wait();
+            for (var i = 0; i < 200_000; i++)
+            {
+                var key = keys[random.Next(keys.Length)];
+                if (random.Next(3) == 0)
+                {
+                    _ = cache.GetAsync(key).Result; // removes the entry when it has expired
+                }
+                else
+                {
+                    cache.SetAsync(key, new byte[random.Next(10, 400)], TimeSpan.FromSeconds(random.Next(1, 4))).GetAwaiter().GetResult();
+                }
+
+                if (w == 0 && i % 20 == 0)
+                {
+                    time.Advance(TimeSpan.FromSeconds(1));
+                }
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        start.Set();
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        // Every key replaced by a known entry: the size is theirs and nothing else's (drift would stay in it).
+        foreach (var key in keys)
+        {
+            await cache.SetAsync(key, Value(1), TimeSpan.FromSeconds(1000));
+        }
+
+        Assert.Equal(keys.Length * 104, cache.Size);
+        time.Advance(TimeSpan.FromSeconds(1000));
+        foreach (var key in keys)
+        {
+            Assert.Null(await cache.GetAsync(key));
+        }
+
+        Assert.Equal(0, cache.Size);
+    }
 }
