@@ -76,27 +76,10 @@ internal sealed class Cors : PolicyStep
 
     public static PolicyStep Create(PolicyAttributes a)
     {
-        string[]? List(string name)
-        {
-            var values = a.Values(name);
-            var texts = new string[values.Length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (IpFilter.Literal(values[i]) is not { } text)
-                {
-                    return null;
-                }
-
-                texts[i] = text.Trim();
-            }
-
-            return texts;
-        }
-
-        var origins = List("allowedOrigins");
-        var methods = List("allowedMethods");
-        var headers = List("allowedHeaders");
-        var expose = List("exposeHeaders");
+        var origins = a.Literals("allowedOrigins");
+        var methods = a.Literals("allowedMethods");
+        var headers = a.Literals("allowedHeaders");
+        var expose = a.Literals("exposeHeaders");
         if (origins is null || methods is null || headers is null || expose is null)
         {
             return Unevaluable.Instance;

@@ -32,6 +32,27 @@ internal readonly struct PolicyAttributes(IReadOnlyDictionary<string, JsonElemen
         attributes is not null && attributes.TryGetValue(name, out var element) && element.ValueKind == JsonValueKind.Array
             ? [.. element.EnumerateArray().Select(Compile)] : [];
 
+    /// <summary>
+    /// A list of literals (named values allowed, no expressions: validated so), trimmed; null when one references a secret
+    /// the management plane withheld (the policy is then unevaluable, see <see cref="Unevaluable"/>).
+    /// </summary>
+    public string[]? Literals(string name)
+    {
+        var values = Values(name);
+        var texts = new string[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (IpFilter.Literal(values[i]) is not { } text)
+            {
+                return null;
+            }
+
+            texts[i] = text.Trim();
+        }
+
+        return texts;
+    }
+
     public IEnumerable<PolicyAttributes> Objects(string name)
     {
         if (attributes is null || !attributes.TryGetValue(name, out var element) || element.ValueKind != JsonValueKind.Array)

@@ -62,7 +62,7 @@ internal sealed class CacheLookup : PolicyStep
     public DateTimeOffset Now => services.Time.GetUtcNow();
 
     public static CacheLookup Create(PolicyAttributes a, PolicyServices services) => new(services,
-        Literals(a, "varyByQueryParameters"), Literals(a, "varyByHeaders"),
+        a.Literals("varyByQueryParameters"), a.Literals("varyByHeaders"),
         a.Bool("varyByDeveloper") ?? false, a.Bool("varyByDeveloperGroups") ?? false,
         a.Text("downstreamCachingType"), a.Bool("mustRevalidate") ?? true, a.Bool("allowPrivateResponseCaching") ?? false);
 
@@ -138,22 +138,5 @@ internal sealed class CacheLookup : PolicyStep
 
         state.Hit = entry;
         return PolicyResult.Responded;
-    }
-
-    private static string[]? Literals(PolicyAttributes a, string name)
-    {
-        var values = a.Values(name);
-        var texts = new string[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (IpFilter.Literal(values[i]) is not { } text)
-            {
-                return null;
-            }
-
-            texts[i] = text.Trim();
-        }
-
-        return texts;
     }
 }
