@@ -61,19 +61,27 @@ public sealed class RedisStatusTests
         Assert.True(status.GetProperty("rateLimit").GetProperty("configured").GetBoolean());
         Assert.Equal($"127.0.0.1:{redis.Port}", status.GetProperty("cache").GetProperty("servers").GetString());
         Assert.Equal("connected", status.GetProperty("cache").GetProperty("state").GetString());
-        await gateway.PrintedAsync($"Redis for rate-limit counters and the response cache: connected to 127.0.0.1:{redis.Port}");
+        // A connection each, though both name the same server.
+        await gateway.PrintedAsync($"Redis for rate-limit counters: connected to 127.0.0.1:{redis.Port}");
+        await gateway.PrintedAsync($"Redis for the response cache: connected to 127.0.0.1:{redis.Port}");
 
+        var killedAt = DateTimeOffset.UtcNow;
         redis.Kill();
         await StateAsync(gateway, "rateLimit", "fallback");
-        Assert.True((await RedisStatusAsync(gateway)).GetProperty("rateLimit").TryGetProperty("since", out var since) && since.GetDateTimeOffset() <= DateTimeOffset.UtcNow);
-        await gateway.PrintedAsync("Redis for rate-limit counters and the response cache unreachable");
+        // since moves to when the link was lost (the gateway runs on this machine's clock).
+        Assert.True((await RedisStatusAsync(gateway)).GetProperty("rateLimit").TryGetProperty("since", out var since) && since.GetDateTimeOffset() >= killedAt,
+            $"since {since} is the outage's start, not before {killedAt:O}");
+        await gateway.PrintedAsync("Redis for rate-limit counters unreachable");
         Assert.Equal(System.Net.HttpStatusCode.OK, (await gateway.Client.GetAsync("/open/x")).StatusCode);
 
         await redis.RestartAsync();
         await StateAsync(gateway, "rateLimit", "connected");
-        await gateway.PrintedAsync("Redis for rate-limit counters and the response cache is back");
-        Assert.Equal(1, Occurrences(gateway.Output, "EdgeGateway.Redis[1102]"));
-        Assert.Equal(1, Occurrences(gateway.Output, "EdgeGateway.Redis[1103]"));
+        await gateway.PrintedAsync("Redis for rate-limit counters is back");
+        await StateAsync(gateway, "cache", "connected");
+        await gateway.PrintedAsync("Redis for the response cache is back");
+        // Once per link: counters and cache.
+        Assert.Equal(2, Occurrences(gateway.Output, "EdgeGateway.Redis[1102]"));
+        Assert.Equal(2, Occurrences(gateway.Output, "EdgeGateway.Redis[1103]"));
     }
 
     [Fact]
@@ -111,6 +119,40 @@ public sealed class RedisStatusTests
 
         await StateAsync(gateway, "rateLimit", "refusing");
         await gateway.PrintedAsync("refusing rate-limited requests with 503 until it is back");
+    }
+
+    [Fact]
+    public async Task Ready_FailClosedAndRedisNotAnsweredYet_NotReadyUntilItAnswers()
+    {
+        using var redis = await RedisServer.StartAsync();
+        redis.Kill();
+        var (folder, backend) = await ConfigAsync();
+        await using var _ = backend;
+        using var __ = folder;
+        await using var gateway = GatewayProcess.Launch(folder.ConfigFile, env: Env(redis, "closed", cache: false));
+        await gateway.EventuallyAsync(async () =>
+        {
+            try
+            {
+                var status = await gateway.StatusAsync();
+                return status.GetProperty("state").GetString() == "ready"
+                    && status.GetProperty("redis").GetProperty("rateLimit").GetProperty("state").GetString() == "refusing";
+            }
+            catch (HttpRequestException)
+            {
+                return false; // not listening yet
+            }
+        }, "config loaded and the counters' Redis found unreachable", 60);
+
+        using (var notReady = await gateway.Client.GetAsync("/healthz/ready"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+            Assert.Equal("not ready: rate-limit counters fail closed and their Redis has not answered yet", await notReady.Content.ReadAsStringAsync());
+        }
+
+        await redis.RestartAsync();
+        await gateway.WaitReadyAsync();
+        await StateAsync(gateway, "rateLimit", "connected");
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace EdgeGateway.Health;
 
 /// <summary>
 /// Liveness, readiness and APIM's status probe (empty on the public port; the JSON is on the admin listener).
-/// Ready means a verified config is loaded (even a stale one: serving the last good config is the point of failing static).
+/// Ready means a verified config is loaded (even a stale one: serving the last good config is the point of failing static)
+/// and, when rate-limit counters fail closed, their Redis has answered once (before that every rate-limited request gets 503).
 /// </summary>
 internal sealed class HealthEndpoints(ConfigState state, TimeProvider time, IServiceProvider services)
 {
@@ -47,7 +48,9 @@ internal sealed class HealthEndpoints(ConfigState state, TimeProvider time, ISer
 
         if (path.Equals(Ready, StringComparison.OrdinalIgnoreCase))
         {
-            task = state.Current is null ? Plain(context, 503, "not ready: no verified config loaded yet") : Plain(context, 200, "ready");
+            task = state.Current is null ? Plain(context, 503, "not ready: no verified config loaded yet")
+                : redis is { Ready: false } ? Plain(context, 503, "not ready: rate-limit counters fail closed and their Redis has not answered yet")
+                : Plain(context, 200, "ready");
             return true;
         }
 

@@ -56,28 +56,35 @@ internal sealed class Quota : PolicyStep, IRequestEnd
         var now = services.Time.GetUtcNow();
         var end = window.EndFor(now);
         var value = counterKey is null ? run.SubscriptionId ?? string.Empty : counterKey.Evaluate(run);
-        try
+        // Bandwidth first, only read: a request it refuses has not used up a call.
+        if (bandwidthBytes is { } maxBytes)
         {
-            // Bandwidth first, only read: a request it refuses has not used up a call.
-            if (bandwidthBytes is { } maxBytes && (await services.Counters.AddAsync(byteKeys.For(value), end, 0, null)).Count >= maxBytes)
+            var used = await services.Counters.AddAsync(byteKeys.For(value), end, 0, null);
+            if (used.Unavailable)
+            {
+                return CounterCalls.StoreUnavailable(run, type, services);
+            }
+
+            if (used.Count >= maxBytes)
             {
                 return Refuse(run, "bandwidth", end, now);
             }
-
-            if (calls is { } maxCalls)
-            {
-                var counted = incrementCondition is null
-                    ? await services.Counters.AddAsync(callKeys.For(value), end, 1, maxCalls)
-                    : await services.Counters.AddAsync(callKeys.For(value), end, 0, null);
-                if (incrementCondition is null ? !counted.Added : counted.Count + 1 > maxCalls)
-                {
-                    return Refuse(run, "call volume", end, now);
-                }
-            }
         }
-        catch (CounterStoreUnavailableException e)
+
+        if (calls is { } maxCalls)
         {
-            return CounterCalls.StoreUnavailable(run, type, services, e);
+            var counted = incrementCondition is null
+                ? await services.Counters.AddAsync(callKeys.For(value), end, 1, maxCalls)
+                : await services.Counters.AddAsync(callKeys.For(value), end, 0, null);
+            if (counted.Unavailable)
+            {
+                return CounterCalls.StoreUnavailable(run, type, services);
+            }
+
+            if (incrementCondition is null ? !counted.Added : counted.Count + 1 > maxCalls)
+            {
+                return Refuse(run, "call volume", end, now);
+            }
         }
 
         if (bandwidthBytes is not null || incrementCondition is not null)
@@ -96,21 +103,17 @@ internal sealed class Quota : PolicyStep, IRequestEnd
             return;
         }
 
-        try
+        // The response is gone: a store that cannot answer leaves nothing to refuse, the count is lost.
+        if (incrementCondition is not null && calls is not null
+            && (await services.Counters.AddAsync(callKeys.For(work.Key), work.WindowEnd, 1, null)).Unavailable)
         {
-            if (incrementCondition is not null && calls is not null)
-            {
-                await services.Counters.AddAsync(callKeys.For(work.Key), work.WindowEnd, 1, null);
-            }
-
-            if (work.State is BodyBytes bytes && bytes.Total > 0)
-            {
-                await services.Counters.AddAsync(byteKeys.For(work.Key), work.WindowEnd, bytes.Total, null);
-            }
+            TrafficLog.EndCountLost(services.Logger, type);
         }
-        catch (CounterStoreUnavailableException e)
+
+        if (work.State is BodyBytes bytes && bytes.Total > 0
+            && (await services.Counters.AddAsync(byteKeys.For(work.Key), work.WindowEnd, bytes.Total, null)).Unavailable)
         {
-            TrafficLog.StoreUnavailable(services.Logger, type, e.Message); // the response is gone: nothing left to refuse
+            TrafficLog.EndCountLost(services.Logger, type);
         }
     }
 

@@ -64,36 +64,23 @@ internal sealed class RateLimit : PolicyStep, IRequestEnd
         var now = services.Time.GetUtcNow();
         var end = window.EndFor(now);
         var key = keys.For(counterKey is null ? run.SubscriptionId ?? string.Empty : counterKey.Evaluate(run));
-        ValueTask<CounterResult> pending;
-        try
-        {
-            // Without a condition: check and count in one atomic call. With one: only read now, count after the response.
-            pending = incrementCondition is null
-                ? services.Counters.AddAsync(key, end, incrementCount, calls)
-                : services.Counters.AddAsync(key, end, 0, null);
-        }
-        catch (CounterStoreUnavailableException e)
-        {
-            return new(CounterCalls.StoreUnavailable(run, type, services, e));
-        }
-
+        // Without a condition: check and count in one atomic call. With one: only read now, count after the response.
+        var pending = incrementCondition is null
+            ? services.Counters.AddAsync(key, end, incrementCount, calls)
+            : services.Counters.AddAsync(key, end, 0, null);
         return pending.IsCompletedSuccessfully ? new(Decide(run, pending.Result, key, end, now)) : AwaitedAsync(pending, run, key, end, now);
     }
 
-    private async ValueTask<PolicyResult> AwaitedAsync(ValueTask<CounterResult> pending, PolicyRun run, string key, DateTimeOffset end, DateTimeOffset now)
-    {
-        try
-        {
-            return Decide(run, await pending, key, end, now);
-        }
-        catch (CounterStoreUnavailableException e)
-        {
-            return CounterCalls.StoreUnavailable(run, type, services, e);
-        }
-    }
+    private async ValueTask<PolicyResult> AwaitedAsync(ValueTask<CounterResult> pending, PolicyRun run, string key, DateTimeOffset end, DateTimeOffset now) =>
+        Decide(run, await pending, key, end, now);
 
     private PolicyResult Decide(PolicyRun run, CounterResult counted, string key, DateTimeOffset end, DateTimeOffset now)
     {
+        if (counted.Unavailable)
+        {
+            return CounterCalls.StoreUnavailable(run, type, services);
+        }
+
         var admitted = incrementCondition is null ? counted.Added : counted.Count + incrementCount <= calls;
         if (!admitted)
         {
@@ -123,13 +110,9 @@ internal sealed class RateLimit : PolicyStep, IRequestEnd
             return;
         }
 
-        try
+        if ((await services.Counters.AddAsync(work.Key, work.WindowEnd, incrementCount, null)).Unavailable)
         {
-            await services.Counters.AddAsync(work.Key, work.WindowEnd, incrementCount, null);
-        }
-        catch (CounterStoreUnavailableException e)
-        {
-            TrafficLog.StoreUnavailable(services.Logger, type, e.Message); // the response is gone: nothing left to refuse
+            TrafficLog.EndCountLost(services.Logger, type); // the response is gone: nothing left to refuse
         }
     }
 

@@ -3,6 +3,7 @@ using EdgeGateway.Policies;
 using EdgeGateway.Policies.Jwt;
 using EdgeGateway.Policies.Traffic;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using static EdgeGateway.Tests.Policies.PipelineHarness;
@@ -263,7 +264,8 @@ public sealed class TrafficPolicyTests
     [Fact]
     public async Task CounterStoreUnavailable_Refused503ThroughTheErrorPath()
     {
-        var closed = new PolicyServices(new OpenIdKeyCache(TimeSpan.FromHours(1))) { Time = time, Counters = new UnavailableStore() };
+        var levels = new LevelLogger();
+        var closed = new PolicyServices(new OpenIdKeyCache(TimeSpan.FromHours(1))) { Time = time, Counters = new UnavailableStore(), Logger = levels };
         var harness = new PipelineHarness(Doc($$"""
             [ { "id": "a", "path": "/a", "backend": { "urls": ["http://127.0.0.1:1"] }, "policies": { "inbound": [ {{ByKey}} ] } } ]
             """), closed);
@@ -273,6 +275,9 @@ public sealed class TrafficPolicyTests
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, run.LastError!.StatusCode);
         Assert.Equal("CounterStoreUnavailable", run.LastError.Reason);
         Assert.Equal(CounterCalls.Unavailable, run.LastError.Message);
+        // Every rate-limited request while Redis is down: the outage is the link's one warning, a refusal is no more than debug.
+        Assert.Contains(LogLevel.Debug, levels.Levels);
+        Assert.All(levels.Levels, l => Assert.True(l <= LogLevel.Debug, $"a refusal logged at {l}"));
     }
 
     [Fact]
@@ -335,12 +340,25 @@ public sealed class TrafficPolicyTests
         }
     }
 
-    private sealed class UnavailableStore : ICounterStore
+    private sealed class LevelLogger : ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<LogLevel> Levels { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Levels.Enqueue(logLevel);
+    }
+
+        private sealed class UnavailableStore : ICounterStore
     {
         public async ValueTask<CounterResult> AddAsync(string key, DateTimeOffset windowEnd, long amount, long? limit)
         {
             await Task.Yield();
-            throw new CounterStoreUnavailableException("redis is down");
+            return CounterResult.StoreUnavailable;
         }
     }
 }

@@ -7,16 +7,22 @@ namespace EdgeGateway.Policies.Redis;
 
 /// <summary>
 /// Rate-limit and quota counters in Redis, shared by every gateway naming the same server: each check is one server-side
-/// script (add unless over the limit, expire at the window's end), so concurrent gateways never race and a check costs one
-/// round trip. The key is <c>edgegw:rl:{key}:{window end, Unix ms}</c>: a new window is a new key, and Redis drops the old
-/// one when it ends. While Redis is unreachable: <c>open</c> counts in this process (<see cref="LocalCounterStore"/>),
-/// <c>closed</c> throws <see cref="CounterStoreUnavailableException"/> so the policy answers 503.
+/// script (add unless over the limit; a new counter expires a while after its window's end), so concurrent gateways never
+/// race and a check costs one round trip. The key is <c>edgegw:rl:{key}:{window end, Unix ms}</c>: a new window is a new
+/// key, so the expiry only cleans up and is given <see cref="ExpirySlack"/> beyond the window's end: with a clock ahead of
+/// Redis's, or a slow call, an expiry at exactly the end could drop the key while its window is still counting. While
+/// Redis is unreachable: <c>open</c> counts in this process (<see cref="LocalCounterStore"/>), <c>closed</c> answers
+/// <see cref="CounterResult.StoreUnavailable"/> so the policy answers 503. A call Redis refuses (a key of the wrong type,
+/// a script error) is not an outage: that one call falls back (or is refused) the same way.
 /// </summary>
 internal sealed class RedisCounterStore : ICounterStore
 {
     public const string KeyPrefix = "edgegw:rl:";
 
-    // KEYS[1] counter; ARGV[1] amount; ARGV[2] limit (-1: none); ARGV[3] window end (Unix ms).
+    /// <summary>How long a counter outlives its window's end in Redis.</summary>
+    public static readonly TimeSpan ExpirySlack = TimeSpan.FromSeconds(60);
+
+    // KEYS[1] counter; ARGV[1] amount; ARGV[2] limit (-1: none); ARGV[3] expiry (Unix ms): set once, when the add creates it.
     // Returns the count after adding, or -(count + 1) when the amount would pass the limit (one integer: no array to read).
     internal const string Script = """
         local amount = tonumber(ARGV[1])
@@ -25,7 +31,7 @@ internal sealed class RedisCounterStore : ICounterStore
         local limit = tonumber(ARGV[2])
         if limit >= 0 and current + amount > limit then return -current - 1 end
         local count = redis.call('INCRBY', KEYS[1], amount)
-        redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+        if count == amount then redis.call('PEXPIREAT', KEYS[1], ARGV[3]) end
         return count
         """;
 
@@ -48,11 +54,11 @@ internal sealed class RedisCounterStore : ICounterStore
         var database = link.Database();
         if (database is null)
         {
-            return Unavailable(key, windowEnd, amount, limit, null);
+            return Unavailable(key, windowEnd, amount, limit);
         }
 
         RedisKey[] keys = [KeyPrefix + key + ":" + windowEnd.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)];
-        RedisValue[] values = [amount, limit ?? -1, windowEnd.ToUnixTimeMilliseconds()];
+        RedisValue[] values = [amount, limit ?? -1, (windowEnd + ExpirySlack).ToUnixTimeMilliseconds()];
         RedisResult result;
         try
         {
@@ -66,10 +72,10 @@ internal sealed class RedisCounterStore : ICounterStore
                 result = await database.ScriptEvaluateAsync(Script, keys, values);
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (RedisErrors.IsRedisFailure(ex))
         {
-            link.Failed(ex);
-            return Unavailable(key, windowEnd, amount, limit, ex);
+            RedisErrors.Report(link, ex);
+            return Unavailable(key, windowEnd, amount, limit);
         }
 
         link.Succeeded();
@@ -77,9 +83,8 @@ internal sealed class RedisCounterStore : ICounterStore
         return count < 0 ? new CounterResult(false, -count - 1) : new CounterResult(true, count);
     }
 
-    private CounterResult Unavailable(string key, DateTimeOffset windowEnd, long amount, long? limit, Exception? error) =>
-        closed ? throw new CounterStoreUnavailableException($"Redis for rate-limit counters ({link.Servers}) is unreachable", error)
-            : fallback.Add(key, windowEnd.UtcTicks, amount, limit);
+    private CounterResult Unavailable(string key, DateTimeOffset windowEnd, long amount, long? limit) =>
+        closed ? CounterResult.StoreUnavailable : fallback.Add(key, windowEnd.UtcTicks, amount, limit);
 
     /// <summary>Loads the script on every server after each (re)connection, so the first check after it is an EVALSHA that hits.</summary>
     private void LoadScript(IConnectionMultiplexer multiplexer)

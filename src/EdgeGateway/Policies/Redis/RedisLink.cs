@@ -16,6 +16,11 @@ internal sealed class RedisLink : IAsyncDisposable
 
     private static readonly long ProbeEvery = TimeSpan.FromSeconds(1).Ticks;
 
+    private static readonly long CallErrorLogEvery = TimeSpan.FromMinutes(1).Ticks;
+
+    /// <summary>The longest wait between attempts when even starting a connection fails.</summary>
+    private static readonly TimeSpan MaxConnectRetry = TimeSpan.FromSeconds(30);
+
     private readonly ConfigurationOptions options;
     private readonly string fallback;
     private readonly string downState;
@@ -30,6 +35,9 @@ internal sealed class RedisLink : IAsyncDisposable
     private DateTimeOffset since;
     private string? lastError;
     private long nextProbeTicks;
+    private long nextCallErrorLogTicks;
+    private readonly CancellationTokenSource stopping = new();
+    private Task connecting = Task.CompletedTask;
 
     /// <param name="uses">What it serves, for log lines and the status (<c>rate-limit counters</c>).</param>
     /// <param name="connectionString">Checked at start (<see cref="RedisSettings"/>); never logged, it may hold a password.</param>
@@ -64,6 +72,18 @@ internal sealed class RedisLink : IAsyncDisposable
     /// <summary>Up: calls go to Redis. Down (or not yet connected): the stores fall back.</summary>
     public bool IsUp => up;
 
+    /// <summary>Has answered at least once since the start (closed mode's readiness waits for it).</summary>
+    public bool EverConnected
+    {
+        get
+        {
+            lock (gate)
+            {
+                return everUp;
+            }
+        }
+    }
+
     /// <summary>Raised after every (re)connection, on a background thread: stores load their scripts then.</summary>
     public event Action<IConnectionMultiplexer>? Connected;
 
@@ -72,7 +92,7 @@ internal sealed class RedisLink : IAsyncDisposable
     {
         this.logger = logger;
         RedisLog.Connecting(logger, Uses, Servers);
-        _ = Task.Run(ConnectAsync);
+        connecting = Task.Run(ConnectAsync);
     }
 
     /// <summary>The database to call, or null when the caller should fall back now (Redis down and no probe due).</summary>
@@ -107,6 +127,25 @@ internal sealed class RedisLink : IAsyncDisposable
     /// <summary>A call failed (unreachable, timed out): starts an outage, logged once.</summary>
     public void Failed(Exception error) => MarkDown(error.GetType().Name + ": " + error.Message);
 
+    /// <summary>
+    /// A call Redis refused (a key of the wrong type, a script error, OOM): not an outage, only that call fails. Logged at
+    /// most once a minute: it is a misconfiguration an operator should see, without a line per request.
+    /// </summary>
+    public void CallFailed(Exception error)
+    {
+        if (error is RedisServerException)
+        {
+            Succeeded(); // it answered
+        }
+
+        var now = time.GetUtcNow().UtcTicks;
+        var next = Interlocked.Read(ref nextCallErrorLogTicks);
+        if (now >= next && Interlocked.CompareExchange(ref nextCallErrorLogTicks, now + CallErrorLogEvery, next) == next)
+        {
+            RedisLog.CallFailed(logger, Uses, Servers, Shorten(error.GetType().Name + ": " + error.Message));
+        }
+    }
+
     public RedisLinkStatus Status(DateTimeOffset now)
     {
         lock (gate)
@@ -116,8 +155,19 @@ internal sealed class RedisLink : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops connecting (waiting for a connection still being made, so none outlives the link) and closes it.</summary>
     public async ValueTask DisposeAsync()
     {
+        await stopping.CancelAsync();
+        try
+        {
+            await connecting;
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped while waiting to retry
+        }
+
         if (multiplexer is { } mux)
         {
             await mux.CloseAsync(allowCommandsToComplete: false);
@@ -125,26 +175,47 @@ internal sealed class RedisLink : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Makes the multiplexer, which then reconnects by itself. Making it can itself fail (a name that does not resolve,
+    /// a bad certificate setting): then any exception is logged as the outage and retried with a growing wait, so the link
+    /// never stays "connecting" for good.
+    /// </summary>
     private async Task ConnectAsync()
     {
+        var wait = TimeSpan.FromSeconds(1);
         ConnectionMultiplexer mux;
-        try
+        while (true)
         {
-            mux = await ConnectionMultiplexer.ConnectAsync(options);
+            try
+            {
+                mux = await ConnectionMultiplexer.ConnectAsync(options);
+                break;
+            }
+            catch (Exception ex)
+            {
+                MarkDown(ex.GetType().Name + ": " + ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(wait, time, stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxConnectRetry.Ticks));
         }
-        catch (Exception ex) when (ex is RedisException or System.Net.Sockets.SocketException or ArgumentException)
+
+        if (stopping.IsCancellationRequested)
         {
-            MarkDown(ex.Message);
+            // Disposed while connecting: close it here, DisposeAsync never saw it.
+            mux.Dispose();
             return;
         }
 
-        mux.ConnectionFailed += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Interactive)
-            {
-                MarkDown(e.FailureType + (e.Exception is null ? "" : ": " + e.Exception.Message));
-            }
-        };
+        mux.ConnectionFailed += (_, e) => OnConnectionFailed(e);
         mux.ConnectionRestored += (_, e) =>
         {
             if (e.ConnectionType == ConnectionType.Interactive)
@@ -161,6 +232,18 @@ internal sealed class RedisLink : IAsyncDisposable
         else
         {
             MarkDown("no connection to " + Servers);
+        }
+    }
+
+    /// <summary>
+    /// The multiplexer lost a connection. Events may arrive out of order (a late failure of a connection already
+    /// replaced): while the multiplexer still says it is connected, the event does not mark a working link down.
+    /// </summary>
+    internal void OnConnectionFailed(ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Interactive && multiplexer is { IsConnected: false })
+        {
+            MarkDown(e.FailureType + (e.Exception is null ? "" : ": " + e.Exception.Message));
         }
     }
 

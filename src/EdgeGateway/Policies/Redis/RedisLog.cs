@@ -14,4 +14,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(1103, LogLevel.Information, "Redis for {Uses} is back ({Servers}) after {Outage}: shared again")]
     public static partial void Restored(ILogger logger, string uses, string servers, TimeSpan outage);
+
+    [LoggerMessage(1104, LogLevel.Warning, "Redis for {Uses} ({Servers}) refused a call, which fell back (it stays in use; logged at most once a minute): {Reason}")]
+    public static partial void CallFailed(ILogger logger, string uses, string servers, string reason);
 }

@@ -6,11 +6,16 @@ namespace EdgeGateway.Policies.Redis;
 /// <summary>
 /// Responses in Redis under <c>edgegw:cache:{key}</c> (GET, and SET with PX for the time to live), shared by every gateway
 /// naming the same server; Redis's own <c>maxmemory</c> policy bounds the size. While Redis is unreachable every lookup is a
-/// miss and every store is dropped: the backend answers instead, which is slower, never wrong.
+/// miss and every store is dropped: the backend answers instead, which is slower, never wrong. A call Redis refuses (a key of
+/// the wrong type, OOM on a write) is a miss or a dropped store too, without marking Redis down. Values above
+/// <see cref="MaxValueBytes"/> are not stored: one big value would hold up the calls behind it on the connection.
 /// </summary>
 internal sealed class RedisResponseCache(RedisLink link) : IResponseCache
 {
     public const string KeyPrefix = "edgegw:cache:";
+
+    /// <summary>The largest entry kept in Redis (4 MiB); a larger response is served, not cached.</summary>
+    public const int MaxValueBytes = 4 * 1024 * 1024;
 
     public async ValueTask<byte[]?> GetAsync(string key)
     {
@@ -25,16 +30,16 @@ internal sealed class RedisResponseCache(RedisLink link) : IResponseCache
             link.Succeeded();
             return (byte[]?)value;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (RedisErrors.IsRedisFailure(ex))
         {
-            link.Failed(ex);
+            RedisErrors.Report(link, ex);
             return null;
         }
     }
 
     public async ValueTask SetAsync(string key, byte[] value, TimeSpan timeToLive)
     {
-        if (timeToLive <= TimeSpan.Zero || link.Database() is not { } database)
+        if (timeToLive <= TimeSpan.Zero || value.Length > MaxValueBytes || link.Database() is not { } database)
         {
             return;
         }
@@ -44,9 +49,9 @@ internal sealed class RedisResponseCache(RedisLink link) : IResponseCache
             await database.StringSetAsync(KeyPrefix + key, value, timeToLive, When.Always);
             link.Succeeded();
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (RedisErrors.IsRedisFailure(ex))
         {
-            link.Failed(ex);
+            RedisErrors.Report(link, ex);
         }
     }
 }

@@ -4,17 +4,21 @@ using EdgeGateway.Policies.Traffic;
 namespace EdgeGateway.Policies.Redis;
 
 /// <summary>
-/// The Redis side of <see cref="PolicyServices"/>: the counter store and response cache the settings ask for, over one
-/// link per distinct connection string (one multiplexer when both settings name the same server). Built only when a
-/// Redis setting is present, so a gateway without Redis never touches StackExchange.Redis.
+/// The Redis side of <see cref="PolicyServices"/>: the counter store and response cache the settings ask for, each over
+/// its own link (its own multiplexer) even when both name the same server: one socket would queue a counter check behind
+/// a large cached response, time it out, and take the counters down with it. Built only when a Redis setting is present,
+/// so a gateway without Redis never touches StackExchange.Redis.
 /// </summary>
 internal sealed class RedisStores : IAsyncDisposable
 {
     private const string CounterUses = "rate-limit counters";
     private const string CacheUses = "the response cache";
 
-    private RedisStores(RedisLink? counterLink, RedisLink? cacheLink, ICounterStore? counters, IResponseCache? cache)
+    private readonly bool closed;
+
+    private RedisStores(RedisLink? counterLink, RedisLink? cacheLink, ICounterStore? counters, IResponseCache? cache, bool closed)
     {
+        this.closed = closed;
         CounterLink = counterLink;
         CacheLink = cacheLink;
         Counters = counters;
@@ -31,6 +35,12 @@ internal sealed class RedisStores : IAsyncDisposable
     /// <summary>The Redis response cache, or null when <c>Cache:Redis:ConnectionString</c> is unset.</summary>
     public IResponseCache? Cache { get; }
 
+    /// <summary>
+    /// False only while counters fail closed and their Redis has not answered once yet: every rate-limited request would
+    /// get 503, so the instance is not ready (<c>/healthz/ready</c>) until then. An outage later does not unready it.
+    /// </summary>
+    public bool Ready => !closed || CounterLink is null || CounterLink.EverConnected;
+
     public static bool Configured(RateLimitOptions rateLimit, CacheOptions cache) =>
         !string.IsNullOrWhiteSpace(rateLimit.Redis.ConnectionString) || !string.IsNullOrWhiteSpace(cache.Redis.ConnectionString);
 
@@ -43,29 +53,22 @@ internal sealed class RedisStores : IAsyncDisposable
         var counterString = rateLimit.Redis.ConnectionString?.Trim();
         var cacheString = cache.Redis.ConnectionString?.Trim();
         var closed = RedisSettings.IsClosed(rateLimit.Redis);
-        var shared = !string.IsNullOrEmpty(counterString) && string.Equals(counterString, cacheString, StringComparison.Ordinal);
-
         RedisLink? counterLink = null;
         RedisLink? cacheLink = null;
         if (!string.IsNullOrEmpty(counterString))
         {
             var fallback = closed ? "refusing rate-limited requests with 503" : "counting in this process";
-            counterLink = new RedisLink(shared ? $"{CounterUses} and {CacheUses}" : CounterUses, counterString,
-                shared ? fallback + " and missing the cache" : fallback, time, closed ? "refusing" : "fallback");
+            counterLink = new RedisLink(CounterUses, counterString, fallback, time, closed ? "refusing" : "fallback");
         }
 
-        if (shared)
-        {
-            cacheLink = counterLink;
-        }
-        else if (!string.IsNullOrEmpty(cacheString))
+        if (!string.IsNullOrEmpty(cacheString))
         {
             cacheLink = new RedisLink(CacheUses, cacheString, "every lookup misses", time);
         }
 
         return new RedisStores(counterLink, cacheLink,
             counterLink is null ? null : new RedisCounterStore(counterLink, new LocalCounterStore(time), closed),
-            cacheLink is null ? null : new RedisResponseCache(cacheLink));
+            cacheLink is null ? null : new RedisResponseCache(cacheLink), closed);
     }
 
     /// <summary>Starts connecting in the background (once the host can log): the gateway's start does not wait on Redis.</summary>
@@ -73,10 +76,7 @@ internal sealed class RedisStores : IAsyncDisposable
     {
         var logger = loggers.CreateLogger("EdgeGateway.Redis");
         CounterLink?.Start(logger);
-        if (CacheLink is not null && !ReferenceEquals(CacheLink, CounterLink))
-        {
-            CacheLink.Start(logger);
-        }
+        CacheLink?.Start(logger);
     }
 
     public RedisStatusBody Status(DateTimeOffset now) => new(
@@ -95,7 +95,7 @@ internal sealed class RedisStores : IAsyncDisposable
             await CounterLink.DisposeAsync();
         }
 
-        if (CacheLink is not null && !ReferenceEquals(CacheLink, CounterLink))
+        if (CacheLink is not null)
         {
             await CacheLink.DisposeAsync();
         }

@@ -12,12 +12,21 @@ internal interface ICounterStore
     /// <paramref name="key"/> for the window ending at <paramref name="windowEnd"/>, unless that would take it past
     /// <paramref name="limit"/>; without a limit it always adds. An amount of 0 reads the counter.
     /// </summary>
-    /// <exception cref="CounterStoreUnavailableException">The shared store is unreachable and the settings say to refuse.</exception>
+    /// <remarks>
+    /// A shared store that cannot answer and is set to refuse returns <see cref="CounterResult.StoreUnavailable"/> (not an
+    /// exception: while Redis is down in closed mode that is every request, and throwing per request is costly); the policy
+    /// answers 503. Any other failure falls back to counting in this process.
+    /// </remarks>
     ValueTask<CounterResult> AddAsync(string key, DateTimeOffset windowEnd, long amount, long? limit);
 }
 
-/// <summary>What a counter holds after <see cref="ICounterStore.AddAsync"/>: whether the amount was added, and the count then.</summary>
-internal readonly record struct CounterResult(bool Added, long Count);
-
-/// <summary>A shared counter store is unreachable and <c>RateLimit:Redis:FailureMode</c> is <c>closed</c>: the request is refused with 503.</summary>
-internal sealed class CounterStoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// What a counter holds after <see cref="ICounterStore.AddAsync"/>: whether the amount was added, and the count then; or
+/// <see cref="Unavailable"/>: the shared store could not answer and <c>RateLimit:Redis:FailureMode</c> is <c>closed</c>, so
+/// the request is refused with 503 (nothing was counted).
+/// </summary>
+internal readonly record struct CounterResult(bool Added, long Count, bool Unavailable = false)
+{
+    /// <summary>The store could not answer and is set to refuse.</summary>
+    public static CounterResult StoreUnavailable => new(false, 0, true);
+}

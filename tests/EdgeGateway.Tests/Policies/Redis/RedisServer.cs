@@ -7,7 +7,9 @@ namespace EdgeGateway.Tests.Policies.Redis;
 
 /// <summary>
 /// A real redis-server (Debian's package) on a free loopback port, without persistence: started for a test, killed at its
-/// end, and killable and restartable on the same port for outage tests.
+/// end, and killable and restartable on the same port for outage tests. A port is ours only once the redis-server that
+/// answers on it reports our process's id: another program's Redis (or one that took the port between our check and our
+/// bind) is never mistaken for ours; we then try another port.
 /// </summary>
 internal sealed class RedisServer : IDisposable
 {
@@ -15,19 +17,41 @@ internal sealed class RedisServer : IDisposable
 
     private RedisServer(int port) => Port = port;
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public static async Task<RedisServer> StartAsync()
     {
         var server = new RedisServer(FreePort());
-        await server.RestartAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await server.TryStartAsync())
+            {
+                return server;
+            }
+
+            server.Kill();
+            if (attempt == 10)
+            {
+                throw new InvalidOperationException($"redis-server did not start as ours on 10 ports (last {server.Port})");
+            }
+
+            server.Port = FreePort();
+        }
     }
 
-    /// <summary>Starts (again) on the same port and waits until it answers PING.</summary>
+    /// <summary>Starts again on the same port (after <see cref="Kill"/>) and waits until it answers as ours.</summary>
     public async Task RestartAsync()
+    {
+        if (!await TryStartAsync())
+        {
+            throw new InvalidOperationException($"redis-server on port {Port} did not start again as ours (the port was taken meanwhile?)");
+        }
+    }
+
+    /// <summary>Starts redis-server and waits until it answers PING; true when the server answering is the process started here.</summary>
+    private async Task<bool> TryStartAsync()
     {
         var psi = new ProcessStartInfo(Executable)
         {
@@ -41,6 +65,7 @@ internal sealed class RedisServer : IDisposable
             psi.ArgumentList.Add(arg);
         }
 
+        process?.Dispose();
         process = Process.Start(psi)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -49,13 +74,21 @@ internal sealed class RedisServer : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await PingAsync())
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"redis-server on port {Port} did not answer PING (exited: {process.HasExited})");
+                return false; // most likely the port was taken
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"redis-server on port {Port} did not answer PING within 30 s");
             }
 
             await Task.Delay(20);
         }
+
+        // PONG may come from someone else's Redis on this port: ours is alive and reports our process id.
+        return !process.HasExited && await ServerProcessIdAsync() == process.Id;
     }
 
     /// <summary>Kills it (SIGKILL: an outage, not a shutdown) and waits until it is gone.</summary>
@@ -113,15 +146,57 @@ internal sealed class RedisServer : IDisposable
         }
     }
 
+    /// <summary>The <c>process_id</c> of <c>INFO server</c> from whatever answers on the port, or null.</summary>
+    private async Task<int?> ServerProcessIdAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port);
+            var stream = client.GetStream();
+            await stream.WriteAsync("INFO server\r\n"u8.ToArray());
+            var text = new StringBuilder();
+            var buffer = new byte[4096];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            while (!text.ToString().Contains("\r\nprocess_id:", StringComparison.Ordinal) || !LineEnded(text.ToString()))
+            {
+                var read = await stream.ReadAsync(buffer, timeout.Token);
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                text.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
+            var all = text.ToString();
+            var start = all.IndexOf("\r\nprocess_id:", StringComparison.Ordinal) + "\r\nprocess_id:".Length;
+            var end = all.IndexOf('\r', start);
+            return int.Parse(all.AsSpan(start, end - start), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or FormatException)
+        {
+            return null;
+        }
+
+        static bool LineEnded(string all)
+        {
+            var at = all.IndexOf("\r\nprocess_id:", StringComparison.Ordinal);
+            return at >= 0 && all.IndexOf('\r', at + 2) >= 0;
+        }
+    }
+
     // Below Linux's ephemeral range (32768-60999), so no outgoing connection takes the port while Redis is down for an
     // outage test; apart from the end-to-end tests' range (10000-29999).
-    private static int nextPort = 30000 + (Environment.ProcessId % 50) * 50;
+    // A random start: two test runs (or another program) rarely pick the same ports, and when they do the process id check
+    // above moves us on.
+    private static int nextPort = 30000 + Random.Shared.Next(2700);
 
     private static int FreePort()
     {
         while (true)
         {
-            var port = Interlocked.Increment(ref nextPort);
+            var port = 30000 + (Interlocked.Increment(ref nextPort) - 30000) % 2760;
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);

@@ -9,6 +9,7 @@ internal static class RedisTestKit
     public const int ConnectedEvent = 1101;
     public const int UnreachableEvent = 1102;
     public const int RestoredEvent = 1103;
+    public const int CallFailedEvent = 1104;
 
     public static async Task<RedisLink> ConnectedLinkAsync(RedisServer server, CapturingLoggerFactory? logs = null, string downState = "fallback")
     {
