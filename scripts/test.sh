@@ -102,7 +102,10 @@ if [ "$selfcheck" != ok ]; then echo "runner self-check failed: $selfcheck"; exi
 log "tests"
 # Each project must run at least as many tests as its floor in tests/test-floors.txt, so a suite that
 # silently loses its tests (a broken discovery, a deleted class) fails the run instead of shrinking it.
-floor_of() { awk -v n="$1" '$1 == n { print $2; found=1 } END { if (!found) print 1 }' tests/test-floors.txt; }
+# A project named twice (a merge's leftover) is a mistake in the file: the run stops and says so.
+floor_of() {
+  awk -v n="$1" '$1 == n { c++; f = $2 } END { if (c > 1) { print "tests/test-floors.txt names " n " " c " times" > "/dev/stderr"; exit 1 } print (c ? f : 1) }' tests/test-floors.txt
+}
 status=0 passed=0 failed=0 skipped=0
 summary=()
 for project in tests/*/*.csproj; do
