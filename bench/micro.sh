@@ -43,17 +43,20 @@ grep -q '^|' "$report" || { cat "$report" >&2; die "BenchmarkDotNet's report has
     sed -n '/^```/,/^```/p' "$report"
     echo
     # BenchmarkDotNet quotes descriptions and escapes them as HTML; the quotes add nothing in a table.
-    grep '^|' "$report" | sed "s/&#39;//g; s/&quot;/\"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\\&/g"
+    table=$(grep '^|' "$report" | sed "s/&#39;//g; s/&quot;/\"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\\&/g")
+    echo "$table"
     echo
-    if grep -q '^// skipped: ' "$WORK/micro.log"; then
-        echo "Left out (a gateway of this build refuses their snapshot):"
-        grep '^// skipped: ' "$WORK/micro.log" | sed 's|^// skipped: |- |'
-        echo
-    fi
     echo "Every proxied request allocates one \`PolicyRun\`, with or without policies: the request's one object, which the"
     echo "transformer reads (the path after the prefix, where the key was) and the policies run on; that is what forwarding"
     echo "needs, and what (a) shows. A row's allocations beyond (a)'s are what its key check and policies cost."
-    echo "Goal (issue 10): the pipeline of (b) allocates nothing per request beyond what forwarding needs."
+    # The Allocated column of a row, by its description's start (next to last column).
+    allocated() { grep -F "| $1" <<<"$table" | head -1 | awk -F'|' '{ gsub(/ /, "", $(NF-2)); print $(NF-2) }'; }
+    for goal in "10:(b) key + set-header + ip-filter" "11:issue 11 (b) key + rate-limit-by-key + set-header"; do
+        row=${goal#*:} base=$(allocated "(a) no policies") got=$(allocated "${goal#*:}")
+        verdict="**not met** ($got against (a)'s $base)"
+        [[ -n $got && $got == "$base" ]] && verdict="**met** ($got, as (a))"
+        echo "Goal (issue ${goal%%:*}): \"$row\" allocates nothing per request beyond what forwarding needs: $verdict."
+    done
 } >"$WORK/micro.md"
 
 echo

@@ -38,26 +38,15 @@ public class PipelineBenchmarks
         none = Checked(PipelineScenario.Create(false, "[]"), credential: false);
         keyOnly = Checked(PipelineScenario.Create(true, "[]", KeyHeader), credential: true);
         keySetHeader = Checked(PipelineScenario.Create(true, $"[ {SetHeader} ]", KeyHeader), credential: true, setsHeader: true);
-        if (EnforcedOnly.IsEnforced(EnforcedOnly.IpFilter))
-        {
-            keySetHeaderIpFilter = Checked(PipelineScenario.Create(true, $"[ {SetHeader}, {IpFilter} ]", KeyHeader), credential: true, setsHeader: true);
-        }
-
-        if (EnforcedOnly.IsEnforced(EnforcedOnly.RateLimitByKey))
-        {
-            keyRateLimitSetHeader = Checked(PipelineScenario.Create(true, $"[ {RateLimitByKey}, {SetHeader} ]", KeyHeader), credential: true, setsHeader: true);
-        }
-
-        if (EnforcedOnly.IsEnforced(EnforcedOnly.ValidateJwt))
-        {
-            var token = BenchToken.Create();
-            var policy = $$"""
-                [ { "type": "validate-jwt", "headerName": "Authorization", "requireScheme": "Bearer",
-                    "issuerSigningKeys": [ {{token.SigningKeyJson}} ],
-                    "audiences": ["{{BenchToken.Audience}}"], "issuers": ["{{BenchToken.Issuer}}"] } ]
-                """;
-            validateJwt = Checked(PipelineScenario.Create(false, policy, PipelineScenario.Header("Authorization", "Bearer " + token.Token)), credential: true);
-        }
+        keySetHeaderIpFilter = Checked(PipelineScenario.Create(true, $"[ {SetHeader}, {IpFilter} ]", KeyHeader), credential: true, setsHeader: true);
+        keyRateLimitSetHeader = Checked(PipelineScenario.Create(true, $"[ {RateLimitByKey}, {SetHeader} ]", KeyHeader), credential: true, setsHeader: true);
+        var token = BenchToken.Create();
+        var policy = $$"""
+            [ { "type": "validate-jwt", "headerName": "Authorization", "requireScheme": "Bearer",
+                "issuerSigningKeys": [ {{token.SigningKeyJson}} ],
+                "audiences": ["{{BenchToken.Audience}}"], "issuers": ["{{BenchToken.Issuer}}"] } ]
+            """;
+        validateJwt = Checked(PipelineScenario.Create(false, policy, PipelineScenario.Header("Authorization", "Bearer " + token.Token)), credential: true);
     }
 
     [Benchmark(Baseline = true, Description = "(a) no policies")]

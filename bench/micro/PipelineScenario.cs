@@ -52,9 +52,9 @@ internal sealed class PipelineScenario
         }
 
         var report = SnapshotValidator.Validate(parsed.Snapshot, new ValidationOptions { AllowPlainKeys = true });
-        if (!report.IsServable)
+        if (!report.IsValid)
         {
-            throw new InvalidOperationException("benchmark snapshot is not servable: " + string.Join("; ", report.Problems));
+            throw new InvalidOperationException("benchmark snapshot is not valid: " + string.Join("; ", report.Problems));
         }
 
         return new PipelineScenario(new GatewayRuntime(parsed.Snapshot, "bench", DateTimeOffset.UnixEpoch), headers);

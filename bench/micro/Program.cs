@@ -2,12 +2,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using EdgeGateway.Bench;
 
-foreach (var skipped in EnforcedOnly.Skipped())
-{
-    Console.WriteLine($"// skipped: {skipped}");
-}
-
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args, DefaultConfig.Instance.AddFilter(EnforcedOnly.Filter));
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args, DefaultConfig.Instance);
 
 // BenchmarkDotNet exits 0 even when a benchmark threw (its row then says NA): a failed scenario must fail the run.
 var failed = summaries.SelectMany(s => s.Reports).Where(r => !r.Success).Select(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name).ToList();
