@@ -49,6 +49,12 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
         };
     }
 
+    /// <summary>
+    /// Managed-identity tokens for authentication-managed-identity (on the forwarded request and in send-request): the
+    /// platform's identity endpoint (Container Apps, App Service, IMDS, workload identity), cached per resource and client.
+    /// </summary>
+    public Auth.IAccessTokenSource AccessTokens { get; init; } = Auth.NoAccessTokens.Instance;
+
     /// <summary>The Redis links behind <see cref="Counters"/> and <see cref="Cache"/>, for the status; null without Redis.</summary>
     public Policies.Redis.RedisStores? Redis { get; init; }
 
