@@ -69,7 +69,13 @@ public static class PolicyCatalog
         new("set-body", Sections.All, [Attr.Str("value", required: true)]),
         new("retry", Sections.Backend, [
             Attr.Cond("condition", Sections.Outbound) with { Required = true }, Attr.Int("count", required: true), Attr.Int("interval"),
-            Attr.Int("maxInterval"), Attr.Int("delta"), Attr.Bool("firstFastRetry"), Attr.Bool("retryNonIdempotent")]));
+            Attr.Int("maxInterval"), Attr.Int("delta"), Attr.Bool("firstFastRetry"), Attr.Bool("retryNonIdempotent")]),
+        new("authentication-managed-identity", Sections.Inbound, [
+            Attr.Str("resource", required: true), Attr.Literal("clientId"), Attr.Literal("outputTokenVariableName"), Attr.Bool("ignoreError")]),
+        new("validate-azure-ad-token", Sections.Inbound, [
+            Attr.Str("tenantId", required: true), Attr.Str("headerName"), Attr.Str("queryParameterName"), Attr.Str("tokenValue"),
+            Attr.Int("failedValidationHttpCode"), Attr.Str("failedValidationErrorMessage"), Attr.Literal("outputTokenVariableName"),
+            Attr.StrList("clientApplicationIds"), Attr.StrList("backendApplicationIds"), Attr.StrList("audiences"), Attr.ObjList("requiredClaims")]));
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
 

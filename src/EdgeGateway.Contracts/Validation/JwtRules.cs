@@ -28,22 +28,10 @@ internal sealed class JwtRules : IPolicyRule
     public void Validate(PolicyItem item, ValidationContext context)
     {
         var attributes = item.Policy.Attributes ?? [];
-        var sources = new[] { "headerName", "queryParameterName", "tokenValue" }.Where(attributes.ContainsKey).ToList();
-        if (sources.Count > 1)
-        {
-            context.Error($"{item.Path}.{sources[1]}", $"give one of headerName, queryParameterName or tokenValue, not {string.Join(" and ", sources)}");
-        }
+        TokenSource(item, context, attributes);
+        Literal(item, context, attributes, "requireScheme");
 
-        foreach (var name in new[] { "headerName", "queryParameterName", "requireScheme" })
-        {
-            Literal(item, context, attributes, name);
-        }
-
-        if (attributes.TryGetValue("failedValidationHttpCode", out var code) && code.ValueKind == JsonValueKind.Number
-            && code.TryGetInt32(out var status) && status is < 400 or > 599)
-        {
-            context.Error($"{item.Path}.failedValidationHttpCode", $"{status} is not an error status (400-599)");
-        }
+        FailedValidationHttpCode(item, context, attributes);
 
         if (attributes.TryGetValue("clockSkew", out var skew) && skew.ValueKind == JsonValueKind.Number && skew.TryGetInt64(out var seconds) && seconds > 86400)
         {
@@ -60,6 +48,30 @@ internal sealed class JwtRules : IPolicyRule
         if (signed && !hasOpenId && !hasKeys)
         {
             context.Error(item.Path, "validate-jwt needs keys to check signatures: openidConfig { \"url\": ... } or issuerSigningKeys");
+        }
+    }
+
+    /// <summary>One place to read the token from; header and parameter names compiled once (shared with validate-azure-ad-token).</summary>
+    internal static void TokenSource(PolicyItem item, ValidationContext context, IReadOnlyDictionary<string, JsonElement> attributes)
+    {
+        var sources = new[] { "headerName", "queryParameterName", "tokenValue" }.Where(attributes.ContainsKey).ToList();
+        if (sources.Count > 1)
+        {
+            context.Error($"{item.Path}.{sources[1]}", $"give one of headerName, queryParameterName or tokenValue, not {string.Join(" and ", sources)}");
+        }
+
+        foreach (var name in new[] { "headerName", "queryParameterName" })
+        {
+            Literal(item, context, attributes, name);
+        }
+    }
+
+    internal static void FailedValidationHttpCode(PolicyItem item, ValidationContext context, IReadOnlyDictionary<string, JsonElement> attributes)
+    {
+        if (attributes.TryGetValue("failedValidationHttpCode", out var code) && code.ValueKind == JsonValueKind.Number
+            && code.TryGetInt32(out var status) && status is < 400 or > 599)
+        {
+            context.Error($"{item.Path}.failedValidationHttpCode", $"{status} is not an error status (400-599)");
         }
     }
 
@@ -182,7 +194,7 @@ internal sealed class JwtRules : IPolicyRule
         }
     }
 
-    private static void RequiredClaims(PolicyItem item, ValidationContext context, IReadOnlyDictionary<string, JsonElement> attributes)
+    internal static void RequiredClaims(PolicyItem item, ValidationContext context, IReadOnlyDictionary<string, JsonElement> attributes)
     {
         if (!attributes.TryGetValue("requiredClaims", out var claims) || claims.ValueKind != JsonValueKind.Array)
         {
@@ -203,7 +215,7 @@ internal sealed class JwtRules : IPolicyRule
                 switch (property.Name)
                 {
                     case "name" or "separator" when property.Value.ValueKind == JsonValueKind.String:
-                        Constant(property.Value.GetString()!, context, $"{path}.{property.Name}", out _);
+                        Constant(property.Value.GetString()!, context, $"{path}.{property.Name}", out _, item.Shape.Type);
                         break;
                     case "match" when property.Value.ValueKind == JsonValueKind.String:
                         context.OneOf($"{path}.match", property.Value.GetString(), ["all", "any"]);
@@ -213,7 +225,7 @@ internal sealed class JwtRules : IPolicyRule
                         var j = 0;
                         foreach (var value in property.Value.EnumerateArray())
                         {
-                            Constant(value.GetString()!, context, $"{path}.values[{j++}]", out _);
+                            Constant(value.GetString()!, context, $"{path}.values[{j++}]", out _, item.Shape.Type);
                         }
 
                         break;
@@ -236,15 +248,15 @@ internal sealed class JwtRules : IPolicyRule
         }
     }
 
-    private static void Literal(PolicyItem item, ValidationContext context, IReadOnlyDictionary<string, JsonElement> attributes, string name)
+    internal static void Literal(PolicyItem item, ValidationContext context, IReadOnlyDictionary<string, JsonElement> attributes, string name)
     {
         if (attributes.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String)
         {
-            Constant(value.GetString()!, context, $"{item.Path}.{name}", out _);
+            Constant(value.GetString()!, context, $"{item.Path}.{name}", out _, item.Shape.Type);
         }
     }
 
-    private static void StringList(PolicyItem item, ValidationContext context, IReadOnlyDictionary<string, JsonElement> attributes, string name)
+    internal static void StringList(PolicyItem item, ValidationContext context, IReadOnlyDictionary<string, JsonElement> attributes, string name)
     {
         if (attributes.TryGetValue(name, out var list) && list.ValueKind == JsonValueKind.Array)
         {
@@ -253,7 +265,7 @@ internal sealed class JwtRules : IPolicyRule
             {
                 if (value.ValueKind == JsonValueKind.String)
                 {
-                    Constant(value.GetString()!, context, $"{item.Path}.{name}[{i}]", out _);
+                    Constant(value.GetString()!, context, $"{item.Path}.{name}[{i}]", out _, item.Shape.Type);
                 }
 
                 i++;
@@ -265,19 +277,19 @@ internal sealed class JwtRules : IPolicyRule
     /// A text the gateway compiles once per snapshot: literal or named values, no request expression. True with its
     /// value when that value is known here (a withheld secret, or a reference PolicyValueRule reports, is not).
     /// </summary>
-    private static bool Constant(string raw, ValidationContext context, string path, out string? text)
+    internal static bool Constant(string raw, ValidationContext context, string path, out string? text, string policy = Type)
     {
         text = null;
         if (PolicyExpressions.IsExpression(raw))
         {
-            context.Error(path, "takes a literal or named values, not an expression: validate-jwt compiles it once per snapshot");
+            context.Error(path, $"takes a literal or named values, not an expression: {policy} compiles it once per snapshot");
             return false;
         }
 
         var compiled = PolicyExpressions.CompileValue(raw, context.NamedValues, Sections.Inbound).Value;
         if (compiled is { IsKnown: true, IsConstant: false })
         {
-            context.Error(path, "takes a literal or named values, not an expression: validate-jwt compiles it once per snapshot");
+            context.Error(path, $"takes a literal or named values, not an expression: {policy} compiles it once per snapshot");
             return false;
         }
 

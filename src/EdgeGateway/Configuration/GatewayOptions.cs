@@ -35,6 +35,19 @@ public sealed class GatewayOptions
     /// </summary>
     public string[]? TrustedProxies { get; set; }
 
+    /// <summary>Entra ID's public cloud: where validate-azure-ad-token fetches a tenant's keys unless <see cref="EntraAuthorityHost"/> says otherwise.</summary>
+    public static readonly Uri DefaultEntraAuthorityHost = new("https://login.microsoftonline.com");
+
+    /// <summary>
+    /// validate-azure-ad-token's authority host: a sovereign cloud (<c>https://login.microsoftonline.us</c>,
+    /// <c>https://login.chinacloudapi.cn</c>) or a test's OpenID Connect server (plain http only on loopback).
+    /// </summary>
+    public string? EntraAuthorityHost { get; set; }
+
+    /// <summary><see cref="EntraAuthorityHost"/> once validated (GatewaySettings), or the public cloud.</summary>
+    internal Uri EntraAuthorityHostUri =>
+        string.IsNullOrWhiteSpace(EntraAuthorityHost) ? DefaultEntraAuthorityHost : new Uri(EntraAuthorityHost.Trim());
+
     /// <summary>How long in-flight requests may finish after SIGTERM.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
 

@@ -97,6 +97,11 @@ internal sealed record GatewaySettings(
             errors.Add($"Gateway:JwtKeyRefreshInterval {gateway.JwtKeyRefreshInterval} is out of range (00:00:01 to 1.00:00:00)");
         }
 
+        if (!string.IsNullOrWhiteSpace(gateway.EntraAuthorityHost) && EntraAuthorityHostProblem(gateway.EntraAuthorityHost.Trim()) is { } entra)
+        {
+            errors.Add($"Gateway:EntraAuthorityHost {entra}");
+        }
+
         if (gateway.ShutdownTimeout < TimeSpan.Zero || gateway.ShutdownTimeout > TimeSpan.FromMinutes(10))
         {
             errors.Add("Gateway:ShutdownTimeout must be between 00:00:00 and 00:10:00");
@@ -159,6 +164,23 @@ internal sealed record GatewaySettings(
     }
 
     /// <summary>Checks the hybrid-mode settings; returns the token text as read (from the setting or the file).</summary>
+    /// <summary>
+    /// An authority host is a scheme and host (and port): https, or plain http to a loopback host (a test's OpenID
+    /// Connect server; the rule validate-jwt's metadata URLs follow). A path would change where tenants' documents are.
+    /// </summary>
+    internal static string? EntraAuthorityHostProblem(string value)
+    {
+        if (Contracts.Policies.JwtMetadataUrl.Check(value) is { } problem)
+        {
+            return problem;
+        }
+
+        var uri = new Uri(value);
+        return uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0
+            ? $"'{value}' must be only a scheme and host, like https://login.microsoftonline.com (no path, query or user)"
+            : null;
+    }
+
     private static string? HybridRules(GatewayOptions gateway, ManagementPlaneOptions mp, TrustOptions trust, List<string> errors)
     {
         if (!string.IsNullOrWhiteSpace(gateway.ConfigFile))

@@ -109,6 +109,8 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 RateLimit.Type or RateLimit.ByKeyType => RateLimit.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),
                 Quota.Type or Quota.ByKeyType => Quota.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),
                 LimitConcurrency.Type => LimitConcurrency.Create(a, scopes.NameOf(policy), services ?? PolicyServices.Default),
+                AuthenticationManagedIdentity.Type => AuthenticationManagedIdentity.Create(a, services ?? PolicyServices.Default),
+                ValidateAzureAdToken.Type => ValidateAzureAdToken.Create(a, services ?? PolicyServices.Default),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

@@ -40,8 +40,11 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
     {
         var time = TimeProvider.System;
         var redis = Policies.Redis.RedisStores.Create(settings.RateLimit, settings.Cache, time);
-        return new(new OpenIdKeyCache(settings.Gateway.JwtKeyRefreshInterval))
+        PolicyServices? services = null;
+        return services = new(new OpenIdKeyCache(settings.Gateway.JwtKeyRefreshInterval))
         {
+            AccessTokens = new Auth.ManagedIdentityTokens(new Auth.AzureManagedIdentityClient(), time, () => services!.Logger),
+            EntraAuthorityHost = settings.Gateway.EntraAuthorityHostUri,
             Time = time,
             Counters = redis?.Counters ?? new Traffic.LocalCounterStore(time),
             Cache = redis?.Cache ?? new Caching.MemoryResponseCache(time, settings.Cache.MaxSize ?? Caching.MemoryResponseCache.DefaultMaxBytes),
@@ -53,7 +56,11 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
     /// Managed-identity tokens for authentication-managed-identity (on the forwarded request and in send-request): the
     /// platform's identity endpoint (Container Apps, App Service, IMDS, workload identity), cached per resource and client.
     /// </summary>
-    public Auth.IAccessTokenSource AccessTokens { get; init; } = Auth.NoAccessTokens.Instance;
+    public Auth.IAccessTokenSource AccessTokens { get; init; } =
+        new Auth.ManagedIdentityTokens(new Auth.AzureManagedIdentityClient(), TimeProvider.System, () => NullLogger.Instance);
+
+    /// <summary>validate-azure-ad-token's authority (<c>Gateway:EntraAuthorityHost</c>): the public cloud unless set.</summary>
+    public Uri EntraAuthorityHost { get; init; } = Configuration.GatewayOptions.DefaultEntraAuthorityHost;
 
     /// <summary>The Redis links behind <see cref="Counters"/> and <see cref="Cache"/>, for the status; null without Redis.</summary>
     public Policies.Redis.RedisStores? Redis { get; init; }

@@ -13,8 +13,10 @@ namespace EdgeGateway.Policies;
 /// fetch. A token naming an unknown key asks for a refresh (at most once per <c>Gateway:JwtKeyRefreshInterval</c>, in
 /// the background) and is refused; tokens after the refresh pass.
 /// </summary>
+/// <remarks>validate-azure-ad-token is this step too, under its own name (<paramref name="source"/>) and with a check of its own.</remarks>
 internal sealed class ValidateJwt(
-    JwtTokenReader reader, JwtKeySource keys, RequiredClaim[] claims, int failedCode, PolicyValue? failedMessage, string? outputVariable) : PolicyStep
+    JwtTokenReader reader, JwtKeySource keys, RequiredClaim[] claims, int failedCode, PolicyValue? failedMessage, string? outputVariable,
+    string source = ValidateJwt.Type, Func<JsonWebToken, JwtFailure?>? check = null) : PolicyStep
 {
     public const string Type = "validate-jwt";
 
@@ -54,9 +56,7 @@ internal sealed class ValidateJwt(
 
         var reader = new JwtTokenReader(Constant(a.Value("headerName")), Constant(a.Value("queryParameterName")), a.Value("tokenValue"),
             Constant(a.Value("requireScheme")));
-        var claims = a.Objects("requiredClaims").Select(c => new RequiredClaim(
-            c.RequiredValue("name").Evaluate(null!), c.Text("match") != "any", Constants(c.Values("values")), Constant(c.Value("separator")))).ToArray();
-        return new ValidateJwt(reader, Keys(a, parameters, services), claims,
+        return new ValidateJwt(reader, Keys(a, parameters, services), Claims(a),
             a.Int("failedValidationHttpCode") ?? StatusCodes.Status401Unauthorized, a.Value("failedValidationErrorMessage"), a.Text("outputTokenVariableName"));
     }
 
@@ -111,6 +111,11 @@ internal sealed class ValidateJwt(
             return Fail(run, refused);
         }
 
+        if (check is not null && check(token) is { } refusedByCheck)
+        {
+            return Fail(run, refusedByCheck);
+        }
+
         if (outputVariable is not null)
         {
             run.SetToken(outputVariable, token);
@@ -146,8 +151,12 @@ internal sealed class ValidateJwt(
         return null;
     }
 
+    /// <summary>requiredClaims, compiled (constants: named values substituted); shared with validate-azure-ad-token.</summary>
+    internal static RequiredClaim[] Claims(PolicyAttributes a) => [.. a.Objects("requiredClaims").Select(c => new RequiredClaim(
+        c.RequiredValue("name").Evaluate(null!), c.Text("match") != "any", Constants(c.Values("values")), Constant(c.Value("separator"))))];
+
     private PolicyResult Fail(PolicyRun run, JwtFailure failure) =>
-        run.Fail(new PolicyError(Type, failure.Reason, failedMessage?.Evaluate(run) ?? failure.Message, failedCode));
+        run.Fail(new PolicyError(source, failure.Reason, failedMessage?.Evaluate(run) ?? failure.Message, failedCode));
 
     private static JwtKeySource Keys(PolicyAttributes a, TokenValidationParameters parameters, PolicyServices services)
     {
@@ -186,7 +195,7 @@ internal sealed class ValidateJwt(
     }
 
     // Validated as literals or named values (JwtRules): constants once named values are substituted.
-    private static string? Constant(PolicyValue? value) => value?.Evaluate(null!);
+    internal static string? Constant(PolicyValue? value) => value?.Evaluate(null!);
 
-    private static string[] Constants(PolicyValue[] values) => [.. values.Select(v => v.Evaluate(null!))];
+    internal static string[] Constants(PolicyValue[] values) => [.. values.Select(v => v.Evaluate(null!))];
 }

@@ -33,6 +33,9 @@ public sealed class GatewaySettingsTests
     [InlineData("Trust:MaxSnapshotAge", "-00:00:01", "Trust:MaxSnapshotAge -00:00:01 must be positive")]
     [InlineData("Trust:MaxSnapshotAge", "00:10:00", "Trust:MaxSnapshotAge is set but Backup:Provider is none")]
     [InlineData("ManagementPlane:TokenFile", "/nonexistent/token", "ManagementPlane:TokenFile '/nonexistent/token' cannot be read")]
+    [InlineData("Gateway:EntraAuthorityHost", "http://login.example.com", "Gateway:EntraAuthorityHost 'http://login.example.com' uses plain http:// to a host that is not loopback")]
+    [InlineData("Gateway:EntraAuthorityHost", "https://login.example.com/tenant", "Gateway:EntraAuthorityHost 'https://login.example.com/tenant' must be only a scheme and host")]
+    [InlineData("Gateway:EntraAuthorityHost", "login.microsoftonline.com", "Gateway:EntraAuthorityHost 'login.microsoftonline.com' is not an absolute http(s) URL")]
     public void Read_BadHardeningSetting_RefusedNamingIt(string key, string value, string message)
     {
         var extra = key == "ManagementPlane:TokenFile" ? new[] { (key, value), ("ManagementPlane:Token", "") } : new[] { (key, value) };

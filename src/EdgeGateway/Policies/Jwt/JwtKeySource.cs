@@ -36,8 +36,10 @@ internal sealed class WithheldKeySource : JwtKeySource
 /// Keys of an OpenID Connect document (<c>openidConfig.url</c>), with the policy's inline keys if any. The parameters
 /// are rebuilt only when the manager hands out a new configuration (a refresh), never per request.
 /// </summary>
+/// <remarks><paramref name="issuers"/>: the issuers to accept, from the document (validate-azure-ad-token's tenant); null keeps the template's.</remarks>
 internal sealed partial class OpenIdKeySource(
-    ConfigurationManager<OpenIdConnectConfiguration> manager, TokenValidationParameters template, IReadOnlyList<SecurityKey> inline, PolicyServices services)
+    ConfigurationManager<OpenIdConnectConfiguration> manager, TokenValidationParameters template, IReadOnlyList<SecurityKey> inline, PolicyServices services,
+    Func<OpenIdConnectConfiguration, string[]>? issuers = null)
     : JwtKeySource
 {
     private Built? built;
@@ -73,6 +75,11 @@ internal sealed partial class OpenIdKeySource(
 
         var parameters = template.Clone();
         parameters.IssuerSigningKeys = [.. inline, .. configuration.SigningKeys];
+        if (issuers is not null)
+        {
+            parameters.ValidIssuers = issuers(configuration);
+            parameters.ValidateIssuer = true;
+        }
         built = new Built(configuration, parameters);
         return parameters;
     }
