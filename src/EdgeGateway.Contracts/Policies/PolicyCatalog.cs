@@ -69,7 +69,9 @@ public static class PolicyCatalog
         new("set-body", Sections.All, [Attr.Str("value", required: true)]),
         new("retry", Sections.Backend, [
             Attr.Cond("condition", Sections.Outbound) with { Required = true }, Attr.Int("count", required: true), Attr.Int("interval"),
-            Attr.Int("maxInterval"), Attr.Int("delta"), Attr.Bool("firstFastRetry"), Attr.Bool("retryNonIdempotent")]));
+            Attr.Int("maxInterval"), Attr.Int("delta"), Attr.Bool("firstFastRetry"), Attr.Bool("retryNonIdempotent")]),
+        new("authentication-certificate", Sections.Inbound, [
+            Attr.Str("certificateId"), Attr.Str("thumbprint"), Attr.Str("path"), Attr.Str("keyPath"), Attr.Str("password")]));
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
 
