@@ -89,13 +89,13 @@ public sealed class AuthenticationCertificateTests : PlaneFixture, IAsyncLifetim
         await StartBackendAsync();
         var pfxPath = Folder.File_("client.pfx");
         await File.WriteAllBytesAsync(pfxPath, client.Export(X509ContentType.Pfx, Password));
-        Folder.Write($$"""
+        Folder.Write($$$"""
             { "schemaVersion": 1,
-              "namedValues": [ { "id": "pfx-password", "value": "{{Password}}", "secret": true } ],
+              "namedValues": [ { "id": "pfx-password", "value": "{{{Password}}}", "secret": true } ],
               "apis": [
-                { "id": "plain", "path": "/plain", "subscriptionRequired": false, "backend": { "urls": ["{{backendUrl}}"] } },
-                { "id": "mtls", "path": "/mtls", "subscriptionRequired": false, "backend": { "urls": ["{{backendUrl}}"] },
-                  "policies": { "inbound": [ { "type": "authentication-certificate", "path": "{{pfxPath}}", "password": "{{pfx-password}}" } ] } } ] }
+                { "id": "plain", "path": "/plain", "subscriptionRequired": false, "backend": { "urls": ["{{{backendUrl}}}"] } },
+                { "id": "mtls", "path": "/mtls", "subscriptionRequired": false, "backend": { "urls": ["{{{backendUrl}}}"] },
+                  "policies": { "inbound": [ { "type": "authentication-certificate", "path": "{{{pfxPath}}}", "password": "{{pfx-password}}" } ] } } ] }
             """);
         await using var gateway = await GatewayProcess.StartAsync(Folder.ConfigFile, env: TrustBackend());
 

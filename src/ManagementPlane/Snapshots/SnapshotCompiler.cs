@@ -20,6 +20,9 @@ namespace ManagementPlane.Snapshots;
 /// </remarks>
 internal sealed class SnapshotCompiler(SecretProtector protector)
 {
+    /// <summary>Marks a certificate (not a named value) among <see cref="GatewayCompilation.UnreadableSecrets"/>.</summary>
+    public const string CertificatePrefix = "certificates/";
+
     public GatewayCompilation Compile(ManagementState state, StoredGateway gateway, long revision)
     {
         ManagementTelemetry.SnapshotsCompiled.Add(1, new KeyValuePair<string, object?>("gateway", gateway.Id));
@@ -74,7 +77,7 @@ internal sealed class SnapshotCompiler(SecretProtector protector)
             var data = protector.Unprotect(stored.DataProtected, StoredCertificate.SecretPurpose(stored.Id));
             if (data is null)
             {
-                unreadable.Add(stored.Id);
+                unreadable.Add(CertificatePrefix + stored.Id);
             }
 
             certificates.Add(new CertificateDefinition { Id = stored.Id, Thumbprint = stored.Thumbprint, Data = data });

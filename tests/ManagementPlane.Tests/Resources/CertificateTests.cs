@@ -114,7 +114,8 @@ public sealed class CertificateTests : IAsyncLifetime
             {"path":"/echo","backend":{"urls":["https://127.0.0.1:9"]},
              "policies":{"inbound":[{"type":"authentication-certificate","certificateId":"nobody"}]}}
             """), 400);
-        Assert.Contains("no certificate with id 'nobody'", problem.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("no certificate with id", problem.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("nobody", problem.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class AuthenticationCertificateTests : IDisposable
     {
         var path = Path.Combine(folder, "client.pfx");
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
-        var harness = new PipelineHarness(FromDisk($$"""{ "type": "authentication-certificate", "path": {{Json(path)}}, "password": "{{pfx}}" }""",
+        var harness = new PipelineHarness(FromDisk($$$"""{ "type": "authentication-certificate", "path": {{{Json(path)}}}, "password": "{{pfx}}" }""",
             $$"""[ { "id": "pfx", "value": "{{Password}}", "secret": true } ]"""), services);
         var run = harness.Run("a");
         PipelineHarness.Inbound(run);
