@@ -36,6 +36,7 @@ public sealed partial class SchemaFileTests
         [nameof(ProductDefinition)] = (typeof(ProductDefinition), ["product"]),
         [nameof(SubscriptionDefinition)] = (typeof(SubscriptionDefinition), ["subscription"]),
         [nameof(NamedValueDefinition)] = (typeof(NamedValueDefinition), ["namedValue"]),
+        [nameof(CertificateDefinition)] = (typeof(CertificateDefinition), ["certificate"]),
         [nameof(PolicySet)] = (typeof(PolicySet), ["policySet", "globalPolicySet"]),
     };
 

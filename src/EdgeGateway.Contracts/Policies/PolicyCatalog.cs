@@ -75,7 +75,9 @@ public static class PolicyCatalog
         new("validate-azure-ad-token", Sections.Inbound, [
             Attr.Str("tenantId", required: true), Attr.Str("headerName"), Attr.Str("queryParameterName"), Attr.Str("tokenValue"),
             Attr.Int("failedValidationHttpCode"), Attr.Str("failedValidationErrorMessage"), Attr.Literal("outputTokenVariableName"),
-            Attr.StrList("clientApplicationIds"), Attr.StrList("backendApplicationIds"), Attr.StrList("audiences"), Attr.ObjList("requiredClaims")]));
+            Attr.StrList("clientApplicationIds"), Attr.StrList("backendApplicationIds"), Attr.StrList("audiences"), Attr.ObjList("requiredClaims")]),
+        new("authentication-certificate", Sections.Inbound, [
+            Attr.Str("certificateId"), Attr.Str("thumbprint"), Attr.Str("path"), Attr.Str("keyPath"), Attr.Str("password")]));
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
 

@@ -22,6 +22,9 @@ public sealed record GatewaySnapshot
 
     public IReadOnlyList<NamedValueDefinition>? NamedValues { get; init; }
 
+    /// <summary>Client certificates (with keys) that authentication-certificate policies present to backends.</summary>
+    public IReadOnlyList<CertificateDefinition>? Certificates { get; init; }
+
     /// <summary>Global-scope policies (APIM's "All APIs" scope).</summary>
     public PolicySet? Policies { get; init; }
 }

@@ -81,6 +81,7 @@ public static class SnapshotReader
         ["urlTemplate"] = "a string", ["scope"] = "a string", ["state"] = "a string", ["value"] = "a string", ["type"] = "a string",
         ["loadBalancing"] = "a string", ["protocol"] = "a string", ["header"] = "a string", ["query"] = "a string",
         ["primaryKey"] = "a string", ["secondaryKey"] = "a string", ["primaryKeyHash"] = "a string", ["secondaryKeyHash"] = "a string",
+        ["certificates"] = "an array", ["thumbprint"] = "a string", ["data"] = "a base64 string",
         ["urls[]"] = "a string", ["apis[]"] = "an object or, in a product, an API id string",
     };
 

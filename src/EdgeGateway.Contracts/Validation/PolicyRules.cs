@@ -18,7 +18,8 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
         new CacheRules(),
         new ResilienceRules(),
         new TrafficRules(),
-        new IdentityRules()]);
+        new IdentityRules(),
+        new AuthenticationCertificateRules()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {

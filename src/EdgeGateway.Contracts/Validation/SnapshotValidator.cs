@@ -18,6 +18,7 @@ public static partial class SnapshotValidator
         var context = new ValidationContext(snapshot, options ?? new ValidationOptions());
         DocumentRules.Validate(snapshot, context);
         NamedValueRules.Validate(snapshot.NamedValues ?? [], context);
+        CertificateRules.Validate(snapshot.Certificates ?? [], context);
         ApiRules.Validate(snapshot.Apis ?? [], context);
         ProductRules.Validate(snapshot.Products ?? [], context);
         SubscriptionRules.Validate(snapshot.Subscriptions ?? [], context);

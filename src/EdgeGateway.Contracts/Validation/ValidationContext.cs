@@ -22,7 +22,16 @@ internal sealed class ValidationContext
         ProductIds = ValidIds(snapshot.Products, p => p.Id);
         NamedValueIds = ValidIds(snapshot.NamedValues, n => n.Id);
         NamedValues = new NamedValueSet(snapshot.NamedValues?.Where(n => n is not null && SnapshotValidator.IsValidId(n.Id)));
+        CertificateIds = ValidIds(snapshot.Certificates, c => c.Id);
+        CertificateThumbprints = new HashSet<string>(
+            (snapshot.Certificates ?? []).Where(c => c?.Thumbprint is not null).Select(c => c.Thumbprint!), StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>Valid certificate ids: what authentication-certificate's <c>certificateId</c> may name.</summary>
+    public IReadOnlySet<string> CertificateIds { get; }
+
+    /// <summary>The certificates' thumbprints: what authentication-certificate's <c>thumbprint</c> may name.</summary>
+    public IReadOnlySet<string> CertificateThumbprints { get; }
 
     public ValidationOptions Options { get; }
 

@@ -78,6 +78,9 @@ internal static class GatewayApplication
             app.Lifetime.ApplicationStopped.Register(() => redis.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
 
+        // authentication-certificate's backend clients that the applied config no longer uses are let go of.
+        app.Services.GetRequiredService<ConfigState>().Applied += runtime => policyServices.Certificates.Keep(runtime.CertificateThumbprints);
+
         app.Run(admin.Enabled ? context => admin.IsAdmin(context) ? admin.HandleAsync(context) : handler.InvokeAsync(context) : handler.InvokeAsync);
     }
 

@@ -16,6 +16,9 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
     private readonly Dictionary<(PolicyDefinition, Sections), PolicyStep> steps = [];
     private readonly Traffic.TrafficScopes scopes = new(snapshot);
 
+    /// <summary>The certificates authentication-certificate policies present, loaded at load (also for send-request's children).</summary>
+    public Auth.CertificateSources Certificates { get; } = new(snapshot, (services ?? PolicyServices.Default).Certificates);
+
     /// <summary>The pipelines of one operation (or of an API without operations): without product, and per product with policies.</summary>
     public PipelineSet Compile(IEnumerable<ProductDefinition> products, PolicySet? api, PolicySet? operation)
     {
@@ -105,6 +108,7 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 Caching.CacheStore.Type => Caching.CacheStore.Create(a, services ?? PolicyServices.Default),
                 Retry.Type => Retry.Create(a),
                 ForwardRequest.Type => ForwardRequest.Create(a),
+                AuthenticationCertificate.Type => AuthenticationCertificate.Create(a, Certificates),
 
                 RateLimit.Type or RateLimit.ByKeyType => RateLimit.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),
                 Quota.Type or Quota.ByKeyType => Quota.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),

@@ -60,6 +60,9 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     /// <summary>The backend's response while outbound runs: what find-and-replace reads the response body from.</summary>
     public HttpResponseMessage? BackendResponse { get; set; }
 
+    /// <summary>authentication-certificate ran: the backend client (its client certificate) the request is forwarded through.</summary>
+    public Auth.BackendClient? BackendClient { get; set; }
+
     /// <summary>What retry, forward-request or a circuit breaker told this request's forward call; null without them.</summary>
     public ForwardCall? Forward { get; private set; }
 

@@ -62,6 +62,11 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
     /// <summary>validate-azure-ad-token's authority (<c>Gateway:EntraAuthorityHost</c>): the public cloud unless set.</summary>
     public Uri EntraAuthorityHost { get; init; } = Configuration.GatewayOptions.DefaultEntraAuthorityHost;
 
+    /// <summary>authentication-certificate's backend clients, one per client certificate, shared across revisions.</summary>
+    public Auth.BackendCertificates Certificates => LazyInitializer.EnsureInitialized(ref certificates, () => new Auth.BackendCertificates(Time, () => Logger));
+
+    private Auth.BackendCertificates? certificates;
+
     /// <summary>The Redis links behind <see cref="Counters"/> and <see cref="Cache"/>, for the status; null without Redis.</summary>
     public Policies.Redis.RedisStores? Redis { get; init; }
 

@@ -173,7 +173,7 @@ internal sealed partial class GatewayRequestHandler(
         ForwarderError error;
         if (run.BackendUrl is { } overridden)
         {
-            error = await forwarder.SendAsync(context, overridden, run.Forward?.Retry is null ? backendClient : resilience.Invoker,
+            error = await forwarder.SendAsync(context, overridden, run.Forward?.Retry is null ? run.BackendClient?.Invoker ?? backendClient : run.BackendClient?.Resilient ?? resilience.Invoker,
                 ForwardConfig(cluster, request, overridden, run), api.Transformer);
         }
         else
@@ -199,7 +199,8 @@ internal sealed partial class GatewayRequestHandler(
             ForwarderError? outcome = null;
             try
             {
-                error = await forwarder.SendAsync(context, destination.Address, run.Forward is { NeedsHandler: true } ? resilience.Invoker : backendClient,
+                error = await forwarder.SendAsync(context, destination.Address,
+                    run.Forward is { NeedsHandler: true } ? run.BackendClient?.Resilient ?? resilience.Invoker : run.BackendClient?.Invoker ?? backendClient,
                     ForwardConfig(cluster, request, destination.Address, run), api.Transformer);
                 outcome = error;
             }

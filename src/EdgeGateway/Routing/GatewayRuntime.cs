@@ -35,7 +35,9 @@ internal sealed class GatewayRuntime
         ProductNames = published.ToFrozenDictionary(p => p.Id!, p => p.Name ?? p.Id!, StringComparer.OrdinalIgnoreCase);
         Routes = new RouteTable(Apis);
         Subscriptions = new SubscriptionIndex(snapshot.Subscriptions ?? []);
-        HoldsSecretValues = (snapshot.NamedValues ?? []).Any(n => n is { Secret: true, Value: not null });
+        HoldsSecretValues = (snapshot.NamedValues ?? []).Any(n => n is { Secret: true, Value: not null })
+            || (snapshot.Certificates ?? []).Any(c => c is { Data: not null }); // a certificate's key is a secret too
+        CertificateThumbprints = policies.Certificates.Used;
     }
 
     /// <summary>
@@ -50,6 +52,11 @@ internal sealed class GatewayRuntime
             problem = null;
             return compile();
         }
+        catch (PolicyLoadException ex)
+        {
+            problem = ex.Message; // this gateway cannot set a policy up (a certificate file, say): the message says which and why
+            return null;
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             problem = $"the config passed validation but the gateway could not compile it ({ex.GetType().Name}); nothing of it is served (please report this)";
@@ -59,6 +66,9 @@ internal sealed class GatewayRuntime
 
     /// <summary>The snapshot carries the value of a secret named value: its backup must be encrypted (or allowed in plain text).</summary>
     public bool HoldsSecretValues { get; }
+
+    /// <summary>The client certificates this config's policies present: the backend clients to keep once it is applied.</summary>
+    public IReadOnlySet<string> CertificateThumbprints { get; }
 
     public long Revision { get; }
 

@@ -41,6 +41,7 @@ internal sealed class ConfigApplier(SecretProtector protector)
             Products = document.Products,
             Subscriptions = checkedSubscriptions,
             NamedValues = namedValues,
+            Certificates = ManagementPlane.Snapshots.SnapshotCompiler.Withheld(state), // the plane's own: kept, not in the document
             Policies = document.Policies,
         };
         var report = SnapshotValidator.Validate(snapshot, new ValidationOptions { AllowPlainKeys = true, AllowWithheldSecrets = true });

@@ -96,6 +96,7 @@ internal static class ManagementPlaneExtensions
         admin.MapProducts();
         admin.MapSubscriptions();
         admin.MapNamedValues();
+        admin.MapCertificates();
         admin.MapGlobalPolicies();
         admin.MapConfig();
         return app;

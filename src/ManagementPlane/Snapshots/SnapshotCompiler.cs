@@ -1,3 +1,4 @@
+using EdgeGateway.Contracts.Certificates;
 using EdgeGateway.Contracts.Policies.Expressions;
 using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Contracts.Validation;
@@ -19,6 +20,9 @@ namespace ManagementPlane.Snapshots;
 /// </remarks>
 internal sealed class SnapshotCompiler(SecretProtector protector)
 {
+    /// <summary>Marks a certificate (not a named value) among <see cref="GatewayCompilation.UnreadableSecrets"/>.</summary>
+    public const string CertificatePrefix = "certificates/";
+
     public GatewayCompilation Compile(ManagementState state, StoredGateway gateway, long revision)
     {
         ManagementTelemetry.SnapshotsCompiled.Add(1, new KeyValuePair<string, object?>("gateway", gateway.Id));
@@ -65,7 +69,21 @@ internal sealed class SnapshotCompiler(SecretProtector protector)
             namedValues.Add(definition);
         }
 
-        return new GatewayCompilation(snapshot with { NamedValues = namedValues }, unreadable);
+        // Only the certificates its authentication-certificate policies name, decrypted: a secret as a secret named value is.
+        var (certificateIds, thumbprints) = CertificateReferences.In(snapshot);
+        var certificates = new List<CertificateDefinition>();
+        foreach (var stored in state.Certificates.Where(c => certificateIds.Contains(c.Id) || thumbprints.Contains(c.Thumbprint)))
+        {
+            var data = protector.Unprotect(stored.DataProtected, StoredCertificate.SecretPurpose(stored.Id));
+            if (data is null)
+            {
+                unreadable.Add(CertificatePrefix + stored.Id);
+            }
+
+            certificates.Add(new CertificateDefinition { Id = stored.Id, Thumbprint = stored.Thumbprint, Data = data });
+        }
+
+        return new GatewayCompilation(snapshot with { NamedValues = namedValues, Certificates = certificates.Count > 0 ? certificates : null }, unreadable);
     }
 
     /// <summary>Everything at once (no gateway): what the state validator checks.</summary>
@@ -77,8 +95,13 @@ internal sealed class SnapshotCompiler(SecretProtector protector)
         Subscriptions = state.Subscriptions.Select(ToDefinition).ToList(),
         // Secret values are encrypted here: withheld, as in a gateway's snapshot (ValidationOptions.AllowWithheldSecrets).
         NamedValues = state.NamedValues.Select(ToDefinition).ToList(),
+        Certificates = Withheld(state),
         Policies = state.Policies,
     };
+
+    /// <summary>The stored certificates without their data (withheld): what policies may name, as the state validator sees them.</summary>
+    public static List<CertificateDefinition> Withheld(ManagementState state) =>
+        state.Certificates.Select(c => new CertificateDefinition { Id = c.Id, Thumbprint = c.Thumbprint }).ToList();
 
     /// <summary>As a gateway gets it: a secret one decrypted and still marked secret (null value: it cannot be decrypted).</summary>
     private NamedValueDefinition Reveal(StoredNamedValue n) => n.Secret

@@ -20,6 +20,9 @@ internal sealed class ManagementState
 
     public List<StoredNamedValue> NamedValues { get; set; } = [];
 
+    /// <summary>Client certificates for authentication-certificate (<c>/certificates</c>): the plane's own state, not in config documents.</summary>
+    public List<StoredCertificate> Certificates { get; set; } = [];
+
     public PolicySet? Policies { get; set; }
 
     public List<StoredGateway> Gateways { get; set; } = [];
@@ -83,4 +86,25 @@ internal sealed class StoredGateway
 
     /// <summary>SHA-256 of the compiled snapshot (revision 0), to tell whether a write changed it.</summary>
     public string? SnapshotHash { get; set; }
+}
+
+internal sealed class StoredCertificate
+{
+    public string Id { get; set; } = "";
+
+    public string Thumbprint { get; set; } = "";
+
+    public string Subject { get; set; } = "";
+
+    public string Issuer { get; set; } = "";
+
+    public DateTimeOffset NotBefore { get; set; }
+
+    public DateTimeOffset NotAfter { get; set; }
+
+    /// <summary>AES-GCM ciphertext of the base64 PFX (no password, key included): the key never rests in plain text.</summary>
+    public string DataProtected { get; set; } = "";
+
+    /// <summary>The purpose (associated data) the PFX is encrypted under: bound to its id.</summary>
+    public static string SecretPurpose(string id) => $"certificates/{id.ToLowerInvariant()}";
 }

@@ -125,6 +125,14 @@ internal sealed partial class StateStore(IObjectStore store, ChangeNotifier noti
     {
         var ids = unreadable.Select(u => u.NamedValue).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var first = ids[0];
+        if (first.StartsWith(Snapshots.SnapshotCompiler.CertificatePrefix, StringComparison.Ordinal))
+        {
+            var id = first[Snapshots.SnapshotCompiler.CertificatePrefix.Length..];
+            return StateError.Conflict(
+                $"certificate '{id}' cannot be decrypted (damaged in the store, or written under another Management:EncryptionKey), and the policies of gateway '{unreadable[0].Gateway}' use it, so its snapshot cannot be compiled; nothing was stored: upload it again (PUT /certificates/{id})",
+                [new ConfigError($"certificates.{id}", "cannot be decrypted: upload it again")]);
+        }
+
         return StateError.Conflict(
             $"secret named value '{first}' cannot be decrypted (damaged in the store, or written under another Management:EncryptionKey), and the policies of gateway '{unreadable[0].Gateway}' reference it, so its snapshot cannot be compiled; nothing was stored: set it again (PUT /named-values/{first})",
             [.. ids.Select(id => new ConfigError($"namedValues.{id}", "cannot be decrypted: set it again"))]);
