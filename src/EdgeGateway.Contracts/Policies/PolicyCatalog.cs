@@ -69,7 +69,10 @@ public static class PolicyCatalog
         new("set-body", Sections.All, [Attr.Str("value", required: true)]),
         new("retry", Sections.Backend, [
             Attr.Cond("condition", Sections.Outbound) with { Required = true }, Attr.Int("count", required: true), Attr.Int("interval"),
-            Attr.Int("maxInterval"), Attr.Int("delta"), Attr.Bool("firstFastRetry"), Attr.Bool("retryNonIdempotent")]));
+            Attr.Int("maxInterval"), Attr.Int("delta"), Attr.Bool("firstFastRetry"), Attr.Bool("retryNonIdempotent")]),
+        new("validate-client-certificate", Sections.Inbound, [
+            Attr.Bool("validateRevocation"), Attr.Bool("validateTrust"), Attr.Bool("validateNotBefore"), Attr.Bool("validateNotAfter"),
+            Attr.Bool("ignoreError"), Attr.ObjList("identities")]));
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
 

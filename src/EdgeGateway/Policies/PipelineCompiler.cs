@@ -105,6 +105,7 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 Caching.CacheStore.Type => Caching.CacheStore.Create(a, services ?? PolicyServices.Default),
                 Retry.Type => Retry.Create(a),
                 ForwardRequest.Type => ForwardRequest.Create(a),
+                ValidateClientCertificate.Type => ValidateClientCertificate.Create(a, services ?? PolicyServices.Default),
 
                 RateLimit.Type or RateLimit.ByKeyType => RateLimit.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),
                 Quota.Type or Quota.ByKeyType => Quota.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),

@@ -46,6 +46,7 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
             Counters = redis?.Counters ?? new Traffic.LocalCounterStore(time),
             Cache = redis?.Cache ?? new Caching.MemoryResponseCache(time, settings.Cache.MaxSize ?? Caching.MemoryResponseCache.DefaultMaxBytes),
             Redis = redis,
+            ClientCertificates = settings.ClientCertificates,
         };
     }
 
@@ -54,6 +55,9 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
     /// platform's identity endpoint (Container Apps, App Service, IMDS, workload identity), cached per resource and client.
     /// </summary>
     public Auth.IAccessTokenSource AccessTokens { get; init; } = Auth.NoAccessTokens.Instance;
+
+    /// <summary>validate-client-certificate's trust anchors (<c>Gateway:Tls:ClientCaPath</c> and the system's) and per-connection chain verdicts.</summary>
+    public ClientCertificates.ClientCertificateTrust ClientCertificates { get; init; } = Policies.ClientCertificates.ClientCertificateTrust.SystemOnly;
 
     /// <summary>The Redis links behind <see cref="Counters"/> and <see cref="Cache"/>, for the status; null without Redis.</summary>
     public Policies.Redis.RedisStores? Redis { get; init; }
