@@ -117,6 +117,9 @@ public sealed class ClientCertificateFixture : IAsyncLifetime
                   "policies": { "inbound": [
                     { "type": "set-header", "name": "X-Client-Thumbprint", "value": "@(context.Request.Certificate?.Thumbprint ?? \"none\")" },
                     { "type": "set-header", "name": "X-Client-Subject", "value": "@(context.Request.Certificate.SubjectName.Name)" } ] } },
+                { "id": "named", "path": "/named", "subscriptionRequired": false, "backend": { "urls": ["{{url}}"] },
+                  "policies": { "inbound": [ { "type": "validate-client-certificate", "validateRevocation": false,
+                                               "identities": [ { "commonName": "billing", "dnsName": "billing.partner.example", "serialNumber": "10 01" } ] } ] } },
                 { "id": "open", "path": "/open", "subscriptionRequired": false, "backend": { "urls": ["{{url}}"] } } ] }
             """.Replace("NV_REF", "{{billing-thumbprint}}", StringComparison.Ordinal));
         TlsPort = Ports.Free();
@@ -213,6 +216,16 @@ public sealed class ClientCertificateTests(ClientCertificateFixture f) : IClassF
         using var other = await GetAsync(f.Certificates.Other, "/pinned/y");
         Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);
         Assert.Equal("ClientCertificateIdentityNotMatched", Assert.Single(other.Headers.GetValues("X-Error")));
+    }
+
+    [Fact]
+    public async Task Identities_CommonNameDnsNameAndSerial_MatchOnlyTheirCertificate()
+    {
+        using var billing = await GetAsync(f.Certificates.Valid, "/named/x");
+        Assert.Equal(HttpStatusCode.OK, billing.StatusCode);
+
+        using var shipping = await GetAsync(f.Certificates.Other, "/named/y");
+        Assert.Equal(HttpStatusCode.Unauthorized, shipping.StatusCode);
     }
 
     [Fact]
@@ -321,6 +334,59 @@ public sealed class ClientCertificateSettingsTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"x-had\":\"no\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether the gateway's HTTPS listener asked this new connection for a certificate (the client sends one only when asked).</summary>
+    private static async Task<bool> AskedAsync(int port, X509Certificate2 certificate)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream());
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = "127.0.0.1",
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
+        });
+        return tls.IsMutuallyAuthenticated;
+    }
+
+    [Fact]
+    public async Task AutoMode_AsksOnlyWhileAPolicyReadsCertificates_FollowsAReload()
+    {
+        using var certificates = new ClientCertificateSet(folder.Path);
+        var server = new TestCertificates(folder.Path);
+        await using var backend = await TestBackend.StartAsync("main");
+        string Config(int revision, string policies) => $$"""
+            { "schemaVersion": 1, "revision": {{revision}}, "apis": [ { "id": "a", "path": "/a", "subscriptionRequired": false,
+              "backend": { "urls": ["{{backend.Url}}"] }, "policies": { "inbound": [ {{policies}} ] } } ] }
+            """;
+        folder.Write(Config(1, """{ "type": "set-header", "name": "X-Plain", "value": "@(context.Request.Method)" }"""));
+        var (port, tls) = (Ports.Free(), Ports.Free());
+        await using var gateway = GatewayProcess.Launch(folder.ConfigFile, ["--urls", $"http://127.0.0.1:{port};https://127.0.0.1:{tls}",
+            $"--Gateway:Tls:CertificatePath={server.CertificatePath}", $"--Gateway:Tls:KeyPath={server.KeyPath}"], port: port);
+        await gateway.WaitReadyAsync();
+
+        Assert.False(await AskedAsync(tls, certificates.Valid));
+
+        folder.Write(Config(2, """{ "type": "validate-client-certificate", "validateRevocation": false }"""));
+        await gateway.EventuallyAsync(() => AskedAsync(tls, certificates.Valid), "new connections asked for a certificate after the reload", 30);
+    }
+
+    [Fact]
+    public async Task AlwaysMode_PublicListenerAsks_AdminListenerNever()
+    {
+        using var certificates = new ClientCertificateSet(folder.Path);
+        var server = new TestCertificates(folder.Path);
+        folder.Write("""{ "schemaVersion": 1, "apis": [] }""");
+        var (port, tls, admin) = (Ports.Free(), Ports.Free(), Ports.Free());
+        await using var gateway = GatewayProcess.Launch(folder.ConfigFile, ["--urls", $"http://127.0.0.1:{port};https://127.0.0.1:{tls}",
+            $"--Gateway:AdminUrls=https://127.0.0.1:{admin}", "--Gateway:Tls:ClientCertificates=always",
+            $"--Gateway:Tls:CertificatePath={server.CertificatePath}", $"--Gateway:Tls:KeyPath={server.KeyPath}"], port: port);
+        await gateway.WaitReadyAsync();
+
+        Assert.True(await AskedAsync(tls, certificates.Valid));
+        Assert.False(await AskedAsync(admin, certificates.Valid));
     }
 
     public void Dispose() => folder.Dispose();

@@ -67,21 +67,25 @@ internal sealed class ClientCertificateRules : IPolicyRule
     private static void Check(string name, string text, string path, ValidationContext context)
     {
         string? problem = null;
-        _ = name switch
+        switch (name)
         {
-            "thumbprint" or "issuerThumbprint" => ClientCertificateNames.Thumbprint(text, out problem),
-            "serialNumber" => ClientCertificateNames.SerialNumber(text, out problem),
-            "subject" or "issuerSubject" => (object?)ClientCertificateNames.DistinguishedName(text, out problem),
-            _ => text.Trim().Length == 0 ? null : text,
-        };
-        if (name is "commonName" or "dnsName" && text.Trim().Length == 0)
-        {
-            problem = "must not be empty";
+            case "thumbprint" or "issuerThumbprint":
+                ClientCertificateNames.Thumbprint(text, out problem);
+                break;
+            case "serialNumber":
+                ClientCertificateNames.SerialNumber(text, out problem);
+                break;
+            case "subject" or "issuerSubject":
+                ClientCertificateNames.DistinguishedName(text, out problem);
+                break;
+            default:
+                problem = text.Trim().Length == 0 ? "must not be empty" : null;
+                break;
         }
 
         if (problem is not null)
         {
-            // The value is a certificate's public name or hash, never a secret: naming the attribute is enough though.
+            // The message names the attribute's path, not its value: a certificate's names are not secret, but need not be echoed.
             context.Error(path, problem);
         }
     }

@@ -135,7 +135,8 @@ internal sealed class ChainVerdict(bool trusted, string? issuerThumbprint, strin
         .Where(r => !r.HasMultipleElements && r.GetSingleElementType().Value == "2.5.4.3").Select(r => r.GetSingleElementValue() ?? string.Empty)];
 
     /// <summary>The subject alternative name's DNS names.</summary>
-    public string[] DnsNames { get; } = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()).ToArray();
+    public string[] DnsNames { get; } = [.. certificate.Extensions.Cast<X509Extension>().Where(e => e.Oid?.Value == "2.5.29.17")
+        .SelectMany(e => (e as X509SubjectAlternativeNameExtension ?? new X509SubjectAlternativeNameExtension(e.RawData)).EnumerateDnsNames())];
 
     /// <summary>The latest NotBefore and earliest NotAfter in the chain: the certificate is valid only while all of it is.</summary>
     public DateTimeOffset NotBefore { get; } = chainNotBefore;
