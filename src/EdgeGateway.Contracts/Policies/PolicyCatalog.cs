@@ -77,7 +77,10 @@ public static class PolicyCatalog
             Attr.Int("failedValidationHttpCode"), Attr.Str("failedValidationErrorMessage"), Attr.Literal("outputTokenVariableName"),
             Attr.StrList("clientApplicationIds"), Attr.StrList("backendApplicationIds"), Attr.StrList("audiences"), Attr.ObjList("requiredClaims")]),
         new("authentication-certificate", Sections.Inbound, [
-            Attr.Str("certificateId"), Attr.Str("thumbprint"), Attr.Str("path"), Attr.Str("keyPath"), Attr.Str("password")]));
+            Attr.Str("certificateId"), Attr.Str("thumbprint"), Attr.Str("path"), Attr.Str("keyPath"), Attr.Str("password")]),
+        new("validate-client-certificate", Sections.Inbound, [
+            Attr.Bool("validateRevocation"), Attr.Bool("validateTrust"), Attr.Bool("validateNotBefore"), Attr.Bool("validateNotAfter"),
+            Attr.Bool("ignoreError"), Attr.ObjList("identities")]));
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
 

@@ -19,7 +19,8 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
         new ResilienceRules(),
         new TrafficRules(),
         new IdentityRules(),
-        new AuthenticationCertificateRules()]);
+        new AuthenticationCertificateRules(),
+        new ClientCertificateRules()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {

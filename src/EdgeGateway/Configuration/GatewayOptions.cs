@@ -62,6 +62,18 @@ public sealed class TlsOptions
     public string? KeyPath { get; set; }
 
     public string? Password { get; set; }
+
+    /// <summary>
+    /// A PEM bundle of CA certificates that validate-client-certificate trusts besides the system's store: every certificate
+    /// in it is a trust anchor for client certificates (put a private CA, or an intermediate, here).
+    /// </summary>
+    public string? ClientCaPath { get; set; }
+
+    /// <summary>
+    /// When the HTTPS listener asks clients for a certificate: <c>auto</c> (default) while a policy of the current config
+    /// reads one (validate-client-certificate, <c>context.Request.Certificate</c>), <c>always</c>, or <c>never</c>.
+    /// </summary>
+    public string? ClientCertificates { get; set; }
 }
 
 /// <summary>The <c>Trust:*</c> settings.</summary>

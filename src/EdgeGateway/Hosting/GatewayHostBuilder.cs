@@ -114,7 +114,8 @@ internal static class GatewayHostBuilder
                     listen.Protocols = https ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
                     if (https)
                     {
-                        listen.UseHttps(certificate!);
+                        // Client certificates are asked for here, never on the admin listener.
+                        ClientCertificateListener.UseHttps(listen, certificate!, ClientCertificateSettings.Mode(options.Tls), kestrel);
                     }
                 });
             }

@@ -109,6 +109,7 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 Retry.Type => Retry.Create(a),
                 ForwardRequest.Type => ForwardRequest.Create(a),
                 AuthenticationCertificate.Type => AuthenticationCertificate.Create(a, Certificates),
+                ValidateClientCertificate.Type => ValidateClientCertificate.Create(a, services ?? PolicyServices.Default),
 
                 RateLimit.Type or RateLimit.ByKeyType => RateLimit.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),
                 Quota.Type or Quota.ByKeyType => Quota.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),

@@ -88,6 +88,9 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
     public string? SubscriptionId => request.SubscriptionId;
 
+    /// <summary>The client certificate of the TLS connection (validate-client-certificate, <c>context.Request.Certificate</c>); null without one.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate => Http.Connection.ClientCertificate;
+
     public string? SubscriptionKey => request.SubscriptionKey;
 
     public string ClientIp => clientIp ??= ClientAddress?.ToString() ?? string.Empty;

@@ -49,6 +49,7 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
             Counters = redis?.Counters ?? new Traffic.LocalCounterStore(time),
             Cache = redis?.Cache ?? new Caching.MemoryResponseCache(time, settings.Cache.MaxSize ?? Caching.MemoryResponseCache.DefaultMaxBytes),
             Redis = redis,
+            ClientCertificates = settings.ClientCertificates,
         };
     }
 
@@ -66,6 +67,9 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
     public Auth.BackendCertificates Certificates => LazyInitializer.EnsureInitialized(ref certificates, () => new Auth.BackendCertificates(Time, () => Logger));
 
     private Auth.BackendCertificates? certificates;
+
+    /// <summary>validate-client-certificate's trust anchors (<c>Gateway:Tls:ClientCaPath</c> and the system's) and per-connection chain verdicts.</summary>
+    public ClientCertificates.ClientCertificateTrust ClientCertificates { get; init; } = Policies.ClientCertificates.ClientCertificateTrust.SystemOnly;
 
     /// <summary>The Redis links behind <see cref="Counters"/> and <see cref="Cache"/>, for the status; null without Redis.</summary>
     public Policies.Redis.RedisStores? Redis { get; init; }

@@ -38,7 +38,11 @@ internal sealed class GatewayRuntime
         HoldsSecretValues = (snapshot.NamedValues ?? []).Any(n => n is { Secret: true, Value: not null })
             || (snapshot.Certificates ?? []).Any(c => c is { Data: not null }); // a certificate's key is a secret too
         CertificateThumbprints = policies.Certificates.Used;
+        WantsClientCertificates = Policies.ClientCertificates.ClientCertificateDemand.Of(snapshot);
     }
+
+    /// <summary>A policy reads client certificates: the HTTPS listener asks new connections for one (<c>Gateway:Tls:ClientCertificates</c> auto).</summary>
+    public bool WantsClientCertificates { get; }
 
     /// <summary>
     /// Compiles a validated snapshot, or says why it could not: validation is meant to refuse everything compilation cannot

@@ -23,6 +23,11 @@ internal sealed partial class Binder
 
     private Bound Binary(BinarySyntax binary)
     {
+        if (CertificateTest(binary) is { } test)
+        {
+            return test;
+        }
+
         var left = Bind(binary.Left);
         var right = Bind(binary.Right);
         var (l, r) = (left.Type, right.Type);

@@ -42,6 +42,11 @@ internal sealed partial class Binder(Sections section)
             BindRoot(syntax);
         }
 
+        if (path is not null && Certificate(syntax, path) is { } certificate)
+        {
+            return certificate;
+        }
+
         if (path is not null && ContextMembers.Properties.TryGetValue(path, out var property))
         {
             Allowed(syntax.Position, path, property.Sections);
@@ -94,6 +99,11 @@ internal sealed partial class Binder(Sections section)
         if (Path(method.Target) is null && ClaimsOf(method.Target) is null)
         {
             BindRoot(method.Target);
+        }
+
+        if (Path(method.Target) is { } certificatePath && CertificateCall(method, certificatePath) is { } refused)
+        {
+            throw refused;
         }
 
         if (method.Name != "GetValueOrDefault")

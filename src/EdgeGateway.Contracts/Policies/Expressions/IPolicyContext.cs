@@ -71,4 +71,10 @@ public interface IPolicyContext
     /// several values are joined by commas, as APIM does.
     /// </summary>
     string? Claim(string variable, string claim);
+
+    /// <summary>
+    /// <c>context.Request.Certificate</c>: the client certificate presented on the gateway's TLS listener, null without
+    /// one (or without TLS). The subset reads it only as a null test and through a few text members (docs/policies.md#expressions).
+    /// </summary>
+    System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate => null;
 }

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using EdgeGateway.Configuration;
+
+namespace EdgeGateway.Tests.Configuration;
+
+/// <summary><c>Gateway:Tls:ClientCaPath</c> and <c>Gateway:Tls:ClientCertificates</c> at start: refused naming the setting, or loaded.</summary>
+public sealed class ClientCertificateSettingsTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("eg-client-ca-").FullName;
+
+    [Theory]
+    [InlineData("sometimes", "Gateway:Tls:ClientCertificates 'sometimes' is not one of auto, always, never")]
+    [InlineData("ALWAYS", null)]
+    [InlineData(null, null)]
+    public void Mode_OnlyAutoAlwaysNever(string? mode, string? error)
+    {
+        var errors = new List<string>();
+
+        ClientCertificateSettings.Read(new TlsOptions { ClientCertificates = mode }, errors);
+
+        if (error is null)
+        {
+            Assert.Empty(errors);
+        }
+        else
+        {
+            Assert.Equal(error, Assert.Single(errors));
+        }
+    }
+
+    [Fact]
+    public void ClientCaPath_NoCertificateInTheFile_RefusedNamingTheSetting()
+    {
+        var path = Path.Combine(folder, "ca.pem");
+        File.WriteAllText(path, "not a certificate");
+        var errors = new List<string>();
+
+        ClientCertificateSettings.Read(new TlsOptions { ClientCaPath = path }, errors);
+
+        Assert.StartsWith($"Gateway:Tls:ClientCaPath '{path}' is not a readable PEM bundle", Assert.Single(errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClientCaPath_Bundle_EveryCertificateAnAuthority()
+    {
+        var path = Path.Combine(folder, "ca.pem");
+        File.WriteAllText(path, string.Concat(new[] { "CN=One", "CN=Two" }.Select(name =>
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            using var ca = new CertificateRequest(name, key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+            return ca.ExportCertificatePem() + "\n";
+        })));
+        var errors = new List<string>();
+
+        var trust = ClientCertificateSettings.Read(new TlsOptions { ClientCaPath = path }, errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(2, trust.AuthorityCount);
+    }
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+}
