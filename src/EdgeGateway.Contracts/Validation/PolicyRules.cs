@@ -17,7 +17,9 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
         new JwtRules(), new IpFilterRules(), new CorsRules(), new ChooseRule(), new MockResponseRule(), new RequestLineRule(), new BodyRule(), new StatusCodeRule(),
         new CacheRules(),
         new ResilienceRules(),
-        new TrafficRules()]);
+        new TrafficRules(),
+        new SendRequestRules(),
+        new CacheValueRules()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {

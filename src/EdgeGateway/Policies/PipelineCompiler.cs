@@ -109,6 +109,10 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 RateLimit.Type or RateLimit.ByKeyType => RateLimit.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),
                 Quota.Type or Quota.ByKeyType => Quota.Create(policy.Type, a, scopes.NameOf(policy), services ?? PolicyServices.Default),
                 LimitConcurrency.Type => LimitConcurrency.Create(a, scopes.NameOf(policy), services ?? PolicyServices.Default),
+                SendRequestPolicy.Type or SendRequestPolicy.OneWayType => SideCalls.SendRequest.Create(policy.Type, a, services ?? PolicyServices.Default),
+                Caching.CacheValue.LookupType or Caching.CacheValue.StoreType or Caching.CacheValue.RemoveType =>
+                    Caching.CacheValue.Create(policy.Type, a, services ?? PolicyServices.Default),
+                AuthenticationBasic.Type => AuthenticationBasic.Create(a),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

@@ -71,4 +71,11 @@ public interface IPolicyContext
     /// several values are joined by commas, as APIM does.
     /// </summary>
     string? Claim(string variable, string claim);
+
+    /// <summary>
+    /// <c>(IResponse)context.Variables["name"]</c>: the response send-request stored under <paramref name="name"/>, or null
+    /// (no such variable, a text variable, or a side call that failed with ignoreError). A default body so that contexts that
+    /// never hold responses (tests, tools) need not say so.
+    /// </summary>
+    IPolicyResponse? ResponseVariable(string name) => null;
 }
