@@ -87,6 +87,10 @@ internal sealed class SendRequest : PolicyStep
             {
                 return SideCallResult.Failed("ManagedIdentityTokenFailed", e.Message, StatusCodes.Status500InternalServerError);
             }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                return SideCallResult.Failed("ClientAborted", "the client went away", StatusCodes.Status400BadRequest);
+            }
         }
 
         using var message = request.ToMessage(out var urlError);

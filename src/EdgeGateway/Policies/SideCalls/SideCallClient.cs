@@ -50,6 +50,11 @@ internal sealed class SideCallClient : IDisposable
         {
             return SideCallResult.Failed("Timeout", $"no complete response within {timeout.TotalSeconds:0.###} s", StatusCodes.Status504GatewayTimeout);
         }
+        catch (OperationCanceledException)
+        {
+            // The client went away: the request ends through the usual error path, which answers no one.
+            return SideCallResult.Failed("ClientAborted", "the client went away", StatusCodes.Status400BadRequest);
+        }
         catch (HttpRequestException e)
         {
             // The message names at most host and port (never the path, query or a header).

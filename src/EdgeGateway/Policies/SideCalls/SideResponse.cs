@@ -12,7 +12,7 @@ namespace EdgeGateway.Policies.SideCalls;
 internal sealed class SideResponse(int statusCode, Dictionary<string, string> headers, byte[] body) : IPolicyResponse
 {
     private string? text;
-    private JsonDocument? json;
+    private JsonElement? json;
     private bool jsonRead;
 
     public int StatusCode { get; } = statusCode;
@@ -27,7 +27,9 @@ internal sealed class SideResponse(int statusCode, Dictionary<string, string> he
             {
                 try
                 {
-                    json = JsonDocument.Parse(body);
+                    // A standalone element (no pooled buffers to return): the response lives as long as the request.
+                    var reader = new Utf8JsonReader(body);
+                    json = JsonElement.ParseValue(ref reader);
                 }
                 catch (JsonException)
                 {
@@ -37,7 +39,7 @@ internal sealed class SideResponse(int statusCode, Dictionary<string, string> he
                 jsonRead = true;
             }
 
-            return json?.RootElement;
+            return json;
         }
     }
 
