@@ -114,6 +114,36 @@ public sealed class AuthenticationCertificateTests : PlaneFixture, IAsyncLifetim
     }
 
     [Fact]
+    public async Task SendRequest_WithACertificateChild_PresentsIt_WithoutTheChildTheSideCallFails()
+    {
+        await StartBackendAsync();
+        var pfxPath = Folder.File_("client.pfx");
+        await File.WriteAllBytesAsync(pfxPath, client.Export(X509ContentType.Pfx, Password));
+        Folder.Write($$$"""
+            { "schemaVersion": 1,
+              "namedValues": [ { "id": "pfx-password", "value": "{{{Password}}}", "secret": true } ],
+              "apis": [
+                { "id": "with", "path": "/with", "subscriptionRequired": false, "backend": { "urls": ["http://127.0.0.1:9"] },
+                  "policies": { "inbound": [
+                    { "type": "send-request", "responseVariableName": "r", "timeout": 60, "policies": [
+                      { "type": "set-url", "url": "{{{backendUrl}}}/side" },
+                      { "type": "authentication-certificate", "path": "{{{pfxPath}}}", "password": "{{pfx-password}}" } ] },
+                    { "type": "return-response", "statusCode": 200, "body": "@(((IResponse)context.Variables["r"]).Body.As<string>())" } ] } },
+                { "id": "without", "path": "/without", "subscriptionRequired": false, "backend": { "urls": ["http://127.0.0.1:9"] },
+                  "policies": { "inbound": [
+                    { "type": "send-request", "responseVariableName": "r", "timeout": 60, "policies": [ { "type": "set-url", "url": "{{{backendUrl}}}/side" } ] },
+                    { "type": "return-response", "statusCode": 200, "body": "unreachable" } ] } } ] }
+            """);
+        await using var gateway = await GatewayProcess.StartAsync(Folder.ConfigFile, env: TrustBackend());
+
+        var (status, body) = await GetAsync(gateway, "/with/x");
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {body}");
+        Assert.Equal(client.Thumbprint, body); // the side call presented the policy's certificate
+        Assert.Equal(HttpStatusCode.BadGateway, (await GetAsync(gateway, "/without/x")).Status); // the backend refused the handshake
+        AssertNoSecrets(gateway.Output, (await gateway.StatusAsync()).GetRawText());
+    }
+
+    [Fact]
     public async Task Standalone_MissingFile_RefusedAtStart_WithAClearMessage()
     {
         await StartBackendAsync();

@@ -80,7 +80,20 @@ public static class PolicyCatalog
             Attr.Str("certificateId"), Attr.Str("thumbprint"), Attr.Str("path"), Attr.Str("keyPath"), Attr.Str("password")]),
         new("validate-client-certificate", Sections.Inbound, [
             Attr.Bool("validateRevocation"), Attr.Bool("validateTrust"), Attr.Bool("validateNotBefore"), Attr.Bool("validateNotAfter"),
-            Attr.Bool("ignoreError"), Attr.ObjList("identities")]));
+            Attr.Bool("ignoreError"), Attr.ObjList("identities")]),
+        new(SendRequestPolicy.Type, Sections.All, [
+            Attr.Enum("mode", "new", "copy"), Attr.Literal("responseVariableName", required: true), Attr.Int("timeout"), Attr.Bool("ignoreError"),
+            Attr.ObjList(SendRequestPolicy.Children)]),
+        new(SendRequestPolicy.OneWayType, Sections.All, [
+            Attr.Enum("mode", "new", "copy"), Attr.Int("timeout"), Attr.ObjList(SendRequestPolicy.Children)]),
+        new("cache-lookup-value", Sections.All, [
+            Attr.Str("key", required: true), Attr.Literal("variableName", required: true), Attr.Str("defaultValue"),
+            Attr.Enum("cachingType", "prefer-external", "external", "internal")]),
+        new("cache-store-value", Sections.All, [
+            Attr.Str("key", required: true), Attr.Str("value", required: true), Attr.Int("duration", required: true),
+            Attr.Enum("cachingType", "prefer-external", "external", "internal")]),
+        new("cache-remove-value", Sections.All, [Attr.Str("key", required: true), Attr.Enum("cachingType", "prefer-external", "external", "internal")]),
+        new(AuthenticationBasic.Type, Sections.Inbound, [Attr.Str("username", required: true), Attr.Str("password", required: true)]));
 
     public static IEnumerable<string> KnownTypes => Shapes.Keys.Order(StringComparer.Ordinal);
 

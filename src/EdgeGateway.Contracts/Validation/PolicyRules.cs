@@ -20,7 +20,9 @@ internal sealed class PolicyRules(IReadOnlyList<IPolicyRule> rules)
         new TrafficRules(),
         new IdentityRules(),
         new AuthenticationCertificateRules(),
-        new ClientCertificateRules()]);
+        new ClientCertificateRules(),
+        new SendRequestRules(),
+        new CacheValueRules()]);
 
     public void Validate(string path, PolicySet? set, PolicyScope scope, ValidationContext context)
     {

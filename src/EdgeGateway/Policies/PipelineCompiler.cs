@@ -116,6 +116,10 @@ internal sealed class PipelineCompiler(GatewaySnapshot snapshot, PolicyServices?
                 LimitConcurrency.Type => LimitConcurrency.Create(a, scopes.NameOf(policy), services ?? PolicyServices.Default),
                 AuthenticationManagedIdentity.Type => AuthenticationManagedIdentity.Create(a, services ?? PolicyServices.Default),
                 ValidateAzureAdToken.Type => ValidateAzureAdToken.Create(a, services ?? PolicyServices.Default),
+                SendRequestPolicy.Type or SendRequestPolicy.OneWayType => SideCalls.SendRequest.Create(policy.Type, a, services ?? PolicyServices.Default, Certificates),
+                Caching.CacheValue.LookupType or Caching.CacheValue.StoreType or Caching.CacheValue.RemoveType =>
+                    Caching.CacheValue.Create(policy.Type, a, services ?? PolicyServices.Default),
+                AuthenticationBasic.Type => AuthenticationBasic.Create(a),
                 _ => throw new InvalidOperationException($"policy type '{policy.Type}' passed validation but is not enforced"),
             };
             steps[(policy, section)] = step;

@@ -16,6 +16,7 @@ namespace EdgeGateway.Policies;
 internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, PolicyRequest request) : IPolicyContext
 {
     private Dictionary<string, string>? variables;
+    private Dictionary<string, SideCalls.SideResponse?>? responses;
     private Dictionary<string, Microsoft.IdentityModel.JsonWebTokens.JsonWebToken>? tokens;
     private string? clientIp;
     private System.Net.IPAddress? clientAddress;
@@ -216,7 +217,30 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
     public string? Variable(string name) => variables is not null && variables.TryGetValue(name, out var value) ? value : null;
 
-    public void SetVariable(string name, string value) => (variables ??= new(StringComparer.Ordinal))[name] = value;
+    public void SetVariable(string name, string value)
+    {
+        (variables ??= new(StringComparer.Ordinal))[name] = value;
+        responses?.Remove(name); // one name, one value: text replaces a stored response
+    }
+
+    /// <summary>
+    /// send-request's responseVariableName: the response (null when the call failed with ignoreError), kept apart from the
+    /// text variables so that they stay a plain string dictionary; a response replaces a text variable of the same name.
+    /// </summary>
+    public void SetResponse(string name, SideCalls.SideResponse? response)
+    {
+        (responses ??= new(StringComparer.Ordinal))[name] = response;
+        variables?.Remove(name);
+    }
+
+    /// <summary>Clears a variable (text or response): cache-lookup-value's miss without a default, as APIM assigns null.</summary>
+    public void RemoveVariable(string name)
+    {
+        variables?.Remove(name);
+        responses?.Remove(name);
+    }
+
+    public IPolicyResponse? ResponseVariable(string name) => responses is not null && responses.TryGetValue(name, out var response) ? response : null;
 
     /// <summary>validate-jwt's outputTokenVariableName: the validated token, for <see cref="Claim"/>.</summary>
     public void SetToken(string name, Microsoft.IdentityModel.JsonWebTokens.JsonWebToken token) => (tokens ??= new(StringComparer.Ordinal))[name] = token;

@@ -48,6 +48,7 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
             Time = time,
             Counters = redis?.Counters ?? new Traffic.LocalCounterStore(time),
             Cache = redis?.Cache ?? new Caching.MemoryResponseCache(time, settings.Cache.MaxSize ?? Caching.MemoryResponseCache.DefaultMaxBytes),
+            LocalCache = redis?.Cache is null ? null : new Caching.MemoryResponseCache(time, settings.Cache.MaxSize ?? Caching.MemoryResponseCache.DefaultMaxBytes),
             Redis = redis,
             ClientCertificates = settings.ClientCertificates,
         };
@@ -70,6 +71,15 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
 
     /// <summary>validate-client-certificate's trust anchors (<c>Gateway:Tls:ClientCaPath</c> and the system's) and per-connection chain verdicts.</summary>
     public ClientCertificates.ClientCertificateTrust ClientCertificates { get; init; } = Policies.ClientCertificates.ClientCertificateTrust.SystemOnly;
+
+    /// <summary>send-request and send-one-way-request's pooled client: one per process, never one per request.</summary>
+    public SideCalls.SideCallClient SideCalls { get; init; } = new();
+
+    /// <summary>
+    /// The process's own cache, for cache-*-value with cachingType internal: the same instance as <see cref="Cache"/> without
+    /// Redis, a memory cache beside it with Redis. Null: <see cref="Cache"/> is already this process's.
+    /// </summary>
+    public Caching.IResponseCache? LocalCache { get; init; }
 
     /// <summary>The Redis links behind <see cref="Counters"/> and <see cref="Cache"/>, for the status; null without Redis.</summary>
     public Policies.Redis.RedisStores? Redis { get; init; }

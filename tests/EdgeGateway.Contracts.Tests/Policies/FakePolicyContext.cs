@@ -54,4 +54,8 @@ internal sealed class FakePolicyContext : IPolicyContext
     public string? Variable(string name) => Variables.GetValueOrDefault(name);
 
     public string? Claim(string variable, string claim) => Claims.GetValueOrDefault((variable, claim));
+
+    public Dictionary<string, IPolicyResponse> Responses { get; init; } = new(StringComparer.Ordinal);
+
+    public IPolicyResponse? ResponseVariable(string name) => Responses.GetValueOrDefault(name);
 }

@@ -11,6 +11,7 @@ internal sealed partial class Binder(Sections section)
 
     public Bound Bind(Syntax syntax) => syntax switch
     {
+        _ when Response(syntax) is { } response => response,
         LiteralSyntax literal => Literal(literal.Token),
         NameSyntax or MemberSyntax => Member(syntax),
         CallSyntax call => Call(call),

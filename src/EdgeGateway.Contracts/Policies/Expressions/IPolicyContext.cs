@@ -77,4 +77,11 @@ public interface IPolicyContext
     /// one (or without TLS). The subset reads it only as a null test and through a few text members (docs/policies.md#expressions).
     /// </summary>
     System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate => null;
+
+    /// <summary>
+    /// <c>(IResponse)context.Variables["name"]</c>: the response send-request stored under <paramref name="name"/>, or null
+    /// (no such variable, a text variable, or a side call that failed with ignoreError). A default body so that contexts that
+    /// never hold responses (tests, tools) need not say so.
+    /// </summary>
+    IPolicyResponse? ResponseVariable(string name) => null;
 }

@@ -248,7 +248,7 @@ internal sealed class Parser
 
         while (true)
         {
-            arguments.Add(Conditional());
+            arguments.Add(Current.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.Colon ? NamedArgument() : Conditional());
             if (Current.Kind == TokenKind.Comma)
             {
                 index++;
@@ -259,6 +259,13 @@ internal sealed class Parser
             depth--;
             return arguments;
         }
+    }
+
+    private NamedArgumentSyntax NamedArgument()
+    {
+        var name = Current;
+        index += 2;
+        return new NamedArgumentSyntax(name.Position, name.Text!, Conditional());
     }
 
     private Syntax Primary()

@@ -20,3 +20,6 @@ internal sealed record UnarySyntax(int Position, TokenKind Operator, Syntax Oper
 internal sealed record BinarySyntax(int Position, TokenKind Operator, Syntax Left, Syntax Right) : Syntax(Position);
 
 internal sealed record ConditionalSyntax(int Position, Syntax Condition, Syntax WhenTrue, Syntax WhenFalse) : Syntax(Position);
+
+/// <summary><c>name: value</c> in an argument list (APIM's <c>Body.As&lt;string&gt;(preserveContent: true)</c>).</summary>
+internal sealed record NamedArgumentSyntax(int Position, string Name, Syntax Value) : Syntax(Position);

@@ -12,4 +12,7 @@ internal interface IResponseCache
 
     /// <summary>Stores <paramref name="value"/> under <paramref name="key"/> for <paramref name="timeToLive"/>; a store that is unreachable or full drops it.</summary>
     ValueTask SetAsync(string key, byte[] value, TimeSpan timeToLive);
+
+    /// <summary>Removes the entry under <paramref name="key"/>, if any (cache-remove-value); an unreachable store drops the removal.</summary>
+    ValueTask RemoveAsync(string key);
 }

@@ -94,6 +94,16 @@ internal sealed class MemoryResponseCache(TimeProvider time, long maxBytes) : IR
         }
     }
 
+    public ValueTask RemoveAsync(string key)
+    {
+        if (entries.TryGetValue(key, out var entry))
+        {
+            Remove(key, entry);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     private void Remove(string key, Entry entry)
     {
         if (entries.TryRemove(new KeyValuePair<string, Entry>(key, entry)))

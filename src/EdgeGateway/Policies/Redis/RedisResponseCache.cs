@@ -54,4 +54,22 @@ internal sealed class RedisResponseCache(RedisLink link) : IResponseCache
             RedisErrors.Report(link, ex);
         }
     }
+
+    public async ValueTask RemoveAsync(string key)
+    {
+        if (link.Database() is not { } database)
+        {
+            return;
+        }
+
+        try
+        {
+            await database.KeyDeleteAsync(KeyPrefix + key);
+            link.Succeeded();
+        }
+        catch (Exception ex) when (RedisErrors.IsRedisFailure(ex))
+        {
+            RedisErrors.Report(link, ex);
+        }
+    }
 }
