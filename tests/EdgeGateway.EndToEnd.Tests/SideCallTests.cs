@@ -64,6 +64,7 @@ public sealed class SideCallFixture : IAsyncLifetime
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
                 return Results.Ok();
             });
+            app.MapGet("/fast", () => Results.Text("fast answer"));
             app.MapGet("/slow", async (HttpContext context) =>
             {
                 Interlocked.Increment(ref slowHeld);
@@ -116,6 +117,7 @@ public sealed class SideCallFixture : IAsyncLifetime
                 {{Api("refused-strict", Side($"http://127.0.0.1:{closedPort}/x", 5, false))}},
                 {{Api("refused-lenient", Side($"http://127.0.0.1:{closedPort}/x", 5, true))}},
                 {{Api("slow", Side($"{Idp.Url}/slow", 60, false))}},
+                {{Api("fast", Side($"{Idp.Url}/fast", 60, false))}},
                 {{Api("audited", $$"""
                     { "type": "send-one-way-request", "policies": [
                       { "type": "set-url", "url": "{{Audit.Url}}/events" },
@@ -200,8 +202,10 @@ public sealed class SideCallTests(SideCallFixture f) : IClassFixture<SideCallFix
         var slow = f.Gateway.Client.GetAsync("/slow/held");
         await f.Gateway.EventuallyAsync(() => Task.FromResult(f.SlowHeld == 1), "the slow side call reached its endpoint");
 
-        using var other = await f.Gateway.Client.GetAsync("/refused-lenient/meanwhile");
+        // Another side call to the same host, through the same pooled client, while the slow one holds a connection there.
+        using var other = await f.Gateway.Client.GetAsync("/fast/meanwhile");
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal("fast answer", (await Echo.ReadAsync(other)).Headers["x-side-body"]);
         Assert.False(slow.IsCompleted);
 
         f.ReleaseSlow();

@@ -22,15 +22,29 @@ internal sealed class PolicyValueRule : IPolicyRule
             // Nested policies (choose) are checked by ChooseRule with the rules of their section, not as plain strings.
             if (item.Shape.Attributes.FirstOrDefault(a => a.Name == name) is { Kind: not (AttrKind.PolicyList or AttrKind.BranchList) } attr)
             {
-                if (attr.IsLiteral && value.ValueKind == JsonValueKind.String && PolicyExpressions.IsExpression(value.GetString()!))
+                if (RefusesExpression(item, attr, value, context))
                 {
-                    context.Error($"{item.Path}.{name}", $"'{name}' of '{item.Shape.Type}' takes a literal, not an expression (as in APIM)");
                     continue;
                 }
 
                 Check($"{item.Path}.{name}", value, attr.IsCondition, attr.EvaluatedIn ?? item.Section, context);
             }
         }
+    }
+
+    /// <summary>
+    /// An attribute APIM takes literally (<see cref="Attr.IsLiteral"/>) that holds an expression: reported, true. Also for
+    /// policy-shaped objects checked outside the pipeline walk (send-request's children).
+    /// </summary>
+    internal static bool RefusesExpression(PolicyItem item, Attr attr, JsonElement value, ValidationContext context)
+    {
+        if (attr.IsLiteral && value.ValueKind == JsonValueKind.String && PolicyExpressions.IsExpression(value.GetString()!))
+        {
+            context.Error($"{item.Path}.{attr.Name}", $"'{attr.Name}' of '{item.Shape.Type}' takes a literal, not an expression (as in APIM)");
+            return true;
+        }
+
+        return false;
     }
 
     private static void Check(string path, JsonElement value, bool condition, Sections section, ValidationContext context)

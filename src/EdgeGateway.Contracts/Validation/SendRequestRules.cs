@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeGateway.Contracts.Policies;
+using EdgeGateway.Contracts.Policies.Expressions;
 
 namespace EdgeGateway.Contracts.Validation;
 
@@ -12,7 +13,8 @@ namespace EdgeGateway.Contracts.Validation;
 /// </summary>
 internal sealed class SendRequestRules : IPolicyRule
 {
-    private static readonly IPolicyRule[] ChildRules = [new PolicyAttributeRule(), new HeaderNameRule(), new RequestLineRule(), new BodyRule(), new AuthenticationCertificateRules()];
+    private static readonly IPolicyRule[] ChildRules = [new PolicyAttributeRule(), new HeaderNameRule(), new RequestLineRule(), new BodyRule(), new AuthenticationCertificateRules(),
+        new IdentityRules()];
 
     public bool AppliesTo(string type) => type is SendRequestPolicy.Type or SendRequestPolicy.OneWayType;
 
@@ -86,7 +88,18 @@ internal sealed class SendRequestRules : IPolicyRule
             }
         }
 
-        if (shape.Type == SendRequestPolicy.SetUrl && PolicyLiterals.Of(childItem, "url", context) is { } url && SendRequestUrl.Error(url) is { } error)
+        // The parent's PolicyValueRule compiles the children's strings as values inside an object: the literal-only attributes
+        // of the child's own shape (a variable's name, a client id) are checked here.
+        foreach (var (name, value) in child.Attributes ?? [])
+        {
+            if (shape.Attributes.FirstOrDefault(a => a.Name == name) is { } attr)
+            {
+                PolicyValueRule.RefusesExpression(childItem, attr, value, context);
+            }
+        }
+
+        if (shape.Type == SendRequestPolicy.SetUrl && PolicyLiterals.Of(childItem, "url", context) is { } url
+            && SendRequestUrl.Error(url, echo: !PolicyExpressions.IsTemplate(child.Attributes!["url"].GetString()!)) is { } error)
         {
             context.Error($"{path}.url", error);
         }
@@ -99,11 +112,20 @@ internal sealed class SendRequestRules : IPolicyRule
 /// <summary>What a side request's URL must be, for both planes (a literal at load) and the gateway (an expression's result per request).</summary>
 public static class SendRequestUrl
 {
-    /// <summary>Why a side request cannot go to <paramref name="url"/>, or null: an absolute http or https URL with a host.</summary>
-    public static string? Error(string url) =>
-        Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0
+    /// <summary>The URL to send to, when <paramref name="url"/> is an absolute http or https URL with a host (parsed once: the gateway sends this).</summary>
+    public static bool TryParse(string url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri) =>
+        Uri.TryCreate(url.Trim(), UriKind.Absolute, out uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0;
+
+    /// <summary>
+    /// Why a side request cannot go to <paramref name="url"/>, or null. <paramref name="echo"/> false: the message does not
+    /// quote it (a URL made with named values may hold a secret one, and the message reaches a 400 and a log).
+    /// </summary>
+    public static string? Error(string url, bool echo = true) =>
+        TryParse(url, out _)
             ? null
-            : $"'{(url.Length <= 100 ? url : string.Concat(url.AsSpan(0, 97), "..."))}' is not an absolute http or https URL";
+            : echo
+                ? $"'{(url.Length <= 100 ? url : string.Concat(url.AsSpan(0, 97), "..."))}' is not an absolute http or https URL"
+                : "is not an absolute http or https URL once its named values are put in";
 }
 
 /// <summary>

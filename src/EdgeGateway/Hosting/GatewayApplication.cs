@@ -78,6 +78,9 @@ internal static class GatewayApplication
             app.Lifetime.ApplicationStopped.Register(() => redis.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
 
+        // send-one-way-request calls still running when the host stops are cancelled, not left to run out their timeouts.
+        app.Lifetime.ApplicationStopping.Register(policyServices.SideCalls.Stop);
+
         // authentication-certificate's backend clients that the applied config no longer uses are let go of.
         app.Services.GetRequiredService<ConfigState>().Applied += runtime => policyServices.Certificates.Keep(runtime.CertificateThumbprints);
 

@@ -31,16 +31,6 @@ internal sealed class ForwardRequest(TimeSpan? timeout, bool bufferRequestBody) 
             ? BufferAsync(run) : new(PolicyResult.Continue);
     }
 
-    private static async ValueTask<PolicyResult> BufferAsync(PolicyRun run)
-    {
-        var body = await PolicyBodies.BufferRequestAsync(run);
-        return body.State switch
-        {
-            BodyState.TooLarge => run.Fail(new(Type, "BodyTooLarge", PolicyBodies.RequestTooLarge, StatusCodes.Status413PayloadTooLarge)),
-            BodyState.ClientFailed => run.Fail(new(Type, "RequestBodyFailed",
-                body.StatusCode == StatusCodes.Status408RequestTimeout ? Errors.GatewayErrors.BodyTimeout : Errors.GatewayErrors.BadBody, body.StatusCode)),
-            BodyState.Aborted => run.Fail(new(Type, "ClientAborted", Errors.GatewayErrors.BadBody, body.StatusCode)),
-            _ => PolicyResult.Continue,
-        };
-    }
+    private static async ValueTask<PolicyResult> BufferAsync(PolicyRun run) =>
+        PolicyBodies.RequestBodyFailed(run, Type, await PolicyBodies.BufferRequestAsync(run));
 }

@@ -115,6 +115,20 @@ internal static class PolicyBodies
         return BodyText.Buffered;
     }
 
+    /// <summary>
+    /// A request body that could not be buffered (<see cref="BufferRequestAsync"/>) ends the request: part of it may have been
+    /// read, so the backend can no longer get it whole. 413 when too large, the client's 4xx when it failed, nobody to answer
+    /// when it went away; Continue for a buffered body.
+    /// </summary>
+    public static PolicyResult RequestBodyFailed(PolicyRun run, string source, BodyText body) => body.State switch
+    {
+        BodyState.TooLarge => run.Fail(new(source, "BodyTooLarge", RequestTooLarge, StatusCodes.Status413PayloadTooLarge)),
+        BodyState.ClientFailed => run.Fail(new(source, "RequestBodyFailed",
+            body.StatusCode == StatusCodes.Status408RequestTimeout ? Errors.GatewayErrors.BodyTimeout : Errors.GatewayErrors.BadBody, body.StatusCode)),
+        BodyState.Aborted => run.Fail(new(source, "ClientAborted", Errors.GatewayErrors.BadBody, body.StatusCode)),
+        _ => PolicyResult.Continue,
+    };
+
     /// <summary>The backend's response body as text, when it is text; Failed when it is too large to buffer.</summary>
     public static async ValueTask<BodyText> ReadResponseAsync(PolicyRun run)
     {

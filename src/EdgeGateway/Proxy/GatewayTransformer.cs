@@ -32,12 +32,7 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
             proxyRequest.Options.Set(ResilienceHandler.RunKey, run); // retried or breaker-counted below the forwarder
         }
 
-        // Kestrel's QueryString is the raw query (policies may have changed it: set-query-parameter, rewrite-uri).
-        var query = request.QueryString.Value.AsSpan();
-        if (run.KeyInQuery)
-        {
-            query = WithoutParameter(query, keyQuery);
-        }
+        var query = BackendQuery(run, keyQuery);
 
         var remainder = run.RewrittenPath is { } rewritten ? rewritten.AsSpan() : run.Remainder.Path;
         var prefix = destinationPrefix.AsSpan();
@@ -122,6 +117,17 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
             default:
                 return true;
         }
+    }
+
+    /// <summary>
+    /// The raw query a backend gets: the request's (as policies left it) without the subscription key's pairs when the key
+    /// came in the query. Also what send-request's mode copy sends: no side call gets the key either.
+    /// </summary>
+    internal static ReadOnlySpan<char> BackendQuery(PolicyRun run, string keyQuery)
+    {
+        // Kestrel's QueryString is the raw query (policies may have changed it: set-query-parameter, rewrite-uri).
+        var query = run.Http.Request.QueryString.Value.AsSpan();
+        return run.KeyInQuery ? WithoutParameter(query, keyQuery) : query;
     }
 
     /// <summary>Drops only the named parameter's own pairs from the raw query; every other byte reaches the backend as the client sent it (signed URLs stay valid).</summary>

@@ -72,6 +72,10 @@ public sealed class SendRequestRulesTests
         "apis[0].policies.inbound[0].password: required by 'authentication-basic'")]
     [InlineData("""{ "type": "authentication-basic", "username": "u", "password": "{{missing}}" }""",
         "apis[0].policies.inbound[0].password: references named value 'missing', which is not defined")]
+    [InlineData("""{ "type": "send-request", "responseVariableName": "r", "policies": [ { "type": "set-url", "url": "http://x" }, { "type": "authentication-managed-identity", "resource": "api://x", "outputTokenVariableName": "@(context.Api.Id)" } ] }""",
+        "apis[0].policies.inbound[0].policies[1].outputTokenVariableName: 'outputTokenVariableName' of 'authentication-managed-identity' takes a literal, not an expression (as in APIM)")]
+    [InlineData("""{ "type": "send-request", "responseVariableName": "r", "policies": [ { "type": "set-url", "url": "http://x" }, { "type": "authentication-managed-identity", "resource": " " } ] }""",
+        "apis[0].policies.inbound[0].policies[1].resource: required: the audience to get a token for, like https://storage.azure.com/ or an application id")]
     public void Policy_Misconfigured_OneErrorNamingThePath(string policy, string error)
     {
         Assert.Equal([error], Errors(Validate($"[ {policy} ]")));
@@ -86,5 +90,30 @@ public sealed class SendRequestRulesTests
             """)));
 
         Assert.Equal(["apis[0].policies.outbound[0].type: 'authentication-basic' is not allowed in this section"], Errors(SnapshotValidator.Validate(parsed.Snapshot!)));
+    }
+
+    [Fact]
+    public void SendRequest_ManagedIdentityChildClientIdExpression_RefusedAsTheTopLevelPolicy()
+    {
+        var report = Validate("""
+            [ { "type": "send-request", "responseVariableName": "r", "policies": [ { "type": "set-url", "url": "http://x" },
+                { "type": "authentication-managed-identity", "resource": "api://x", "clientId": "@(context.Request.Headers.GetValueOrDefault(\"c\", \"\"))" } ] } ]
+            """);
+
+        Assert.NotEmpty(Errors(report));
+        Assert.All(Errors(report), e => Assert.StartsWith("apis[0].policies.inbound[0].policies[1].clientId: ", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SendRequest_UrlFromASecretNamedValue_NotAUrl_RefusedWithoutQuotingIt()
+    {
+        var parsed = SnapshotReader.Parse(Samples.Utf8(Samples.OneApi("""
+            { "id": "a", "path": "/a", "backend": { "urls": ["http://127.0.0.1:1"] },
+              "policies": { "inbound": [ { "type": "send-request", "responseVariableName": "r", "policies": [ { "type": "set-url", "url": "{{target}}" } ] } ] } }
+            """, """, "namedValues": [ { "id": "target", "value": "ftp://vault.internal/x?key=s3cr3t-Value", "secret": true } ]""")));
+
+        var errors = Errors(SnapshotValidator.Validate(parsed.Snapshot!));
+
+        Assert.Equal(["apis[0].policies.inbound[0].policies[0].url: is not an absolute http or https URL once its named values are put in"], errors);
     }
 }

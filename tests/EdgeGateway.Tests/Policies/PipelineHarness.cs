@@ -30,7 +30,7 @@ internal sealed class PipelineHarness
     }
 
     public PolicyRun Run(string apiId, string? operationId = null, string? productId = null, string? subscriptionId = null,
-        Action<HttpRequest>? request = null, EdgeGateway.Contracts.Net.IpRangeSet? trustedProxies = null)
+        Action<HttpRequest>? request = null, EdgeGateway.Contracts.Net.IpRangeSet? trustedProxies = null, bool keyInQuery = false)
     {
         var api = runtime.Apis.Single(a => a.Id == apiId);
         var http = new DefaultHttpContext();
@@ -49,6 +49,7 @@ internal sealed class PipelineHarness
         {
             Operation = operationId is null ? null : api.Operations.Single(o => o.Id == operationId),
             Remainder = EdgeGateway.Proxy.RawRemainder.From(rawTarget, api.PrefixSegments),
+            KeyInQuery = keyInQuery,
         };
     }
 

@@ -9,8 +9,12 @@ namespace EdgeGateway.Policies.Auth;
 /// </summary>
 internal sealed partial class BackendCertificates(TimeProvider time, Func<ILogger> logger)
 {
-    /// <summary>How long a client the current config does not use stays open for the previous config's requests.</summary>
-    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a client the current config does not use stays open for the previous config's requests: longer than the
+    /// longest call that may still use it, a send-request through an authentication-certificate child (up to
+    /// <see cref="Contracts.Policies.SendRequestPolicy.MaxTimeoutSeconds"/> s), with a minute to spare.
+    /// </summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(Contracts.Policies.SendRequestPolicy.MaxTimeoutSeconds) + TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<string, BackendClient> clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock gate = new();

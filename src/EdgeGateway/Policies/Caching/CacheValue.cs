@@ -8,7 +8,7 @@ namespace EdgeGateway.Policies.Caching;
 /// their own namespace (<see cref="KeyPrefix"/>) of the cache cache-lookup uses, so a value never meets a stored response.
 /// cachingType picks the cache: prefer-external (the default) and external use Redis when <c>Cache:Redis:ConnectionString</c>
 /// is set and this process's memory otherwise (external says so in the log at load); internal always uses this process's
-/// memory. The three share the key and the choice of cache; each applies its own verb.
+/// memory. The three share the key (stored hashed) and the choice of cache; each applies its own verb.
 /// </summary>
 internal abstract class CacheValue(PolicyValue key, IResponseCache cache) : PolicyStep
 {
@@ -19,7 +19,7 @@ internal abstract class CacheValue(PolicyValue key, IResponseCache cache) : Poli
     public const string RemoveType = "cache-remove-value";
 
     /// <summary>Values' keys: apart from cache-lookup's (<see cref="CacheKey.Prefix"/>) whatever a policy names.</summary>
-    public const string KeyPrefix = "edgegateway:value:v1:";
+    public const string KeyPrefix = "edgegateway:value:v2:";
 
     protected IResponseCache Cache { get; } = cache;
 
@@ -37,7 +37,14 @@ internal abstract class CacheValue(PolicyValue key, IResponseCache cache) : Poli
 
     public override PolicyResult Apply(PolicyRun run) => throw new NotSupportedException($"{GetType().Name} runs through ApplyAsync");
 
-    protected string KeyOf(PolicyRun run) => string.Concat(KeyPrefix, key.Evaluate(run));
+    /// <summary>
+    /// The prefix and the SHA-256 of the policy's key, as <see cref="CacheKey"/> does: a key may carry what must not be
+    /// seen (a subscription key, a user's id), and Redis errors, its own tools and logs show keys; the length is fixed too.
+    /// </summary>
+    protected string KeyOf(PolicyRun run) => StorageKey(key.Evaluate(run));
+
+    internal static string StorageKey(string key) =>
+        string.Concat(KeyPrefix, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key))));
 
     private static IResponseCache Pick(string type, string? cachingType, PolicyServices services)
     {

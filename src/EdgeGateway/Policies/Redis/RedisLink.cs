@@ -60,6 +60,8 @@ internal sealed class RedisLink : IAsyncDisposable
         }
 
         options.ClientName ??= "edgegateway";
+        // Exception messages reach the status (lastError) and the log: without the command's keys and values in them.
+        options.IncludeDetailInExceptions = false;
         // Host:port only: the text an operator needs, without the password.
         Servers = string.Join(", ", options.EndPoints.Select(EndPointCollection.ToString));
         since = time.GetUtcNow();

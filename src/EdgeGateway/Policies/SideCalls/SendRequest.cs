@@ -8,11 +8,15 @@ namespace EdgeGateway.Policies.SideCalls;
 /// through the process's <see cref="SideCallClient"/> with its own timeout. send-request waits for the response and stores
 /// it under responseVariableName for later expressions; on an error (timeout, connection, a token, a body over the cap)
 /// it stores null and goes on with ignoreError, else the request moves to onError with context.LastError set.
-/// send-one-way-request returns at once: the call runs on its own (not tied to the client's request), and a failure is
-/// only logged.
+/// send-one-way-request returns at once: the call runs on its own (not tied to the client's request, within the process's
+/// cap of calls in flight), and a failure is only logged. In mode copy, a request body that cannot be read fails the
+/// request either way: part of it may be gone.
 /// </summary>
 internal sealed class SendRequest : PolicyStep
 {
+    /// <summary>What the client is told when an authentication-managed-identity child got no token (the token cache logs why).</summary>
+    internal const string TokenFailed = "Managed identity token could not be obtained.";
+
     private readonly string type;
     private readonly string? variable;
     private readonly bool copy;
@@ -36,9 +40,10 @@ internal sealed class SendRequest : PolicyStep
     public override async ValueTask<PolicyResult> ApplyAsync(PolicyRun run)
     {
         var request = new SideRequest();
-        if (copy && await Copy(run, request) is { } copyError)
+        if (copy && await Copy(run, request) is { } unread)
         {
-            return Failed(run, SideCallResult.Failed("RequestBodyUnavailable", copyError, StatusCodes.Status500InternalServerError), null);
+            // Part of the client's body may have been read: the backend can no longer get it whole, whatever ignoreError says.
+            return PolicyBodies.RequestBodyFailed(run, type, unread);
         }
 
         foreach (var part in parts)
@@ -51,7 +56,7 @@ internal sealed class SendRequest : PolicyStep
 
         if (variable is null)
         {
-            _ = SendOneWayAsync(request);
+            StartOneWay(request);
             return PolicyResult.Continue;
         }
 
@@ -65,27 +70,39 @@ internal sealed class SendRequest : PolicyStep
         return PolicyResult.Continue;
     }
 
-    /// <summary>Tokens, then the call; the run is touched only for outputTokenVariableName (send-request, which is awaited).</summary>
+    /// <summary>
+    /// Tokens, then the call; the run is touched only for outputTokenVariableName (send-request, which is awaited). As the
+    /// top-level policy: with outputTokenVariableName the token goes only into that variable, without into Authorization.
+    /// </summary>
     private async Task<SideCallResult> SendAsync(SideRequest request, PolicyRun? run, CancellationToken aborted)
     {
         foreach (var token in request.Tokens ?? [])
         {
             try
             {
-                var access = await services.AccessTokens.GetTokenAsync(token.Resource, token.ClientId, aborted);
-                request.Headers["Authorization"] = "Bearer " + access.Value;
-                if (run is not null && token.OutputTokenVariableName is { } name)
+                if (string.IsNullOrWhiteSpace(token.Resource))
                 {
-                    run.SetVariable(name, access.Value);
+                    throw new AccessTokenException("the resource evaluated to empty text");
+                }
+
+                var access = await services.AccessTokens.GetTokenAsync(token.Resource, token.ClientId, aborted);
+                if (token.OutputTokenVariableName is { } name)
+                {
+                    run?.SetVariable(name, access.Value);
+                }
+                else
+                {
+                    request.Headers["Authorization"] = "Bearer " + access.Value;
                 }
             }
-            catch (AccessTokenException e) when (token.IgnoreError)
+            catch (AccessTokenException) when (token.IgnoreError)
             {
-                _ = e; // APIM's ignore-error on the child: the call goes without the token
+                // APIM's ignore-error on the child: the call goes without the token
             }
-            catch (AccessTokenException e)
+            catch (AccessTokenException)
             {
-                return SideCallResult.Failed("ManagedIdentityTokenFailed", e.Message, StatusCodes.Status500InternalServerError);
+                // A fixed text: the source's message (endpoint, tenant, client id) goes to the log only, where the token cache puts it.
+                return SideCallResult.Failed("ManagedIdentityTokenFailed", TokenFailed, StatusCodes.Status500InternalServerError);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
@@ -99,35 +116,59 @@ internal sealed class SendRequest : PolicyStep
             : await services.SideCalls.SendAsync(message, timeout, services.Time, aborted, request.Invoker);
     }
 
+    /// <summary>Starts a one-way call within the process's cap (<see cref="SideCallClient.DefaultMaxOneWayInFlight"/>); beyond it, drops it.</summary>
+    private void StartOneWay(SideRequest request)
+    {
+        var client = services.SideCalls;
+        if (!client.TryStartOneWay())
+        {
+            if (client.CountDropped(services.Time) is > 0 and var dropped)
+            {
+                SideCallLog.OneWayDropped(services.Logger, HostOf(request.Url), client.OneWayInFlight, dropped);
+            }
+
+            return;
+        }
+
+        _ = SendOneWayAsync(request);
+    }
+
     private async Task SendOneWayAsync(SideRequest request)
     {
+        var client = services.SideCalls;
         try
         {
             await Task.Yield(); // the request goes on while this call runs
-            var result = await SendAsync(request, null, CancellationToken.None);
+            var result = await SendAsync(request, null, client.Stopping);
             if (result.Response is null)
             {
-                SideCallLog.OneWayFailed(services.Logger, HostOf(request.Url), result.Reason, result.Detail);
+                SideCallLog.OneWayFailed(services.Logger, HostOf(request.Url),
+                    client.Stopping.IsCancellationRequested ? "GatewayStopping" : result.Reason, result.Detail);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             SideCallLog.OneWayFailed(services.Logger, HostOf(request.Url), "Unexpected", e.GetType().Name);
         }
+        finally
+        {
+            client.EndOneWay();
+        }
     }
 
     private PolicyResult Failed(PolicyRun run, SideCallResult result, string? url)
     {
+        if (variable is null)
+        {
+            SideCallLog.OneWayFailed(services.Logger, HostOf(url), result.Reason, result.Detail);
+            return PolicyResult.Continue; // one way: never fails the request
+        }
+
         SideCallLog.Failed(services.Logger, type, HostOf(url), result.Reason, result.Detail);
-        if (ignoreError && variable is not null)
+        if (ignoreError)
         {
             run.SetResponse(variable, null);
             return PolicyResult.Continue;
-        }
-
-        if (variable is null)
-        {
-            return PolicyResult.Continue; // one way: never fails the request
         }
 
         return run.Fail(new PolicyError(type, result.Reason, $"send-request failed: {result.Detail}", result.StatusCode));
@@ -138,30 +179,34 @@ internal sealed class SendRequest : PolicyStep
         url is not null && Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) ? uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}" : "(no URL)";
 
     /// <summary>
-    /// mode copy: the request as it stands (method, headers, body) to the URL the backend would get now (set-backend-service's
-    /// or the API's first backend, with the path after rewrite-uri and the query); the children change it from there.
+    /// mode copy: the request as the backend would get it now (method, headers, body; set-backend-service's URL or the API's
+    /// first backend, the path after rewrite-uri, the query); the children change it from there. Like the backend, the side
+    /// call never gets the subscription key (its header, its query parameter) nor the headers the gateway manages. Null,
+    /// or why the body could not be read (then the request fails: part of it may be gone).
     /// </summary>
-    private static async ValueTask<string?> Copy(PolicyRun run, SideRequest request)
+    private static async ValueTask<BodyText?> Copy(PolicyRun run, SideRequest request)
     {
         var http = run.Http.Request;
+        var route = run.Route;
         request.Method = http.Method;
-        var backend = run.BackendUrl ?? run.Route.Cluster.Destinations[0].Address;
+        var backend = run.BackendUrl ?? route.Cluster.Destinations[0].Address;
         var path = run.RewrittenPath ?? run.Remainder.Path.ToString();
-        request.Url = string.Concat(backend.TrimEnd('/'), path, http.QueryString.Value);
+        request.Url = string.Concat(backend.AsSpan().TrimEnd('/'), path, Proxy.GatewayTransformer.BackendQuery(run, route.KeyQuery));
         foreach (var (name, values) in http.Headers)
         {
-            if (!Contracts.Policies.ManagedHeaders.Contains(name) && !name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            if (!Contracts.Policies.ManagedHeaders.Contains(name) && !name.Equals("Host", StringComparison.OrdinalIgnoreCase)
+                && !name.Equals(route.KeyHeader, StringComparison.OrdinalIgnoreCase))
             {
                 request.Headers[name] = values;
             }
         }
 
-        if (http.ContentLength is > 0 || http.Headers.TransferEncoding.Count > 0 || run.RequestBody is not null)
+        if (run.RequestBody is not null || CanHaveBody(run.Http))
         {
             var buffered = await PolicyBodies.BufferRequestAsync(run);
             if (buffered.State != BodyState.Buffered)
             {
-                return "the request body could not be read to copy it (larger than 1 MiB, or the client failed)";
+                return buffered;
             }
 
             request.Body = run.RequestBody;
@@ -169,4 +214,13 @@ internal sealed class SendRequest : PolicyStep
 
         return null;
     }
+
+    /// <summary>
+    /// The server's word when it has one (an HTTP/2 or HTTP/3 request may carry a body with neither Content-Length nor
+    /// chunking); else the framing headers.
+    /// </summary>
+    private static bool CanHaveBody(HttpContext http) =>
+        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>() is { } detection
+            ? detection.CanHaveBody
+            : http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0;
 }

@@ -12,4 +12,8 @@ internal static partial class SideCallLog
     [LoggerMessage(342, LogLevel.Warning,
         "{Policy} with cachingType external: Cache:Redis:ConnectionString is not set, so this gateway keeps the values in its own memory")]
     public static partial void ExternalCacheMissing(ILogger logger, string policy);
+
+    [LoggerMessage(343, LogLevel.Warning,
+        "send-one-way-request to {Host} dropped: {InFlight} calls already running (the process's cap); {Dropped} dropped since the last line")]
+    public static partial void OneWayDropped(ILogger logger, string host, int inFlight, long dropped);
 }

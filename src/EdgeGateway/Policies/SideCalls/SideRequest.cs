@@ -25,13 +25,14 @@ internal sealed class SideRequest
     /// <summary>The message to send; null with the reason when the URL is not an absolute http or https URL.</summary>
     public HttpRequestMessage? ToMessage(out string? error)
     {
-        if (Url is null || Contracts.Validation.SendRequestUrl.Error(Url) is { } problem)
+        if (Url is null || !Contracts.Validation.SendRequestUrl.TryParse(Url, out var uri))
         {
             error = Url is null ? "no URL (set-url)" : "the URL is not an absolute http or https URL";
             return null;
         }
 
-        var message = new HttpRequestMessage(new HttpMethod(Method), Url.Trim());
+        // HttpMethod.Parse gives the shared instance of a known method (GET, POST, ...): no allocation for them.
+        var message = new HttpRequestMessage(HttpMethod.Parse(Method), uri);
         if (Body is not null)
         {
             message.Content = new ByteArrayContent(Body);

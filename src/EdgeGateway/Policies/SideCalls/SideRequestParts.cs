@@ -25,7 +25,7 @@ internal static class SideRequestParts
                 "set-header" => new SetHeaderPart(child.RequiredValue("name"), child.ValueOrValues(), ExistsActions.Parse(child.Text("existsAction"))),
                 "set-body" => new SetBodyPart(child.RequiredValue("value")),
                 AuthenticationBasic.Type => new BasicPart(BasicCredentials.Create(child)),
-                "authentication-managed-identity" => new ManagedIdentityPart(child.RequiredValue("resource"), child.Value("clientId"),
+                "authentication-managed-identity" => new ManagedIdentityPart(child.RequiredValue("resource"), Constant(child.Value("clientId")),
                     child.Text("outputTokenVariableName"), child.Bool("ignoreError") ?? false),
                 AuthenticationCertificate.Type => new CertificatePart((certificates
                     ?? throw new InvalidOperationException("send-request with an authentication-certificate child compiled without the config's certificates")).InvokerFor(child)),
@@ -35,6 +35,9 @@ internal static class SideRequestParts
 
         return [.. parts];
     }
+
+    // Validated as a literal or named values (SendRequestRules, as the top-level policy): a constant once named values are substituted.
+    private static string? Constant(PolicyValue? value) => value?.Evaluate(null!) is { Length: > 0 } text ? text : null;
 
     private sealed class SetUrlPart(PolicyValue url) : ISideRequestPart
     {
@@ -94,9 +97,12 @@ internal static class SideRequestParts
 
     private sealed class SetBodyPart(PolicyValue value) : ISideRequestPart
     {
+        /// <summary>A literal's (or named values') bytes, encoded once at load; the side request only reads them.</summary>
+        private readonly byte[]? constant = value is { IsConstant: true, IsKnown: true } ? Encoding.UTF8.GetBytes(value.Evaluate(null!)) : null;
+
         public string? Apply(PolicyRun run, SideRequest request)
         {
-            var body = Encoding.UTF8.GetBytes(value.Evaluate(run));
+            var body = constant ?? Encoding.UTF8.GetBytes(value.Evaluate(run));
             if (body.Length > PolicyBodies.MaxBuffered)
             {
                 return "set-body computed a body larger than 1 MiB";
@@ -128,15 +134,15 @@ internal static class SideRequestParts
 }
 
 /// <summary>
-/// authentication-managed-identity inside send-request: the resource and client id are evaluated with the other children;
-/// the token is fetched (through <see cref="PolicyServices.AccessTokens"/>, cached there) just before the call is sent.
+/// authentication-managed-identity inside send-request, as the top-level policy: the resource is evaluated with the other
+/// children, the client id is known at load; the token is fetched (through <see cref="PolicyServices.AccessTokens"/>,
+/// cached there) just before the call is sent, and goes into Authorization, or only into outputTokenVariableName when given.
 /// </summary>
-internal sealed class ManagedIdentityPart(PolicyValue resource, PolicyValue? clientId, string? outputTokenVariableName, bool ignoreError) : ISideRequestPart
+internal sealed class ManagedIdentityPart(PolicyValue resource, string? clientId, string? outputTokenVariableName, bool ignoreError) : ISideRequestPart
 {
     public string? Apply(PolicyRun run, SideRequest request)
     {
-        var id = clientId?.Evaluate(run);
-        (request.Tokens ??= []).Add(new PendingToken(resource.Evaluate(run), string.IsNullOrEmpty(id) ? null : id, outputTokenVariableName, ignoreError));
+        (request.Tokens ??= []).Add(new PendingToken(resource.Evaluate(run), clientId, outputTokenVariableName, ignoreError));
         return null;
     }
 }

@@ -139,6 +139,15 @@ public sealed class AuthenticationCertificateTests : IDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(() => first.BackendClient!.Invoker.SendAsync(after, CancellationToken.None));
     }
 
+    [Fact]
+    public void Grace_OutlastsTheLongestSideCallThroughAnUnusedClient()
+    {
+        // A send-request with an authentication-certificate child may still be running on the old revision's client for its
+        // whole timeout: disposing the client before that would fail a call that had every right to finish.
+        Assert.True(BackendCertificatesGrace > TimeSpan.FromSeconds(EdgeGateway.Contracts.Policies.SendRequestPolicy.MaxTimeoutSeconds),
+            $"grace {BackendCertificatesGrace} is not longer than the longest side call");
+    }
+
     private static TimeSpan BackendCertificatesGrace => EdgeGateway.Policies.Auth.BackendCertificates.Grace;
 
     private string Refusal(string json)

@@ -1,4 +1,3 @@
-using System.Text;
 using EdgeGateway.Contracts.Policies;
 using EdgeGateway.Policies;
 using EdgeGateway.Policies.Caching;
@@ -74,12 +73,23 @@ public sealed class CacheValueTests
     }
 
     [Fact]
-    public async Task Store_KeyNamespace_ApartFromCacheLookupsResponses()
+    public async Task Store_KeyStoredHashedInItsOwnNamespace_NeverAsThePolicyWroteIt()
     {
-        await Inbound(Harness($"[ {Store} ]"), "token-1");
+        var recording = new RecordingCache(shared);
+        var harness = new PipelineHarness($$"""
+            { "schemaVersion": 1, "revision": 1,
+              "apis": [ { "id": "a", "path": "/a", "subscriptionRequired": false, "backend": { "urls": ["http://127.0.0.1:1"] },
+                          "policies": { "inbound": [ { "type": "cache-store-value", "key": "@(\"sub-\" + context.Request.Headers.GetValueOrDefault(\"X-Key\", \"\"))", "value": "v", "duration": 60 } ] } } ] }
+            """, new PolicyServices(new OpenIdKeyCache(TimeSpan.FromHours(1))) { Time = time, Cache = recording });
+        var run = harness.Run("a", request: r => r.Headers["X-Key"] = "4f9a-subscription-key-" + new string('x', 300));
 
-        Assert.Null(await shared.GetAsync("k-a"));
-        Assert.Equal("token-1", Encoding.UTF8.GetString((await shared.GetAsync(CacheValue.KeyPrefix + "k-a"))!));
+        Assert.Equal(PolicyResult.Continue, await PolicyPipeline.RunAsync(run.Pipeline.Inbound, run, Sections.Inbound));
+
+        // A Redis error, its monitor or a log line shows the key: it must not carry what the policy put in it, whatever its length.
+        var key = Assert.Single(recording.Keys);
+        Assert.Matches("^edgegateway:value:v2:[0-9a-f]{64}$", key);
+        Assert.DoesNotContain("subscription-key", key, StringComparison.Ordinal);
+        Assert.False(key.StartsWith(CacheKey.Prefix, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -87,9 +97,33 @@ public sealed class CacheValueTests
     {
         await Inbound(Harness($"[ {Store.Replace("\"duration\": 60", "\"duration\": 60, \"cachingType\": \"internal\"")} ]"), "mine");
 
-        Assert.Null(await shared.GetAsync(CacheValue.KeyPrefix + "k-a"));
+        Assert.Null(await shared.GetAsync(CacheValue.StorageKey("k-a")));
         Assert.Equal("none", (await Inbound(Harness($"[ {Lookup}, {Read} ]"))).Http.Request.Headers["X-Read"].ToString());
         var internalLookup = Lookup.Replace("\"defaultValue\": \"none\"", "\"defaultValue\": \"none\", \"cachingType\": \"internal\"");
         Assert.Equal("mine", (await Inbound(Harness($"[ {internalLookup}, {Read} ]"))).Http.Request.Headers["X-Read"].ToString());
+    }
+
+    /// <summary>The keys the value policies store under, passed on to a real cache.</summary>
+    private sealed class RecordingCache(IResponseCache inner) : IResponseCache
+    {
+        public List<string> Keys { get; } = [];
+
+        public ValueTask<byte[]?> GetAsync(string key)
+        {
+            Keys.Add(key);
+            return inner.GetAsync(key);
+        }
+
+        public ValueTask SetAsync(string key, byte[] value, TimeSpan duration)
+        {
+            Keys.Add(key);
+            return inner.SetAsync(key, value, duration);
+        }
+
+        public ValueTask RemoveAsync(string key)
+        {
+            Keys.Add(key);
+            return inner.RemoveAsync(key);
+        }
     }
 }

@@ -31,9 +31,10 @@ public sealed class SendRequestTests
 
     private const string Secret = """[ { "id": "secret", "value": "s3cr3t:pw", "secret": true } ]""";
 
-    private static async Task<(PolicyRun Run, PolicyResult Result)> Inbound(PipelineHarness harness, Action<Microsoft.AspNetCore.Http.HttpRequest>? request = null)
+    private static async Task<(PolicyRun Run, PolicyResult Result)> Inbound(PipelineHarness harness, Action<Microsoft.AspNetCore.Http.HttpRequest>? request = null,
+        bool keyInQuery = false)
     {
-        var run = harness.Run("a", request: request);
+        var run = harness.Run("a", request: request, keyInQuery: keyInQuery);
         var result = await PolicyPipeline.RunAsync(run.Pipeline.Inbound, run, Sections.Inbound);
         return (run, result);
     }
@@ -138,22 +139,54 @@ public sealed class SendRequestTests
     }
 
     [Fact]
-    public async Task SendRequest_ManagedIdentityChild_BearerTokenFromTheSourceAndOutputVariable()
+    public async Task SendRequest_ManagedIdentityChild_BearerTokenFromTheSource()
     {
         var target = new FakeTarget();
         var tokens = new FakeTokens();
         var harness = new PipelineHarness(Api("""
             [ { "type": "send-request", "responseVariableName": "r", "policies": [
                 { "type": "set-url", "url": "http://vault.test/secrets/x" },
-                { "type": "authentication-managed-identity", "resource": "https://vault.azure.net", "clientId": "cid-1", "outputTokenVariableName": "mi" } ] } ]
+                { "type": "authentication-managed-identity", "resource": "https://vault.azure.net", "clientId": "cid-1" } ] } ]
             """), SideCallServices.Create(target, tokens: tokens));
 
-        var (run, result) = await Inbound(harness);
+        var (_, result) = await Inbound(harness);
 
         Assert.Equal(PolicyResult.Continue, result);
         Assert.Equal("Bearer mi-token-for-https://vault.azure.net", Assert.Single(target.Sent).Headers["Authorization"]);
         Assert.Equal(("https://vault.azure.net", "cid-1"), Assert.Single(tokens.Asked));
+    }
+
+    [Fact]
+    public async Task SendRequest_ManagedIdentityChildWithOutputVariable_TokenOnlyInTheVariableAsTheTopLevelPolicy()
+    {
+        var target = new FakeTarget();
+        var harness = new PipelineHarness(Api("""
+            [ { "type": "send-request", "responseVariableName": "r", "policies": [
+                { "type": "set-url", "url": "http://vault.test/secrets/x" },
+                { "type": "set-header", "name": "Authorization", "value": "Basic own" },
+                { "type": "authentication-managed-identity", "resource": "https://vault.azure.net", "outputTokenVariableName": "mi" } ] } ]
+            """), SideCallServices.Create(target, tokens: new FakeTokens()));
+
+        var (run, result) = await Inbound(harness);
+
+        Assert.Equal(PolicyResult.Continue, result);
+        Assert.Equal("Basic own", Assert.Single(target.Sent).Headers["Authorization"]);
         Assert.Equal("mi-token-for-https://vault.azure.net", run.Variable("mi"));
+    }
+
+    [Fact]
+    public async Task SendRequest_ManagedIdentityRefused_ClientMessageIsFixedText_NotTheSourcesError()
+    {
+        var harness = new PipelineHarness(Api("""
+            [ { "type": "send-request", "responseVariableName": "r", "policies": [
+                { "type": "set-url", "url": "http://vault.test/secrets/x" },
+                { "type": "authentication-managed-identity", "resource": "https://vault.azure.net" } ] } ]
+            """), SideCallServices.Create(new FakeTarget(), tokens: new FakeTokens { Refuse = true }));
+
+        var (run, _) = await Inbound(harness);
+
+        Assert.Equal("send-request failed: Managed identity token could not be obtained.", run.LastError!.Message);
+        Assert.DoesNotContain("identity endpoint", run.LastError.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -203,6 +236,101 @@ public sealed class SendRequestTests
     }
 
     [Fact]
+    public async Task SendRequest_ModeCopy_SubscriptionKeyNeitherInHeaderNorQuery()
+    {
+        var target = new FakeTarget();
+        var harness = new PipelineHarness(Api("""
+            [ { "type": "send-request", "mode": "copy", "responseVariableName": "r" } ]
+            """), SideCallServices.Create(target));
+
+        var (_, result) = await Inbound(harness, r =>
+        {
+            r.Path = "/a/items";
+            r.QueryString = new QueryString("?x=1&subscription-key=sk-in-query&y=2");
+            r.Headers["Ocp-Apim-Subscription-Key"] = "sk-in-header";
+            r.Headers["X-Client"] = "c";
+        }, keyInQuery: true);
+
+        Assert.Equal(PolicyResult.Continue, result);
+        var call = Assert.Single(target.Sent);
+        Assert.Equal("http://backend.test:8080/base/items?x=1&y=2", call.Url);
+        Assert.False(call.Headers.ContainsKey("Ocp-Apim-Subscription-Key"));
+        Assert.Equal("c", call.Headers["X-Client"]);
+    }
+
+    [Theory]
+    [InlineData("""{ "type": "send-request", "mode": "copy", "responseVariableName": "r", "ignoreError": true }""")]
+    [InlineData("""{ "type": "send-one-way-request", "mode": "copy" }""")]
+    public async Task ModeCopy_ChunkedBodyOverTheCap_RequestFailsWith413WhateverIgnoreErrorSays(string policy)
+    {
+        var target = new FakeTarget();
+        var harness = new PipelineHarness(Api($"[ {policy} ]"), SideCallServices.Create(target));
+
+        var (run, result) = await Inbound(harness, r =>
+        {
+            r.Method = "POST";
+            r.Headers.TransferEncoding = "chunked"; // no Content-Length: the cap is found only by reading
+            r.Body = new MemoryStream(new byte[1024 * 1024 + 1]);
+        });
+
+        Assert.Equal(PolicyResult.Failed, result);
+        Assert.Equal(("BodyTooLarge", StatusCodes.Status413PayloadTooLarge), (run.LastError!.Reason, run.LastError.StatusCode));
+        Assert.Empty(target.Sent);
+    }
+
+    [Fact]
+    public async Task ModeCopy_Http2BodyWithoutContentLength_CopiedAsTheServerSaysItHasOne()
+    {
+        var target = new FakeTarget();
+        var harness = new PipelineHarness(Api("""
+            [ { "type": "send-request", "mode": "copy", "responseVariableName": "r" } ]
+            """), SideCallServices.Create(target));
+
+        var (_, result) = await Inbound(harness, r =>
+        {
+            r.Method = "POST";
+            r.Protocol = "HTTP/2";
+            r.Body = new MemoryStream("h2 payload"u8.ToArray()); // neither Content-Length nor chunking, as HTTP/2 allows
+            r.HttpContext.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>(new BodyDetection(true));
+        });
+
+        Assert.Equal(PolicyResult.Continue, result);
+        Assert.Equal("h2 payload", Assert.Single(target.Sent).Body);
+    }
+
+    [Fact]
+    public async Task SendOneWayRequest_MoreThanTheCapInFlight_DroppedAndLoggedUntilASlotFrees()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var target = new FakeTarget();
+        target.Answer = async (_, _) =>
+        {
+            await release.Task;
+            return new HttpResponseMessage(HttpStatusCode.Accepted);
+        };
+        var logger = new ListLogger();
+        var services = SideCallServices.Create(target, logger: logger, maxOneWayInFlight: 2);
+        var harness = new PipelineHarness(Api("""
+            [ { "type": "send-one-way-request", "policies": [ { "type": "set-url", "url": "http://audit.test/events?secret=q" } ] } ]
+            """), services);
+
+        await Inbound(harness);
+        await Inbound(harness);
+        await WaitUntil(() => target.Sent.Count == 2, "both calls reached the target");
+        var (_, result) = await Inbound(harness);
+
+        Assert.Equal(PolicyResult.Continue, result);
+        var dropped = Assert.Single(logger.Entries, e => e.Id == 343);
+        Assert.Contains("audit.test", dropped.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret=q", dropped.Message, StringComparison.Ordinal);
+
+        release.SetResult();
+        await WaitUntil(() => services.SideCalls.OneWayInFlight == 0, "the held calls ended");
+        await Inbound(harness);
+        await WaitUntil(() => target.Sent.Count == 3, "a call after the others ended went out");
+    }
+
+    [Fact]
     public async Task SendOneWayRequest_TargetSlow_RequestGoesOnAndTheCallStillArrives()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -230,18 +358,36 @@ public sealed class SendRequestTests
     }
 
     [Fact]
-    public async Task SendOneWayRequest_TargetFails_RequestNeverFails()
+    public async Task SendOneWayRequest_TargetFails_RequestNeverFails_FailureLoggedWithHostAndReason()
     {
         var target = new FakeTarget { Answer = (_, _) => throw new HttpRequestException(HttpRequestError.ConnectionError, "refused") };
+        var logger = new ListLogger();
         var harness = new PipelineHarness(Api("""
-            [ { "type": "send-one-way-request", "policies": [ { "type": "set-url", "url": "http://audit.test/events" } ] } ]
-            """), SideCallServices.Create(target));
+            [ { "type": "send-one-way-request", "policies": [ { "type": "set-url", "url": "http://audit.test/events?token=t0p" } ] } ]
+            """), SideCallServices.Create(target, logger: logger));
 
         var (run, result) = await Inbound(harness);
-        await target.FirstCall.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(PolicyResult.Continue, result);
         Assert.Null(run.LastError);
+        var failed = await logger.WaitForAsync(341);
+        Assert.Equal("send-one-way-request to audit.test failed: ConnectionFailed (ConnectionError)", failed.Message);
+    }
+
+    [Fact]
+    public async Task SendOneWayRequest_ChildCannotComputeTheRequest_LoggedAsAOneWayFailure()
+    {
+        var logger = new ListLogger();
+        var harness = new PipelineHarness(Api("""
+            [ { "type": "send-one-way-request", "policies": [ { "type": "set-url", "url": "http://audit.test/events" },
+                { "type": "set-method", "method": "@(context.Request.Headers.GetValueOrDefault(\"X-M\", \"\"))" } ] } ]
+            """), SideCallServices.Create(new FakeTarget(), logger: logger));
+
+        var (run, result) = await Inbound(harness, r => r.Headers["X-M"] = "NOT A METHOD");
+
+        Assert.Equal(PolicyResult.Continue, result);
+        Assert.Null(run.LastError);
+        Assert.Equal(341, Assert.Single(logger.Entries).Id);
     }
 
     [Fact]
@@ -258,5 +404,20 @@ public sealed class SendRequestTests
         var (run, _) = await Inbound(harness);
 
         Assert.Equal(("none", "200"), (run.Http.Request.Headers["X-Text"].ToString(), run.Http.Request.Headers["X-Status"].ToString()));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within 30 s: {what}");
+            await Task.Delay(10);
+        }
+    }
+
+    private sealed class BodyDetection(bool canHaveBody) : Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody { get; } = canHaveBody;
     }
 }

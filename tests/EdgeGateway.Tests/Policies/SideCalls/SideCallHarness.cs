@@ -4,6 +4,7 @@ using EdgeGateway.Policies;
 using EdgeGateway.Policies.Auth;
 using EdgeGateway.Policies.Jwt;
 using EdgeGateway.Policies.SideCalls;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Tests.Policies.SideCalls;
@@ -72,12 +73,14 @@ internal sealed class FakeTokens : IAccessTokenSource
 
 internal static class SideCallServices
 {
-    public static PolicyServices Create(FakeTarget target, FakeTimeProvider? time = null, IAccessTokenSource? tokens = null) =>
+    public static PolicyServices Create(FakeTarget target, FakeTimeProvider? time = null, IAccessTokenSource? tokens = null, ILogger? logger = null,
+        int maxOneWayInFlight = SideCallClient.DefaultMaxOneWayInFlight) =>
         new(new OpenIdKeyCache(TimeSpan.FromHours(1)))
         {
             Time = time ?? new FakeTimeProvider(),
-            SideCalls = new SideCallClient(target),
+            SideCalls = new SideCallClient(target, maxOneWayInFlight),
             AccessTokens = tokens ?? NoTokens.Instance,
+            Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
         };
 }
 
@@ -88,4 +91,39 @@ internal sealed class NoTokens : IAccessTokenSource
 
     public ValueTask<AccessToken> GetTokenAsync(string resource, string? clientId, CancellationToken cancellationToken) =>
         throw new AccessTokenException("no managed identity in this test");
+}
+
+/// <summary>A logger that keeps every entry (event id, level, message) for a test to look for.</summary>
+internal sealed class ListLogger : ILogger
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(int Id, LogLevel Level, string Message)> entries = new();
+
+    public IReadOnlyList<(int Id, LogLevel Level, string Message)> Entries => [.. entries];
+
+    /// <summary>The first entry with <paramref name="eventId"/>, once one is logged (a call on its own logs when it ends).</summary>
+    public async Task<(int Id, LogLevel Level, string Message)> WaitForAsync(int eventId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            foreach (var entry in entries)
+            {
+                if (entry.Id == eventId)
+                {
+                    return entry;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no log entry with event id {eventId} within 30 s");
+            await Task.Delay(10);
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        entries.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
 }
