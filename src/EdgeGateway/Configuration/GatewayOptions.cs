@@ -74,6 +74,13 @@ public sealed class TlsOptions
     /// reads one (validate-client-certificate, <c>context.Request.Certificate</c>), <c>always</c>, or <c>never</c>.
     /// </summary>
     public string? ClientCertificates { get; set; }
+
+    /// <summary>
+    /// The request header in which a proxy that ends TLS in front of the gateway forwards the client's certificate
+    /// (<c>X-Forwarded-Client-Cert</c> from Azure Container Apps' ingress): read when the connection has none of its own,
+    /// only from a socket peer in <see cref="GatewayOptions.TrustedProxies"/>. Empty: off.
+    /// </summary>
+    public string? ForwardedClientCertificateHeader { get; set; }
 }
 
 /// <summary>The <c>Trust:*</c> settings.</summary>

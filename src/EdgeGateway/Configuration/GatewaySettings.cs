@@ -36,6 +36,9 @@ internal sealed record GatewaySettings(
     /// <summary><c>Gateway:Tls:ClientCaPath</c>, loaded at start: the CAs validate-client-certificate trusts besides the system's.</summary>
     internal Policies.ClientCertificates.ClientCertificateTrust ClientCertificates { get; init; } = Policies.ClientCertificates.ClientCertificateTrust.SystemOnly;
 
+    /// <summary><c>Gateway:Tls:ForwardedClientCertificateHeader</c>, checked at start: null when off.</summary>
+    internal string? ForwardedClientCertificateHeader { get; init; }
+
     /// <summary><c>Gateway:TrustedProxies</c>, parsed at start: whose <c>X-Forwarded-For</c> names the client.</summary>
     public Contracts.Net.IpRangeSet TrustedProxies { get; init; } = Contracts.Net.IpRangeSet.Empty;
 
@@ -124,6 +127,7 @@ internal sealed record GatewaySettings(
         Policies.Redis.RedisSettings.Validate(rateLimit, cache, errors);
 
         var clientCertificates = ClientCertificateSettings.Read(gateway.Tls, errors);
+        var forwardedCertificateHeader = ClientCertificateSettings.ForwardedHeader(gateway.Tls, errors);
         var trustedProxies = TrustedProxySetting.Parse(gateway.TrustedProxies, configuration[TrustedProxySetting.Key], errors);
 
         if (backup.Keep is < 1 or > 1000)
@@ -164,7 +168,7 @@ internal sealed record GatewaySettings(
         }
 
         return new GatewaySettings(gateway, managementPlane, backup, store, key) { Trust = trust, InitialToken = token, TrustedProxies = trustedProxies,
-            RateLimit = rateLimit, Cache = cache, ClientCertificates = clientCertificates };
+            RateLimit = rateLimit, Cache = cache, ClientCertificates = clientCertificates, ForwardedClientCertificateHeader = forwardedCertificateHeader };
     }
 
     /// <summary>Checks the hybrid-mode settings; returns the token text as read (from the setting or the file).</summary>

@@ -41,6 +41,11 @@ internal sealed partial class StartupReporter(
             LogSignatureNotChecked(logger);
         }
 
+        if (settings.ForwardedClientCertificateHeader is { } header && settings.TrustedProxies.IsEmpty)
+        {
+            LogForwardedCertificateNeverBelieved(logger, header);
+        }
+
         // Off the path to the first request: the watcher costs a thread and inotify set-up, and the
         // first SHA-256 loads OpenSSL (~2 ms) that the first keyed request would otherwise pay.
         var source = services.GetService<FileConfigSource>();
@@ -59,6 +64,9 @@ internal sealed partial class StartupReporter(
 
     [LoggerMessage(102, LogLevel.Warning, "At start: {Note}")]
     private static partial void LogStartupNote(ILogger logger, string note);
+
+    [LoggerMessage(104, LogLevel.Warning, "Gateway:Tls:ForwardedClientCertificateHeader names {Header} but Gateway:TrustedProxies is empty: the header is never believed")]
+    private static partial void LogForwardedCertificateNeverBelieved(ILogger logger, string header);
 
     [LoggerMessage(103, LogLevel.Warning, "The config file is signed but Trust:SigningKey is not set: its signature was NOT checked")]
     private static partial void LogSignatureNotChecked(ILogger logger);

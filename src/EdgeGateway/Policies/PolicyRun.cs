@@ -21,6 +21,8 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     private string? clientIp;
     private System.Net.IPAddress? clientAddress;
     private bool clientResolved;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? forwardedCertificate;
+    private bool forwardedResolved;
     private RequestEndWork endWork;
     private List<RequestEndWork>? moreEndWork;
 
@@ -89,8 +91,12 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
     public string? SubscriptionId => request.SubscriptionId;
 
-    /// <summary>The client certificate of the TLS connection (validate-client-certificate, <c>context.Request.Certificate</c>); null without one.</summary>
-    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate => Http.Connection.ClientCertificate;
+    /// <summary>
+    /// The client certificate (validate-client-certificate, <c>context.Request.Certificate</c>): the TLS connection's, else
+    /// the one a trusted proxy forwarded (<c>Gateway:Tls:ForwardedClientCertificateHeader</c>), read on first use, once per
+    /// request; null without one.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate => Http.Connection.ClientCertificate ?? ForwardedCertificate();
 
     public string? SubscriptionKey => request.SubscriptionKey;
 
@@ -109,6 +115,17 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
 
             return clientAddress;
         }
+    }
+
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? ForwardedCertificate()
+    {
+        if (!forwardedResolved)
+        {
+            forwardedCertificate = request.ForwardedCertificates?.Read(Http);
+            forwardedResolved = true;
+        }
+
+        return forwardedCertificate;
     }
 
     /// <summary>The cors policy that allowed this cross-origin request: its headers go on whatever response the request gets.</summary>
@@ -291,6 +308,9 @@ internal readonly record struct PolicyRequest(ApiRoute Api, string? OperationId,
 {
     /// <summary><c>Gateway:TrustedProxies</c>: whose <c>X-Forwarded-For</c> names the client.</summary>
     public Contracts.Net.IpRangeSet TrustedProxies { get; init; } = Contracts.Net.IpRangeSet.Empty;
+
+    /// <summary><c>Gateway:Tls:ForwardedClientCertificateHeader</c>: where a trusted proxy forwards the client's certificate; null when off.</summary>
+    public ClientCertificates.ForwardedClientCertificates? ForwardedCertificates { get; init; }
 }
 
 /// <summary>

@@ -7,7 +7,8 @@ namespace EdgeGateway.Policies;
 /// APIM's validate-client-certificate: the certificate the client presented on the gateway's TLS listener must chain to a
 /// trusted CA (validateTrust), be within its dates (validateNotBefore, validateNotAfter), not be revoked (validateRevocation;
 /// an unknown status passes) and match every attribute of at least one identity, when identities are given. Identities are
-/// compiled at load; the chain is built once per connection (<see cref="ClientCertificateTrust"/>); a request pays for the
+/// compiled at load; the chain is built once per connection (<see cref="ClientCertificateTrust"/>), or once per distinct
+/// certificate a trusted proxy forwarded (<see cref="ForwardedClientCertificates"/>); a request pays for the
 /// date and identity comparisons. A refusal is an error (onError runs, LastError Source validate-client-certificate, Reason
 /// as APIM's: ClientCertificateNotFound, ...NotTrusted, ...Expired, ...NotYetValid, ...Revoked, ...IdentityNotMatched); the
 /// client gets 401, as from APIM. ignoreError continues instead.

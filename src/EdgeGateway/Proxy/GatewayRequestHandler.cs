@@ -31,6 +31,11 @@ internal sealed partial class GatewayRequestHandler(
 
     private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.GatewayRequestHandler");
 
+    private readonly Policies.ClientCertificates.ForwardedClientCertificates? forwardedCertificates =
+        settings.ForwardedClientCertificateHeader is { } header
+            ? new Policies.ClientCertificates.ForwardedClientCertificates(header, settings.TrustedProxies, TimeProvider.System, loggerFactory.CreateLogger("EdgeGateway.ClientCertificates"))
+            : null;
+
     public Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
@@ -128,7 +133,7 @@ internal sealed partial class GatewayRequestHandler(
 
         // The request's one object: the transformer and the policies read it (see PolicyRun).
         var run = new PolicyRun(context, pipeline, new PolicyRequest(api, operation.Operation?.Id, check.SubscriptionId,
-            check.SubscriptionId is null ? null : presented, check.ProductId, productName, region) { TrustedProxies = trustedProxies })
+            check.SubscriptionId is null ? null : presented, check.ProductId, productName, region) { TrustedProxies = trustedProxies, ForwardedCertificates = forwardedCertificates })
         {
             Operation = operation.Operation,
             Remainder = RawRemainder.From(rawTarget, api.PrefixSegments),

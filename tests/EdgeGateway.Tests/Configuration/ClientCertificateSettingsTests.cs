@@ -59,5 +59,30 @@ public sealed class ClientCertificateSettingsTests : IDisposable
         Assert.Equal(2, trust.AuthorityCount);
     }
 
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("  ", null)]
+    [InlineData(" X-Forwarded-Client-Cert ", "X-Forwarded-Client-Cert")]
+    [InlineData("X-Amzn-Mtls-Clientcert", "X-Amzn-Mtls-Clientcert")]
+    public void ForwardedHeader_OffOrAHeaderName(string? setting, string? header)
+    {
+        var errors = new List<string>();
+
+        Assert.Equal(header, ClientCertificateSettings.ForwardedHeader(new TlsOptions { ForwardedClientCertificateHeader = setting }, errors));
+        Assert.Empty(errors);
+    }
+
+    [Theory]
+    [InlineData("X Forwarded")]
+    [InlineData("X-Cert:")]
+    [InlineData("Zertifikät")]
+    public void ForwardedHeader_NotAToken_RefusedNamingTheSetting(string setting)
+    {
+        var errors = new List<string>();
+
+        Assert.Null(ClientCertificateSettings.ForwardedHeader(new TlsOptions { ForwardedClientCertificateHeader = setting }, errors));
+        Assert.StartsWith($"Gateway:Tls:ForwardedClientCertificateHeader '{setting}' is not a header name", Assert.Single(errors), StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
 }

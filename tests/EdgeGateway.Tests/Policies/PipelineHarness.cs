@@ -30,7 +30,8 @@ internal sealed class PipelineHarness
     }
 
     public PolicyRun Run(string apiId, string? operationId = null, string? productId = null, string? subscriptionId = null,
-        Action<HttpRequest>? request = null, EdgeGateway.Contracts.Net.IpRangeSet? trustedProxies = null, bool keyInQuery = false)
+        Action<HttpRequest>? request = null, EdgeGateway.Contracts.Net.IpRangeSet? trustedProxies = null, bool keyInQuery = false,
+        EdgeGateway.Policies.ClientCertificates.ForwardedClientCertificates? forwardedCertificates = null)
     {
         var api = runtime.Apis.Single(a => a.Id == apiId);
         var http = new DefaultHttpContext();
@@ -45,6 +46,7 @@ internal sealed class PipelineHarness
             new PolicyRequest(api, operationId, subscriptionId, subscriptionId is null ? null : "key", productId, productId, "west")
             {
                 TrustedProxies = trustedProxies ?? EdgeGateway.Contracts.Net.IpRangeSet.Empty,
+                ForwardedCertificates = forwardedCertificates,
             })
         {
             Operation = operationId is null ? null : api.Operations.Single(o => o.Id == operationId),

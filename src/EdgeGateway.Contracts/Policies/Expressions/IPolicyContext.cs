@@ -73,8 +73,8 @@ public interface IPolicyContext
     string? Claim(string variable, string claim);
 
     /// <summary>
-    /// <c>context.Request.Certificate</c>: the client certificate presented on the gateway's TLS listener, null without
-    /// one (or without TLS). The subset reads it only as a null test and through a few text members (docs/policies.md#expressions).
+    /// <c>context.Request.Certificate</c>: the client certificate presented on the gateway's TLS listener, or forwarded by a
+    /// trusted proxy that ended TLS; null without one. The subset reads it only as a null test and through a few text members (docs/policies.md#expressions).
     /// </summary>
     System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate => null;
 

@@ -8,7 +8,8 @@ namespace EdgeGateway.Policies.ClientCertificates;
 /// What validate-client-certificate knows of a client certificate beyond the certificate itself: whether its chain ends at
 /// a trusted CA (the operator's <c>Gateway:Tls:ClientCaPath</c> bundle, else the system's store), the issuer's thumbprint,
 /// and, on demand, whether it is revoked. Worked out once per certificate object: Kestrel keeps one per TLS connection, so
-/// every request on a connection after the first costs a table lookup. Chains are built offline (no certificate downloads:
+/// every request on a connection after the first costs a table lookup; <see cref="ForwardedClientCertificates"/> hands
+/// out one object per distinct forwarded certificate for the same reason. Chains are built offline (no certificate downloads:
 /// a client's certificate names the URLs, which the gateway should not fetch for it); revocation goes online only for a
 /// chain already trusted, with a short timeout.
 /// </summary>
