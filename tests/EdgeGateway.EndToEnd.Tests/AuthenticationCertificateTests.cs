@@ -128,7 +128,7 @@ public sealed class AuthenticationCertificateTests : PlaneFixture, IAsyncLifetim
                     { "type": "send-request", "responseVariableName": "r", "timeout": 60, "policies": [
                       { "type": "set-url", "url": "{{{backendUrl}}}/side" },
                       { "type": "authentication-certificate", "path": "{{{pfxPath}}}", "password": "{{pfx-password}}" } ] },
-                    { "type": "return-response", "statusCode": 200, "body": "@(((IResponse)context.Variables["r"]).Body.As<string>())" } ] } },
+                    { "type": "return-response", "statusCode": 200, "body": "@(((IResponse)context.Variables[\"r\"]).Body.As<string>())" } ] } },
                 { "id": "without", "path": "/without", "subscriptionRequired": false, "backend": { "urls": ["http://127.0.0.1:9"] },
                   "policies": { "inbound": [
                     { "type": "send-request", "responseVariableName": "r", "timeout": 60, "policies": [ { "type": "set-url", "url": "{{{backendUrl}}}/side" } ] },
