@@ -37,9 +37,17 @@ public static class ClientCertificateLoader
         return WithKey(certificate);
     }
 
-    /// <summary>A PEM certificate and its PEM private key (PKCS#8, RSA or EC; unencrypted).</summary>
+    /// <summary>
+    /// A PEM certificate and its PEM private key (PKCS#8, RSA or EC; unencrypted). Without <paramref name="keyPem"/>, a key
+    /// in <paramref name="certificatePem"/> itself (one file holding both, as many tools write them).
+    /// </summary>
     public static CertificateLoad FromPem(string certificatePem, string? keyPem)
     {
+        if (string.IsNullOrWhiteSpace(keyPem) && certificatePem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            keyPem = certificatePem;
+        }
+
         X509Certificate2 certificate;
         try
         {

@@ -71,7 +71,7 @@ public static class PolicyCatalog
             Attr.Cond("condition", Sections.Outbound) with { Required = true }, Attr.Int("count", required: true), Attr.Int("interval"),
             Attr.Int("maxInterval"), Attr.Int("delta"), Attr.Bool("firstFastRetry"), Attr.Bool("retryNonIdempotent")]),
         new("authentication-managed-identity", Sections.Inbound, [
-            Attr.Str("resource", required: true), Attr.Literal("clientId"), Attr.Literal("outputTokenVariableName"), Attr.Bool("ignoreError")]),
+            Attr.Literal("resource", required: true), Attr.Literal("clientId"), Attr.Literal("outputTokenVariableName"), Attr.Bool("ignoreError")]),
         new("validate-azure-ad-token", Sections.Inbound, [
             Attr.Str("tenantId", required: true), Attr.Str("headerName"), Attr.Str("queryParameterName"), Attr.Str("tokenValue"),
             Attr.Int("failedValidationHttpCode"), Attr.Str("failedValidationErrorMessage"), Attr.Literal("outputTokenVariableName"),

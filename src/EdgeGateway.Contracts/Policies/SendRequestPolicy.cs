@@ -35,7 +35,7 @@ public static class SendRequestPolicy
         new("set-body", Sections.All, [Attr.Str("value", required: true)]),
         new(AuthenticationBasic.Type, Sections.All, [Attr.Str("username", required: true), Attr.Str("password", required: true)]),
         new("authentication-managed-identity", Sections.All, [
-            Attr.Str("resource", required: true), Attr.Literal("clientId"), Attr.Literal("outputTokenVariableName"), Attr.Bool("ignoreError")]),
+            Attr.Literal("resource", required: true), Attr.Literal("clientId"), Attr.Literal("outputTokenVariableName"), Attr.Bool("ignoreError")]),
         new(Certificates.CertificateReferences.PolicyType, Sections.All, [
             Attr.Str("certificateId"), Attr.Str("thumbprint"), Attr.Str("path"), Attr.Str("keyPath"), Attr.Str("password")]),
     }.ToFrozenDictionary(s => s.Type, StringComparer.Ordinal);

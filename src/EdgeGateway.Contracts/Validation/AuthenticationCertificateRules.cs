@@ -1,4 +1,6 @@
+using System.Text.Json;
 using EdgeGateway.Contracts.Certificates;
+using EdgeGateway.Contracts.Policies.Expressions;
 
 namespace EdgeGateway.Contracts.Validation;
 
@@ -6,7 +8,8 @@ namespace EdgeGateway.Contracts.Validation;
 /// <c>authentication-certificate</c>: exactly one source of the client certificate — <c>certificateId</c> (a certificate
 /// the document carries), <c>thumbprint</c> (one of the document's certificates, found by thumbprint, as APIM) or
 /// <c>path</c> (a file on the gateway's disk: standalone mode) — with <c>keyPath</c> and <c>password</c> only beside
-/// <c>path</c>. Every attribute is read once, at load: literals or named values, never request expressions.
+/// <c>path</c>. Every attribute is read once, at load: literals or named values, never request expressions; certificateId
+/// and thumbprint literals only (the plane chooses the certificates a snapshot carries by their text).
 /// </summary>
 internal sealed class AuthenticationCertificateRules : IPolicyRule
 {
@@ -31,10 +34,22 @@ internal sealed class AuthenticationCertificateRules : IPolicyRule
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var name in new[] { "certificateId", "thumbprint", "path", "keyPath", "password" })
         {
-            if (attributes.TryGetValue(name, out var element))
+            if (!attributes.TryGetValue(name, out var element))
             {
-                values[name] = PolicyLiterals.Read(item, $"{item.Path}.{name}", element, context);
+                continue;
             }
+
+            // The management plane picks the certificates it sends a gateway from these attributes' text, before any
+            // named value is known to it as the gateway sees it: a reference would name no certificate it sends.
+            if (name is "certificateId" or "thumbprint" && element.ValueKind == JsonValueKind.String && PolicyExpressions.IsTemplate(element.GetString()!))
+            {
+                context.Error($"{item.Path}.{name}", $"must be a literal: the {name} as written, no named value or expression"
+                    + " (the management plane picks the certificates to send by this text)");
+                values[name] = null;
+                continue;
+            }
+
+            values[name] = PolicyLiterals.Read(item, $"{item.Path}.{name}", element, context);
         }
 
         foreach (var name in new[] { "keyPath", "password" })

@@ -71,6 +71,7 @@ internal static class GatewayApplication
         var admin = app.Services.GetRequiredService<AdminEndpoints>();
         var policyServices = app.Services.GetRequiredService<PolicyServices>();
         policyServices.Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeGateway.Policies");
+        policyServices.Certificates.WarnExpiring(); // the start-up config's certificates loaded before this logger existed
         if (policyServices.Redis is { } redis)
         {
             // Connects in the background from here (logging can say so), and closes with the host.

@@ -60,7 +60,7 @@ internal sealed class ValidateClientCertificate(
             return new(PolicyResult.Continue);
         }
 
-        var state = authorities.RevocationAsync(certificate, verdict);
+        var state = authorities.RevocationAsync(certificate, verdict, services.Time);
         return state.IsCompletedSuccessfully ? new(Revoked(run, verdict, state.Result)) : WaitForRevocationAsync(run, verdict, state);
     }
 

@@ -31,7 +31,16 @@ internal sealed class GatewayRuntime
             .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
         var policies = new PipelineCompiler(snapshot, policyServices);
         var destinations = new DestinationCarryOver(previous);
-        Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, [.. productsByApi[a.Id!]], policies, destinations, policyServices?.Time))];
+        try
+        {
+            Apis = [.. (snapshot.Apis ?? []).Select(a => new ApiRoute(a, [.. productsByApi[a.Id!]], policies, destinations, policyServices?.Time))];
+        }
+        catch
+        {
+            policies.Certificates.Abandon(); // a config never applied: its new backend clients would wait for the next one
+            throw;
+        }
+
         ProductNames = published.ToFrozenDictionary(p => p.Id!, p => p.Name ?? p.Id!, StringComparer.OrdinalIgnoreCase);
         Routes = new RouteTable(Apis);
         Subscriptions = new SubscriptionIndex(snapshot.Subscriptions ?? []);

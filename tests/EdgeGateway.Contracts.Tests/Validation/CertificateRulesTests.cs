@@ -84,4 +84,27 @@ public sealed class CertificateRulesTests
         Assert.Empty(Errors(Policy, withheld, new ValidationOptions { AllowWithheldSecrets = true }));
         Assert.Contains(Errors(Policy, withheld, new ValidationOptions { AllowWithheldSecrets = false }), e => e.StartsWith("certificates[0].data: required", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The management plane chooses the certificates it sends by these attributes' text: a named value there would name
+    /// none it sends, and the gateway would refuse every later revision. Both planes refuse it at load.
+    /// </summary>
+    [Theory]
+    [InlineData("certificateId", "partner")]
+    [InlineData("thumbprint", null)]
+    public void Validate_CertificateIdOrThumbprintFromANamedValue_RefusedAsNotALiteral(string attribute, string? value)
+    {
+        const string Reference = "{{which}}";
+        var json = $$"""
+            { "schemaVersion": 1, "namedValues": [ { "id": "which", "value": "{{value ?? Certificate.Thumbprint}}" } ],
+              "certificates": [ { "id": "partner", "thumbprint": "{{Certificate.Thumbprint}}", "data": "{{Data}}" } ],
+              "policies": { "inbound": [ { "type": "authentication-certificate", "{{attribute}}": "{{Reference}}" } ] } }
+            """;
+        var parsed = SnapshotReader.Parse(Samples.Utf8(json));
+        Assert.True(parsed.Snapshot is not null, string.Join("\n", parsed.Errors));
+
+        var error = Assert.Single(SnapshotValidator.Validate(parsed.Snapshot!).Errors).ToString();
+
+        Assert.StartsWith($"policies.inbound[0].{attribute}: must be a literal", error, StringComparison.Ordinal);
+    }
 }

@@ -18,7 +18,7 @@ public sealed class IdentityRulesTests
 
     [Theory]
     [InlineData("""{ "type": "authentication-managed-identity", "resource": "https://storage.azure.com/" }""")]
-    [InlineData("""{ "type": "authentication-managed-identity", "resource": "@(context.Request.Headers.GetValueOrDefault(\"r\", \"api://x\"))", "clientId": "{{mi}}", "outputTokenVariableName": "t", "ignoreError": true }""")]
+    [InlineData("""{ "type": "authentication-managed-identity", "resource": "api://{{mi}}", "clientId": "{{mi}}", "outputTokenVariableName": "t", "ignoreError": true }""")]
     [InlineData("""{ "type": "validate-azure-ad-token", "tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47", "clientApplicationIds": ["{{mi}}"] }""")]
     [InlineData("""{ "type": "validate-azure-ad-token", "tenantId": "https://contoso.onmicrosoft.com", "audiences": ["api://orders"], "queryParameterName": "token", "failedValidationHttpCode": 403, "requiredClaims": [ { "name": "roles", "values": ["Reader"] } ] }""")]
     public void Validate_GoodPolicies_Accepted(string policy)
@@ -30,6 +30,7 @@ public sealed class IdentityRulesTests
     [InlineData("""{ "type": "authentication-managed-identity", "resource": " " }""", "policies.inbound[0].resource: required: the audience to get a token for")]
     [InlineData("""{ "type": "authentication-managed-identity", "resource": "api://x", "clientId": "@(context.Request.Headers.GetValueOrDefault(\"c\", \"\"))" }""", "policies.inbound[0].clientId:")]
     [InlineData("""{ "type": "authentication-managed-identity", "clientId": "c" }""", "policies.inbound[0].resource:")]
+    [InlineData("""{ "type": "authentication-managed-identity", "resource": "@(context.Request.Headers.GetValueOrDefault(\"r\", \"api://x\"))" }""", "policies.inbound[0].resource: 'resource' of 'authentication-managed-identity' takes a literal")]
     [InlineData("""{ "type": "validate-azure-ad-token", "tenantId": "common", "audiences": ["a"] }""", "policies.inbound[0].tenantId: 'common' is not one tenant")]
     [InlineData("""{ "type": "validate-azure-ad-token", "tenantId": "contoso/../x", "audiences": ["a"] }""", "policies.inbound[0].tenantId: 'contoso/../x' is not a tenant")]
     [InlineData("""{ "type": "validate-azure-ad-token", "tenantId": "contoso.com" }""", "policies.inbound[0]: validate-azure-ad-token needs clientApplicationIds, audiences or backendApplicationIds")]

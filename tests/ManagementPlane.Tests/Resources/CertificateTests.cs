@@ -66,6 +66,17 @@ public sealed class CertificateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Put_PemWithItsKeyInTheSameText_Accepted()
+    {
+        var both = certificate.ExportCertificatePem() + "\n" + certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem();
+
+        var created = await plane.PutAsync("/certificates/combined", Body(("certificate", both)));
+
+        Assert.Equal(201, (int)created.StatusCode);
+        Assert.Equal(certificate.Thumbprint, (await plane.GetJsonAsync("/certificates/combined"))["thumbprint"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Put_NotACertificate_Is400NamingData()
     {
         var problem = await Problem.AssertAsync(await plane.PutAsync("/certificates/bad", Body(("data", Convert.ToBase64String("not a pfx at all"u8.ToArray())))), 400);

@@ -12,6 +12,7 @@ namespace EdgeGateway.Policies.Auth;
 internal sealed class CertificateSources(GatewaySnapshot snapshot, BackendCertificates pool)
 {
     private readonly HashSet<string> used = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> created = [];
 
     /// <summary>The thumbprints of the certificates this compile's policies present.</summary>
     public IReadOnlySet<string> Used => used;
@@ -29,10 +30,18 @@ internal sealed class CertificateSources(GatewaySnapshot snapshot, BackendCertif
         var load = a.Text("certificateId") is { } id ? FromSnapshot(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase), $"certificateId '{id}'")
             : a.Text("thumbprint") is { } thumbprint ? FromSnapshot(c => string.Equals(c.Thumbprint, thumbprint, StringComparison.OrdinalIgnoreCase), $"thumbprint {thumbprint}")
             : FromDisk(a);
-        var client = pool.Get(load);
+        var client = pool.Get(load, out var isNew);
         used.Add(client.Certificate.Thumbprint);
+        if (isNew)
+        {
+            created.Add(client.Certificate.Thumbprint);
+        }
+
         return client;
     }
+
+    /// <summary>The compile failed: the clients only it made are let go of (see <see cref="BackendCertificates.Release"/>).</summary>
+    public void Abandon() => pool.Release(created);
 
     private System.Security.Cryptography.X509Certificates.X509Certificate2 FromSnapshot(Func<CertificateDefinition, bool> match, string named)
     {

@@ -32,6 +32,9 @@ internal sealed class ManagedIdentityTokens(IManagedIdentityClient client, TimeP
         return entry.GetAsync(this, cancellationToken);
     }
 
+    /// <summary>A fetch for (<paramref name="resource"/>, <paramref name="clientId"/>) is under way: for tests, which wait until one has settled.</summary>
+    internal bool IsFetching(string resource, string? clientId) => entries.TryGetValue((resource, clientId), out var entry) && entry.IsFetching;
+
     private sealed class Entry(string resource, string? clientId)
     {
         private readonly Lock gate = new();
@@ -39,6 +42,18 @@ internal sealed class ManagedIdentityTokens(IManagedIdentityClient client, TimeP
         private Task<Cached>? fetching;
         private DateTimeOffset retryAt;
         private string? lastError;
+
+        /// <summary>Cleared under the lock together with the failure's backoff: once false, a failed fetch's retry time is set.</summary>
+        public bool IsFetching
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return fetching is not null;
+                }
+            }
+        }
 
         public ValueTask<AccessToken> GetAsync(ManagedIdentityTokens owner, CancellationToken cancellationToken)
         {

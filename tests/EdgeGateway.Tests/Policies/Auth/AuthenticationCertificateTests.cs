@@ -93,6 +93,57 @@ public sealed class AuthenticationCertificateTests : IDisposable
     }
 
     [Fact]
+    public void Inbound_OnePemFileWithCertificateAndKey_LoadsWithItsKey()
+    {
+        var both = Path.Combine(folder, "client.pem");
+        File.WriteAllText(both, certificate.ExportCertificatePem() + "\n" + certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        var harness = new PipelineHarness(FromDisk($$"""{ "type": "authentication-certificate", "path": {{Json(both)}} }"""), services);
+        var run = harness.Run("a");
+        PipelineHarness.Inbound(run);
+
+        Assert.Equal(certificate.Thumbprint, run.BackendClient!.Certificate.Thumbprint);
+        Assert.True(run.BackendClient.Certificate.HasPrivateKey);
+    }
+
+    [Fact]
+    public void Load_CertificateExpiringWithin30Days_WarnedAtEveryLoadAndAtStart_NotBefore()
+    {
+        var logs = new Sync.CapturingLoggerFactory();
+        services.Logger = logs.CreateLogger("EdgeGateway.Policies");
+        var policy = """{ "type": "authentication-certificate", "certificateId": "partner" }""";
+        time.SetUtcNow(new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero) - TimeSpan.FromDays(31));
+        _ = new PipelineHarness(FromSnapshot(policy), services);
+        Assert.DoesNotContain(logs.Lines, l => l.EventId == 1235);
+
+        time.Advance(TimeSpan.FromDays(2));
+        _ = new PipelineHarness(FromSnapshot(policy), services);
+        _ = new PipelineHarness(FromSnapshot(policy), services);
+
+        services.Certificates.WarnExpiring(); // what start-up calls once the host's logging exists
+
+        var warnings = logs.Lines.Where(l => l.EventId == 1235).Select(l => l.Message).ToList();
+        Assert.Equal(3, warnings.Count);
+        Assert.All(warnings, w => Assert.Contains($"{certificate.Thumbprint} (CN=unit-client) of authentication-certificate expires soon", w, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compile_FailsAfterMakingAClient_ThatClientIsLetGo()
+    {
+        var json = $$"""
+            { "schemaVersion": 1,
+              "certificates": [ { "id": "partner", "thumbprint": "{{certificate.Thumbprint}}", "data": "{{Convert.ToBase64String(certificate.Export(X509ContentType.Pfx))}}" } ],
+              "apis": [
+                { "id": "a", "path": "/a", "subscriptionRequired": false, "backend": { "urls": ["https://127.0.0.1:1"] },
+                  "policies": { "inbound": [ { "type": "authentication-certificate", "certificateId": "partner" } ] } },
+                { "id": "b", "path": "/b", "subscriptionRequired": false, "backend": { "urls": ["https://127.0.0.1:1"] },
+                  "policies": { "inbound": [ { "type": "authentication-certificate", "path": {{Json(Path.Combine(folder, "absent.pfx"))}} } ] } } ] }
+            """;
+
+        Assert.Contains("cannot read the certificate file", Refusal(json), StringComparison.Ordinal);
+        Assert.Equal(0, services.Certificates.Count);
+    }
+
+    [Fact]
     public void Compile_WrongPassword_RefusedWithMessage_WithoutThePassword()
     {
         var path = Path.Combine(folder, "client.pfx");
@@ -134,7 +185,12 @@ public sealed class AuthenticationCertificateTests : IDisposable
         Assert.Equal(0, services.Certificates.Count);
         using var before = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:1/");
         await Assert.ThrowsAsync<HttpRequestException>(() => first.BackendClient!.Invoker.SendAsync(before, CancellationToken.None));
-        time.Advance(BackendCertificatesGrace + TimeSpan.FromSeconds(1));
+
+        // Still open once send-request's longest timeout has passed: an old revision's side call is not cut.
+        time.Advance(TimeSpan.FromSeconds(Contracts.Policies.SendRequestPolicy.MaxTimeoutSeconds + 1));
+        using var late = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:1/");
+        await Assert.ThrowsAsync<HttpRequestException>(() => first.BackendClient!.Invoker.SendAsync(late, CancellationToken.None));
+        time.Advance(BackendCertificatesGrace);
         using var after = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:1/");
         await Assert.ThrowsAsync<ObjectDisposedException>(() => first.BackendClient!.Invoker.SendAsync(after, CancellationToken.None));
     }

@@ -21,14 +21,15 @@ public sealed class AuthenticationManagedIdentityTests
         }
     }
 
-    private static (PipelineHarness Harness, FakeSource Source) Harness(string attributes, string? token = "mi-token")
+    private static (PipelineHarness Harness, FakeSource Source) Harness(string attributes, string? token = "mi-token", string namedValues = "[]")
     {
         var source = new FakeSource(token);
         var services = new PolicyServices(new OpenIdKeyCache(TimeSpan.FromMinutes(1))) { AccessTokens = source };
-        var harness = new PipelineHarness(PipelineHarness.Doc($$"""
-            [ { "id": "a", "path": "/a", "backend": { "urls": ["http://127.0.0.1:1"] }, "subscriptionRequired": false,
-                "policies": { "inbound": [ { "type": "authentication-managed-identity" {{attributes}} } ] } } ]
-            """), services);
+        var harness = new PipelineHarness($$"""
+            { "schemaVersion": 1, "revision": 1, "namedValues": {{namedValues}},
+              "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["http://127.0.0.1:1"] }, "subscriptionRequired": false,
+                "policies": { "inbound": [ { "type": "authentication-managed-identity" {{attributes}} } ] } } ] }
+            """, services);
         return (harness, source);
     }
 
@@ -50,11 +51,11 @@ public sealed class AuthenticationManagedIdentityTests
     }
 
     [Fact]
-    public void Apply_ResourceExpression_EvaluatedPerRequest()
+    public void Apply_ResourceFromANamedValue_ItsValueAsked()
     {
-        var (harness, source) = Harness(""", "resource": "@(context.Request.Headers.GetValueOrDefault(\"X-Resource\", \"https://default/\"))" """);
+        var (harness, source) = Harness(""", "resource": "{{vault}}" """, namedValues: """[ { "id": "vault", "value": "https://vault.azure.net" } ]""");
 
-        Run(harness.Run("a", request: r => r.Headers["X-Resource"] = "https://vault.azure.net"));
+        Run(harness.Run("a", request: r => r.Headers["X-Resource"] = "https://other.example"));
 
         Assert.Equal(("https://vault.azure.net", (string?)null), Assert.Single(source.Asked));
     }
