@@ -91,18 +91,7 @@ internal static class GatewayApplication
     private static void AddProxy(this IServiceCollection services)
     {
         services.AddHttpForwarder();
-        services.AddSingleton(_ => new SocketsHttpHandler
-        {
-            // YARP's recommended settings for a proxy's backend client.
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        });
+        services.AddSingleton(_ => BackendHandler.Create());
         services.AddSingleton(sp => new HttpMessageInvoker(sp.GetRequiredService<SocketsHttpHandler>()));
 
         // The same connection pool, through the retry loop and the breakers' bookkeeping: only requests that need them take it.

@@ -17,18 +17,7 @@ internal sealed class BackendClient : IDisposable
     public BackendClient(X509Certificate2 certificate, TimeProvider time, ILogger logger)
     {
         Certificate = certificate;
-        handler = new SocketsHttpHandler
-        {
-            // As the gateway's backend client (GatewayApplication.AddProxy): YARP's settings for a proxy.
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        };
+        handler = BackendHandler.Create(); // as the gateway's own backend client, plus the certificate
         handler.SslOptions.ClientCertificates = new X509CertificateCollection { certificate };
         // Offered whatever CAs the server names: APIM presents its certificate the same way.
         handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
