@@ -27,11 +27,12 @@ public sealed class ContainerImageTests(ContainerImages images) : IClassFixture<
     {
         foreach (var (image, binary) in new[] { (images.GatewayImage, "/app/EdgeGateway"), (images.ManagementImage, "/app/ManagementPlane") })
         {
-            using var config = JsonDocument.Parse(await Podman.CheckAsync("image", "inspect", "--format", "{{json .Config}}", image));
-            var root = config.RootElement;
-            Assert.Equal("1654", root.GetProperty("User").GetString());
-            Assert.Equal([binary], root.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
-            Assert.Equal(["8080/tcp"], root.GetProperty("ExposedPorts").EnumerateObject().Select(p => p.Name));
+            using var inspect = JsonDocument.Parse(await Podman.CheckAsync("image", "inspect", image));
+            var root = inspect.RootElement[0];
+            var config = root.GetProperty("Config");
+            Assert.Equal("1654", config.GetProperty("User").GetString());
+            Assert.Equal([binary], config.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(["8080/tcp"], config.GetProperty("ExposedPorts").EnumerateObject().Select(p => p.Name));
             // "CMD" (exec form), not "CMD-SHELL": the check runs without a shell in the image.
             Assert.Equal(["CMD", binary, "healthcheck"], root.GetProperty("Healthcheck").GetProperty("Test").EnumerateArray().Select(e => e.GetString()));
         }
@@ -67,7 +68,7 @@ public sealed class ContainerImageTests(ContainerImages images) : IClassFixture<
         await using (var first = await images.RunAsync("gateway-1", images.GatewayImage, env, asAnyUser))
         {
             await first.WaitHttpOkAsync(gatewayPort, "/healthz/ready");
-            await AssertProxiedAsync(gatewayPort, "/echo/first", backend);
+            await AssertProxiedAsync(gatewayPort, "/echo/first", "/first", backend);
             var health = await first.HealthCheckAsync();
             Assert.True(health.ExitCode == 0, $"healthcheck: {health.Output}");
             await first.WaitLoggedAsync("Backed up revision");
@@ -77,7 +78,7 @@ public sealed class ContainerImageTests(ContainerImages images) : IClassFixture<
         await plane.StopAsync(10);
         await using var second = await images.RunAsync("gateway-2", images.GatewayImage, env, asAnyUser);
         await second.WaitHttpOkAsync(gatewayPort, "/healthz/ready");
-        await AssertProxiedAsync(gatewayPort, "/echo/second", backend);
+        await AssertProxiedAsync(gatewayPort, "/echo/second", "/second", backend);
         Assert.Contains("APIs from backup:", await second.LogsAsync(), StringComparison.Ordinal);
         Assert.Equal(0, (await second.HealthCheckAsync()).ExitCode);
 
@@ -146,14 +147,15 @@ public sealed class ContainerImageTests(ContainerImages images) : IClassFixture<
         }
     }
 
-    private static async Task AssertProxiedAsync(int port, string path, TestBackend backend)
+    /// <summary>A 200 answered by the backend on the host: the request went through the container.</summary>
+    private static async Task AssertProxiedAsync(int port, string path, string backendPath, TestBackend backend)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var response = await client.GetAsync($"http://127.0.0.1:{port}{path}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var echo = await Echo.ReadAsync(response);
         Assert.Equal(backend.Name, echo.Backend);
-        Assert.Equal(path, echo.Path);
+        Assert.Equal(backendPath, echo.Path);
     }
 
     private static async Task ApplyAsync(HttpClient admin, string config)
