@@ -41,7 +41,7 @@ done
 printf 'root:x:0:0:root:/root:/sbin/nologin\napp:x:1654:1654:app:/home/app:/sbin/nologin\n' >"$rootfs/etc/passwd"
 printf 'root:x:0:\napp:x:1654:\n' >"$rootfs/etc/group"
 tar -C "$rootfs" -cf "$WORK/rootfs.tar" .
-pm import "$WORK/rootfs.tar" "$base" >/dev/null
+pm import "$WORK/rootfs.tar" "$base" >"$WORK/import.log" 2>&1 || { cat "$WORK/import.log" >&2; die "podman import failed"; }
 
 # The build context: the Dockerfile, its .dockerignore, the binaries where PREBUILT_DIR expects them.
 ctx=$WORK/context
@@ -76,9 +76,11 @@ rows+=("$(row "\`--target gateway\`" "localhost/edgegateway-bench:$id-gateway")"
 rows+=("$(row "\`--target management\`" "localhost/edgegateway-bench:$id-management")")
 base_files=$(cd "$rootfs" && find . -type f ! -path './etc/*' -printf '%P (%s B), ' | sed 's/, $//')
 
-nginx_kb=""
-if dpkg-query -W nginx-light >/dev/null 2>&1; then
-    nginx_kb=$(dpkg-query -W -f='${Installed-Size}\n' nginx-light nginx-common 2>/dev/null | awk '{ s += $1 } END { print s }')
+# nginx for scale: the package holding its binary (nginx-light is only a meta package on Debian 12) and nginx-common.
+nginx_kb="" nginx_pkgs=""
+if nginx_pkg=$(dpkg -S "$(readlink -f "$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)")" 2>/dev/null | cut -d: -f1); then
+    nginx_pkgs="$nginx_pkg nginx-common"
+    nginx_kb=$(dpkg-query -W -f='${Installed-Size}\n' $nginx_pkgs 2>/dev/null | awk '{ s += $1 } END { print s }')
 fi
 
 {
@@ -98,10 +100,10 @@ fi
     echo "|---|---:|---:|"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "Binaries: \`EdgeGateway\` $(mb "$(stat -c %s "$EDGEGATEWAY_BIN")") MB, \`ManagementPlane\` $(mb "$(stat -c %s "$MANAGEMENTPLANE_BIN")") MB (from \`$(repo_rel "${EDGEGATEWAY_SOURCE:-$EDGEGATEWAY_BIN}")\` and \`$(repo_rel "$MANAGEMENTPLANE_SOURCE")\`; the \`.dbg\` symbols are not in the images)."
+    echo "Binaries: \`EdgeGateway\` $(mb "$(stat -c %s "$EDGEGATEWAY_BIN")") MB, \`ManagementPlane\` $(mb "$(stat -c %s "$MANAGEMENTPLANE_BIN")") MB (\`$(repo_rel "${EDGEGATEWAY_SOURCE:-$EDGEGATEWAY_BIN}")\`, \`$(repo_rel "$MANAGEMENTPLANE_SOURCE")\`; the \`.dbg\` symbols beside them are not in the images)."
     echo "Base files: $base_files."
     if [[ -n $nginx_kb ]]; then
-        echo "For scale: Debian's nginx-light and nginx-common packages install $(awk -v k="$nginx_kb" 'BEGIN { printf "%.1f", k / 1024 }') MB (dpkg \`Installed-Size\`), before the libraries they depend on."
+        echo "For scale: Debian's nginx packages ($nginx_pkgs) install $(awk -v k="$nginx_kb" 'BEGIN { printf "%.1f", k / 1024 }') MB (dpkg \`Installed-Size\`), before the libraries they depend on (libc, libssl, libpcre2, zlib, libcrypt)."
     fi
 } >"$WORK/image.md"
 write_section image "$WORK/image.md"
