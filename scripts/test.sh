@@ -26,7 +26,7 @@ need_apt jq jq
 need_apt redis-server redis-server   # shared counters and response cache: the tests start their own on free ports
 
 log "npm packages from their lock files (storage emulators, OpenAPI example documents)"
-for dir in tests/emulators tests/ManagementPlane.Tests/oas; do
+for dir in tests/emulators tests/ManagementPlane.Tests/oas tests/infra-tools; do
   [ -f "$dir/package-lock.json" ] || continue
   (cd "$dir" && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
 done
