@@ -202,6 +202,11 @@ variable "secret_recovery_window_days" {
   description = "Days a deleted secret can be restored (0 deletes at once, so `terraform destroy` then `apply` can reuse the names; 7-30 otherwise)."
   type        = number
   default     = 7
+
+  validation {
+    condition     = var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
+    error_message = "secret_recovery_window_days: 0 (delete at once) or 7-30."
+  }
 }
 
 # --- storage -------------------------------------------------------------------------------------
