@@ -5,12 +5,14 @@
 // Prints one JSON object:
 //   { "files": { FILE: <the file's blocks as JSON> },
 //     "references": { FILE: [ { "at": "output.url[0].value", "ref": "aws_lb.this.dns_name" }, ... ] },
-//     "errors": [ "FILE:LINE,COL-LINE,COL: summary; detail", ... ] }
+//     "errors": [ "FILE:LINE,COL-LINE,COL: summary; detail", ... ],
+//     "unformatted": [ FILE, ... ] }   (files that hclwrite's Format, what terraform fmt runs, would change)
 // References are found by the same parser (each "${...}" expression's traversals), not by pattern matching.
 // Exit code 0 when it ran (syntax errors are in "errors"), 2 on bad usage.
 'use strict';
 const fs = require('fs');
 const { parse, getReferencesInExpression } = require('@cdktf/hcl2json');
+const { format } = require('@cdktf/hcl-tools');
 
 async function collect(file, node, at, out) {
   if (typeof node === 'string') {
@@ -25,17 +27,19 @@ async function collect(file, node, at, out) {
 }
 
 async function parseFiles(paths) {
-  const result = { files: {}, references: {}, errors: [] };
+  const result = { files: {}, references: {}, errors: [], unformatted: [] };
   for (const path of paths) {
-    let body;
+    let body, text;
     try {
-      body = await parse(path, fs.readFileSync(path, 'utf8'));
+      text = fs.readFileSync(path, 'utf8');
+      body = await parse(path, text);
     } catch (e) {
       // The parser's message names the file, line and column: "parse config: [a.tf:7,32-8,1: Summary; detail]".
       result.errors.push(String(e && e.message ? e.message : e).replace(/^(Error: )?parse config: \[(.*)\]$/s, '$2'));
       continue;
     }
     result.files[path] = body;
+    if ((await format(text)) !== text) result.unformatted.push(path);
     const refs = [];
     await collect(path, body, '', refs);
     result.references[path] = refs;

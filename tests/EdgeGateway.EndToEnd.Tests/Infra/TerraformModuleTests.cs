@@ -21,6 +21,32 @@ public sealed class TerraformModuleTests
     }
 
     [Fact]
+    public async Task EveryTerraformFile_IsFormattedAsTerraformFmtFormatsIt()
+    {
+        var tree = await TerraformTree.LoadRepositoryAsync();
+
+        Assert.True(tree.Unformatted.Count == 0, "terraform fmt would change: " + string.Join(", ", tree.Unformatted));
+    }
+
+    [Fact]
+    public async Task Misaligned_IsReportedAsUnformatted()
+    {
+        var copy = TerraformCopy.Create();
+        try
+        {
+            TerraformCopy.Replace(copy, "modules/edgegateway/ecs.tf", "  name = var.name\n", "  name  = var.name\n");
+
+            var tree = await TerraformTree.LoadAsync(copy);
+
+            Assert.Equal([Path.Combine(copy, "modules", "edgegateway", "ecs.tf")], tree.Unformatted);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task SyntaxError_IsReportedWithFileAndLine()
     {
         var copy = TerraformCopy.Create();

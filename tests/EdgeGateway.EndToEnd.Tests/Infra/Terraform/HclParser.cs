@@ -7,14 +7,16 @@ using EdgeGateway.EndToEnd.Tests.Infrastructure;
 
 namespace EdgeGateway.EndToEnd.Tests.Infra.Terraform;
 
-/// <summary>One parsed file: its blocks as JSON (hcl2json's shape) and every reference its expressions make.</summary>
-internal sealed record HclFile(string Path, JsonElement Body, IReadOnlyList<HclReference> References);
+/// <summary>One parsed file: its blocks as JSON (hcl2json's shape), every reference its expressions make, and whether
+/// it is formatted as <c>terraform fmt</c> formats (hclwrite's Format leaves it unchanged).</summary>
+internal sealed record HclFile(string Path, JsonElement Body, IReadOnlyList<HclReference> References, bool Formatted);
 
 /// <summary>A traversal found by the HCL parser in an expression: <c>At</c> is where (<c>output.url[0].value</c>).</summary>
 internal sealed record HclReference(string At, string Ref);
 
 /// <summary>
-/// HashiCorp's HCL parser (npm <c>@cdktf/hcl2json</c>, WebAssembly, offline) run through <c>tests/infra-tools/parse-hcl.js</c>.
+/// HashiCorp's HCL parser and formatter (npm <c>@cdktf/hcl2json</c> and <c>@cdktf/hcl-tools</c>, WebAssembly, offline)
+/// run through <c>tests/infra-tools/parse-hcl.js</c>.
 /// Results are cached by file content, so a test that changes one file of a copy parses only that file again.
 /// </summary>
 internal static class HclParser
@@ -51,6 +53,7 @@ internal static class HclParser
             using var output = JsonDocument.Parse(await RunNodeAsync(missing.Select(m => m.Path)));
             var root = output.RootElement;
             errors.AddRange(root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!));
+            var unformatted = root.GetProperty("unformatted").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
             foreach (var (path, hash) in missing)
             {
                 if (!root.GetProperty("files").TryGetProperty(path, out var body))
@@ -60,7 +63,7 @@ internal static class HclParser
 
                 var references = root.GetProperty("references").GetProperty(path).EnumerateArray()
                     .Select(r => new HclReference(r.GetProperty("at").GetString()!, r.GetProperty("ref").GetString()!)).ToList();
-                var file = new HclFile(path, body.Clone(), references);
+                var file = new HclFile(path, body.Clone(), references, !unformatted.Contains(path));
                 Cache[hash] = file;
                 files.Add(file);
             }
@@ -140,7 +143,8 @@ internal static class HclParser
         await NpmOnce.WaitAsync();
         try
         {
-            if (Directory.Exists(Path.Combine(ToolsFolder, "node_modules", "@cdktf", "hcl2json")))
+            if (Directory.Exists(Path.Combine(ToolsFolder, "node_modules", "@cdktf", "hcl2json"))
+                && Directory.Exists(Path.Combine(ToolsFolder, "node_modules", "@cdktf", "hcl-tools")))
             {
                 return;
             }

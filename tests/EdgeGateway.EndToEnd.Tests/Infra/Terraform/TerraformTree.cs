@@ -3,8 +3,9 @@ namespace EdgeGateway.EndToEnd.Tests.Infra.Terraform;
 /// <summary>Every Terraform folder under a root (infra/terraform, or a changed copy of it), parsed.</summary>
 internal sealed class TerraformTree
 {
-    private TerraformTree(string root, IReadOnlyList<TerraformFolder> folders, IReadOnlyList<string> errors, int fileCount)
+    private TerraformTree(string root, IReadOnlyList<TerraformFolder> folders, IReadOnlyList<string> errors, int fileCount, IReadOnlyList<string> unformatted)
     {
+        Unformatted = unformatted;
         Root = root;
         Folders = folders;
         SyntaxErrors = errors;
@@ -23,6 +24,9 @@ internal sealed class TerraformTree
     public IReadOnlyList<string> SyntaxErrors { get; }
 
     public int FileCount { get; }
+
+    /// <summary>Files that <c>terraform fmt</c> would change.</summary>
+    public IReadOnlyList<string> Unformatted { get; }
 
     public TerraformFolder Module => Folder("modules/edgegateway");
 
@@ -44,7 +48,7 @@ internal sealed class TerraformTree
             .GroupBy(f => Path.GetFullPath(Path.GetDirectoryName(Path.Combine(RepoRoot, f.Path))!))
             .Select(g => TerraformFolder.From(g.Key, Path.GetRelativePath(root, g.Key).Replace('\\', '/'), g))
             .ToList();
-        return new TerraformTree(root, folders, errors, paths.Count);
+        return new TerraformTree(root, folders, errors, paths.Count, [.. files.Where(f => !f.Formatted).Select(f => f.Path)]);
     }
 
     private static string RepoRoot => Infrastructure.GatewayBinary.RepoRoot;
