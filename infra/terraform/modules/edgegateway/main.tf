@@ -23,7 +23,9 @@ locals {
   # internet-facing listener: that one is open only to management_allowed_cidrs.
   management_internal_url = "http://management.${aws_service_discovery_private_dns_namespace.this.name}:${local.container_port}"
 
-  # Writable /tmp on a read-only root filesystem (Fargate's task storage).
+  # /tmp on a read-only root filesystem: Fargate's task storage. Fargate gives such a bind mount the image's
+  # ownership and mode only when the image declares VOLUME for the path; otherwise it is root's, and the non-root
+  # app user cannot write it. Neither binary needs to write files (backups and state go to S3).
   tmp_volume = "tmp"
 
   # Container definitions as literal objects (not built by functions) so that each environment and secret
