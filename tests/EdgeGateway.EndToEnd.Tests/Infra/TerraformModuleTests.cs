@@ -89,10 +89,14 @@ public sealed class TerraformModuleTests
     }
 
     [Theory]
-    [InlineData("gateway", "Backup__S3__")]
-    [InlineData("management", "Management__Store__S3__")]
-    public async Task TaskRole_AllowsOnlyTheFourS3Actions_OnItsOwnPrefix(string container, string settingsPrefix) =>
-        Assert.Empty(IamChecks.TaskRoleScopedToPrefix((await TerraformTree.LoadRepositoryAsync()).Module, container, settingsPrefix));
+    [InlineData("gateway", "Backup__S3__", ListScope.Prefix)]
+    [InlineData("management", "Management__Store__S3__", ListScope.OwnBucket)]
+    public async Task TaskRole_AllowsOnlyTheFourS3Actions_OnItsOwnPrefix(string container, string settingsPrefix, ListScope listing) =>
+        Assert.Empty(IamChecks.TaskRoleScopedToPrefix((await TerraformTree.LoadRepositoryAsync()).Module, container, settingsPrefix, listing));
+
+    [Fact]
+    public async Task GatewayBackups_AndPlaneState_AreInSeparateBuckets() =>
+        Assert.Empty(IamChecks.SeparateBuckets((await TerraformTree.LoadRepositoryAsync()).Module));
 
     [Fact]
     public async Task ExecutionRoles_ReadExactlyTheSecretsTheirContainerInjects() =>

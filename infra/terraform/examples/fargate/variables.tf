@@ -9,6 +9,24 @@ variable "name" {
   default     = "edgegateway"
 }
 
+variable "vpc_id" {
+  description = "VPC to deploy into (null: the account's default VPC). Give subnet_ids with it."
+  type        = string
+  default     = null
+}
+
+variable "subnet_ids" {
+  description = "Public subnets for the load balancer and the tasks: at least two, in availability zones that support Fargate and ALB (null: the VPC's default subnets)."
+  type        = list(string)
+  default     = null
+}
+
+variable "cpu_architecture" {
+  description = "X86_64 or ARM64: the platform the images were built for (docker build --platform linux/amd64 or linux/arm64)."
+  type        = string
+  default     = "X86_64"
+}
+
 variable "certificate_arn" {
   description = "ACM certificate ARN for HTTPS (null: plain HTTP, for a first try only)."
   type        = string

@@ -32,7 +32,7 @@ resource "aws_ecs_task_definition" "management" {
 
   runtime_platform {
     operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
+    cpu_architecture        = var.cpu_architecture
   }
 
   volume {
@@ -99,7 +99,7 @@ resource "aws_ecs_task_definition" "gateway" {
 
   runtime_platform {
     operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
+    cpu_architecture        = var.cpu_architecture
   }
 
   volume {

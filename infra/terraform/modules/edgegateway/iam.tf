@@ -1,5 +1,6 @@
 # Four roles, each with only what it needs:
-# - a task role per plane: S3 on its own prefix only (the gateway's role cannot read the plane's state);
+# - a task role per plane: S3 on its own bucket only (the gateway's role cannot list or read the plane's state,
+#   nor the plane's role the gateway's backups);
 # - an execution role per plane (ECS pulls the image, writes logs, reads exactly the secrets it injects).
 
 data "aws_iam_policy_document" "ecs_tasks_assume" {
@@ -28,7 +29,12 @@ resource "aws_iam_role" "gateway_task" {
   tags               = var.tags
 }
 
-# Backups: objects under the prefix, and listing restricted to the prefix (docs/storage.md).
+# Backups: objects under the prefix, and listing restricted to the prefix. S3 answers a GET/HEAD of a missing key
+# with 404 only to a caller allowed s3:ListBucket; that implicit check carries no s3:prefix, so under this
+# prefix-conditioned grant a missing key most likely comes back 403. The gateway does read keys that may be
+# missing (its backup confirmation, gateways/<id>/confirmation.json, under Trust:MaxSnapshotAge; a snapshot pruned
+# between list and read; the HEAD before a delete), so its S3 store answers such a 403 with one ListObjectsV2 of
+# exactly that key (allowed here): not listed -> missing, listed -> the 403 stands (docs/storage.md).
 data "aws_iam_policy_document" "gateway_backups" {
   statement {
     sid       = "ListGatewayPrefix"
@@ -91,23 +97,19 @@ resource "aws_iam_role" "management_task" {
   tags               = var.tags
 }
 
+# State: its own bucket, listable without a condition (missing objects are 404 -- its first start reads
+# state/head.json before anything is written), objects under its prefix.
 data "aws_iam_policy_document" "management_state" {
   statement {
-    sid       = "ListManagementPrefix"
+    sid       = "ListManagementBucket"
     actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.backups.arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["${var.management_state_prefix}/*"]
-    }
+    resources = [aws_s3_bucket.state.arn]
   }
 
   statement {
     sid       = "ManagementStateObjects"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${aws_s3_bucket.backups.arn}/${var.management_state_prefix}/*"]
+    resources = ["${aws_s3_bucket.state.arn}/${var.management_state_prefix}/*"]
   }
 }
 

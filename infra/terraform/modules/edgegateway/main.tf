@@ -1,6 +1,6 @@
-# EdgeGateway on AWS Fargate: a management plane (one task, state in S3 under its own prefix) and a gateway
-# (0..N tasks, backups in S3 under its own prefix) behind one internet-facing Application Load Balancer.
-# Files: network.tf (load balancer, security groups, private DNS), storage.tf (bucket), secrets.tf, iam.tf,
+# EdgeGateway on AWS Fargate: a management plane (one task, state in its own S3 bucket) and a gateway
+# (0..N tasks, backups in another S3 bucket under its own prefix) behind one internet-facing Application Load Balancer.
+# Files: network.tf (load balancer, security groups, private DNS), storage.tf (buckets), secrets.tf, iam.tf,
 # ecs.tf (cluster, logs, task definitions, services), autoscaling.tf (scale to zero), outputs.tf.
 
 data "aws_region" "current" {}
@@ -79,7 +79,7 @@ locals {
     mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
     environment = [
       { name = "Management__Store__Provider", value = "s3" },
-      { name = "Management__Store__S3__Bucket", value = aws_s3_bucket.backups.bucket },
+      { name = "Management__Store__S3__Bucket", value = aws_s3_bucket.state.bucket },
       { name = "Management__Store__S3__Region", value = local.region },
       { name = "Management__Store__S3__Prefix", value = var.management_state_prefix },
     ]

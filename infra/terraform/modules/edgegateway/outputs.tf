@@ -19,8 +19,13 @@ output "load_balancer_dns_name" {
 }
 
 output "backup_bucket" {
-  description = "The S3 bucket holding the gateway's backups and the plane's state."
+  description = "The S3 bucket holding the gateway's backups."
   value       = aws_s3_bucket.backups.bucket
+}
+
+output "state_bucket" {
+  description = "The S3 bucket holding the management plane's state."
+  value       = aws_s3_bucket.state.bucket
 }
 
 output "gateway_backup_prefix" {
@@ -59,12 +64,12 @@ output "management_log_group" {
 }
 
 output "gateway_task_role_arn" {
-  description = "Task role of the gateway: S3 on its backup prefix only."
+  description = "Task role of the gateway: S3 on its backup prefix only (no access to the state bucket)."
   value       = aws_iam_role.gateway_task.arn
 }
 
 output "management_task_role_arn" {
-  description = "Task role of the management plane: S3 on its state prefix only."
+  description = "Task role of the management plane: S3 on its state bucket only (no access to the backup bucket)."
   value       = aws_iam_role.management_task.arn
 }
 

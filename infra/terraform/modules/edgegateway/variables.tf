@@ -46,6 +46,17 @@ variable "assign_public_ip" {
   default     = true
 }
 
+variable "cpu_architecture" {
+  description = "CPU architecture of both task definitions: X86_64 or ARM64. Build the images for it (docker build --platform linux/amd64 or linux/arm64): Native AOT compiles for the platform it builds on."
+  type        = string
+  default     = "X86_64"
+
+  validation {
+    condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)
+    error_message = "cpu_architecture: X86_64 or ARM64."
+  }
+}
+
 variable "certificate_arn" {
   description = "ACM certificate for HTTPS listeners. null: plain HTTP listeners (for a first try only: admin keys would cross the internet in clear text)."
   type        = string
@@ -146,7 +157,7 @@ variable "trust_signing_key_pem" {
 }
 
 variable "gateway_backup_prefix" {
-  description = "Key prefix of the gateway's backups in the bucket (Backup:S3:Prefix); its task role reaches nothing else. No leading or trailing slash."
+  description = "Key prefix of the gateway's backups in the backup bucket (Backup:S3:Prefix); its task role reaches nothing else. No leading or trailing slash."
   type        = string
   default     = "gateway"
 
@@ -157,7 +168,7 @@ variable "gateway_backup_prefix" {
 }
 
 variable "management_state_prefix" {
-  description = "Key prefix of the management plane's state in the bucket (Management:Store:S3:Prefix); must not overlap gateway_backup_prefix."
+  description = "Key prefix of the management plane's state in its own state bucket (Management:Store:S3:Prefix)."
   type        = string
   default     = "management"
 
@@ -212,7 +223,7 @@ variable "secret_recovery_window_days" {
 # --- storage -------------------------------------------------------------------------------------
 
 variable "backup_bucket_force_destroy" {
-  description = "Let `terraform destroy` delete the bucket with every object version in it."
+  description = "Let `terraform destroy` delete both buckets (backups and state) with every object version in them."
   type        = bool
   default     = false
 }
@@ -238,25 +249,30 @@ variable "requests_per_task" {
 }
 
 variable "idle_minutes_to_zero" {
-  description = "Scale the gateway to 0 tasks after this many minutes without a request (0: never on idleness)."
+  description = "Scale the gateway to 0 tasks once a healthy task has had no request for this many minutes (0: never on idleness)."
   type        = number
   default     = 15
+
+  validation {
+    condition     = var.idle_minutes_to_zero >= 0 && var.idle_minutes_to_zero <= 1440 && floor(var.idle_minutes_to_zero) == var.idle_minutes_to_zero
+    error_message = "idle_minutes_to_zero: a whole number of minutes, 0 (off) to 1440 (a CloudWatch alarm evaluates at most one day)."
+  }
 }
 
 variable "wake_on_request" {
-  description = "Start one gateway task when the load balancer answers 503 because no task runs (the first requests get that 503)."
+  description = "Add one gateway task when the load balancer answers 503 while the gateway has no healthy task (the first requests get that 503)."
   type        = bool
   default     = true
 }
 
 variable "scale_to_zero_schedule" {
-  description = "Application Auto Scaling schedule (e.g. \"cron(0 20 ? * MON-FRI *)\") that sets the gateway to 0 tasks (min 0, max 0). null: none."
+  description = "Application Auto Scaling schedule (e.g. \"cron(0 20 ? * MON-FRI *)\") that sets the gateway to 0 tasks (min 0, max 0): no task starts, not even on a request, until scale_up_schedule runs. null: none."
   type        = string
   default     = null
 }
 
 variable "scale_up_schedule" {
-  description = "Schedule (e.g. \"cron(0 7 ? * MON-FRI *)\") that allows tasks again (min 1, max gateway_max_count). null: none."
+  description = "Schedule (e.g. \"cron(0 7 ? * MON-FRI *)\") that starts one task and allows up to gateway_max_count (min 1, max gateway_max_count). With idle_minutes_to_zero > 0 the minimum goes back to 0 within 5 minutes, so idleness scales to zero again. null: none."
   type        = string
   default     = null
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace EdgeGateway.EndToEnd.Tests.Infra.Terraform;
 
@@ -7,14 +8,15 @@ namespace EdgeGateway.EndToEnd.Tests.Infra.Terraform;
 /// needs, on its own prefix of the bucket its settings name; its execution role may read exactly the secrets the
 /// container injects.
 /// </summary>
-internal static class IamChecks
+internal static partial class IamChecks
 {
     private static readonly HashSet<string> ObjectActions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"];
     private const string ListBucket = "s3:ListBucket";
 
     /// <summary>The task role of <paramref name="containerName"/>, whose store settings start with
-    /// <paramref name="settingsPrefix"/> (<c>Backup__S3__</c>), is scoped to that store's bucket and prefix.</summary>
-    public static IEnumerable<string> TaskRoleScopedToPrefix(TerraformFolder folder, string containerName, string settingsPrefix)
+    /// <paramref name="settingsPrefix"/> (<c>Backup__S3__</c>), is scoped to that store's bucket and prefix, and names
+    /// no other bucket. <paramref name="listing"/> says how s3:ListBucket must be limited.</summary>
+    public static IEnumerable<string> TaskRoleScopedToPrefix(TerraformFolder folder, string containerName, string settingsPrefix, ListScope listing)
     {
         var (containers, parsed) = ContainerDefinition.All(folder);
         var problems = parsed.ToList();
@@ -44,6 +46,11 @@ internal static class IamChecks
             var resources = Strings(statement, "resources");
             granted.UnionWith(actions);
             problems.AddRange(Unscoped(statement, at));
+            foreach (var other in resources.SelectMany(r => BucketReference().Matches(r)).Select(m => m.Groups["address"].Value).Where(a => a != bucket).Distinct())
+            {
+                problems.Add($"{at}: names {other}, a bucket its {settingsPrefix}Bucket does not name (each plane reaches only its own bucket)");
+            }
+
             foreach (var action in actions.Where(a => a != ListBucket && !ObjectActions.Contains(a)))
             {
                 problems.Add($"{at}: allows {action}; only s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket are needed");
@@ -61,12 +68,18 @@ internal static class IamChecks
                     problems.Add($"{at}: s3:ListBucket's resources must be exactly {bucketArn}, not [{string.Join(", ", resources)}]");
                 }
 
-                var prefixes = statement.TryGetProperty("condition", out var conditions)
+                var conditioned = statement.TryGetProperty("condition", out var conditions) && conditions.GetArrayLength() > 0;
+                var prefixes = conditioned
                     ? conditions.EnumerateArray().Where(c => c.GetProperty("variable").GetString() == "s3:prefix" && c.GetProperty("test").GetString() is "StringLike" or "StringEquals").SelectMany(c => Strings(c, "values")).ToList()
                     : [];
-                if (prefixes.Count == 0 || prefixes.Any(v => !v.StartsWith(prefix + "/", StringComparison.Ordinal)))
+                if (listing == ListScope.Prefix && (prefixes.Count == 0 || prefixes.Any(v => !v.StartsWith(prefix + "/", StringComparison.Ordinal))))
                 {
                     problems.Add($"{at}: s3:ListBucket needs an s3:prefix condition limited to {prefix}/ (got [{string.Join(", ", prefixes)}])");
+                }
+
+                if (listing == ListScope.OwnBucket && conditioned)
+                {
+                    problems.Add($"{at}: s3:ListBucket on its own bucket must be unconditional: S3 answers a read of a missing object with 404 only to a caller allowed to list the bucket, and 403 under a condition the read does not carry");
                 }
             }
             else
@@ -81,6 +94,28 @@ internal static class IamChecks
         foreach (var missing in ObjectActions.Append(ListBucket).Where(a => !granted.Contains(a)).Order())
         {
             problems.Add($"{where}: the task role does not allow {missing}, which the store needs");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The gateway's backups and the plane's state are in two different buckets (the plane's role lists its
+    /// whole bucket).</summary>
+    public static IEnumerable<string> SeparateBuckets(TerraformFolder folder)
+    {
+        var (containers, parsed) = ContainerDefinition.All(folder);
+        var problems = parsed.ToList();
+        string? BucketOf(string container, string setting) => containers.SingleOrDefault(c => c.Name == container)?.Environment
+            .Where(e => e.Name == setting).Select(e => TerraformExpression.Address(e.Value)).FirstOrDefault();
+        var backups = BucketOf("gateway", "Backup__S3__Bucket");
+        var state = BucketOf("management", "Management__Store__S3__Bucket");
+        if (backups is null || state is null)
+        {
+            problems.Add($"{folder.Name}: Backup__S3__Bucket (gateway) and Management__Store__S3__Bucket (management) must each name an aws_s3_bucket of this module");
+        }
+        else if (backups == state)
+        {
+            problems.Add($"{folder.Name}: the gateway's backups and the plane's state are both in {backups}; give the plane a bucket of its own");
         }
 
         return problems;
@@ -201,4 +236,17 @@ internal static class IamChecks
             : [];
 
     private static bool Has(this JsonElement element, string name) => element.TryGetProperty(name, out _);
+
+    [GeneratedRegex(@"\$\{(?<address>aws_s3_bucket\.[A-Za-z_][A-Za-z0-9_-]*)\.")]
+    private static partial Regex BucketReference();
+}
+
+/// <summary>How a task role's s3:ListBucket must be limited.</summary>
+public enum ListScope
+{
+    /// <summary>To the store's prefix, by an s3:prefix condition (the issue asks this of the gateway).</summary>
+    Prefix,
+
+    /// <summary>The whole of the plane's own bucket, unconditionally (missing objects then read as 404).</summary>
+    OwnBucket,
 }

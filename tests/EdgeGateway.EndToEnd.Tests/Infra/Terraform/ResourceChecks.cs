@@ -73,8 +73,9 @@ internal static class ResourceChecks
     }
 
     /// <summary>The gateway's service can go to zero tasks: its scalable target's minimum is 0, something sets the
-    /// capacity to 0 (a scheduled action with max 0 or a step policy with exact capacity 0), and Terraform leaves its
-    /// desired count alone afterwards.</summary>
+    /// capacity to 0 (a scheduled action with max 0, or a step policy with exact capacity 0 that an alarm triggers,
+    /// an alarm that cannot be in ALARM without a healthy gateway task), Terraform leaves its desired count alone
+    /// afterwards, and no step policy sets an exact capacity above 0.</summary>
     public static IEnumerable<string> GatewayScalesToZero(TerraformFolder folder)
     {
         var (containers, _) = ContainerDefinition.All(folder);
@@ -106,12 +107,44 @@ internal static class ResourceChecks
 
         var scheduledZero = folder.ResourcesOfType("aws_appautoscaling_scheduled_action")
             .Any(a => First(a.Value, "scalable_target_action") is { } t && t.TryGetProperty("max_capacity", out var max) && max.ToString() == "0");
-        var stepZero = folder.ResourcesOfType("aws_appautoscaling_policy")
-            .Any(p => First(p.Value, "step_scaling_policy_configuration") is { } c && Text(c, "adjustment_type") == "ExactCapacity"
-                && c.TryGetProperty("step_adjustment", out var steps) && steps.EnumerateArray().Any(s => s.GetProperty("scaling_adjustment").ToString() == "0"));
+        var zeroPolicies = folder.ResourcesOfType("aws_appautoscaling_policy")
+            .Where(p => First(p.Value, "step_scaling_policy_configuration") is { } c && Text(c, "adjustment_type") == "ExactCapacity"
+                && Steps(c).Any(s => Text(s, "scaling_adjustment") == "0"))
+            .Select(p => p.Key)
+            .ToList();
+        var stepZero = false;
+        foreach (var policy in zeroPolicies)
+        {
+            var alarms = AlarmsTriggering(folder, policy).ToList();
+            if (alarms.Count == 0)
+            {
+                yield return $"{folder.Name}: nothing triggers {policy}: no aws_cloudwatch_metric_alarm has its arn in alarm_actions";
+            }
+
+            foreach (var (alarm, body) in alarms)
+            {
+                stepZero = true;
+                if (!ReturnedExpressionUses(body, "HealthyHostCount"))
+                {
+                    yield return $"{folder.Name}: {alarm} triggers {policy} but its returned expression does not involve HealthyHostCount: "
+                        + "Auto Scaling actions repeat every minute while an alarm is in ALARM, so it must be OK when no gateway task is healthy (at 0 tasks, or while a woken one starts)";
+                }
+            }
+        }
+
         if (!scheduledZero && !stepZero)
         {
-            yield return $"{folder.Name}: nothing sets the gateway to 0 tasks (a scheduled action with max_capacity 0 or an ExactCapacity 0 step policy)";
+            yield return $"{folder.Name}: nothing sets the gateway to 0 tasks (a scheduled action with max_capacity 0 or an alarm-triggered ExactCapacity 0 step policy)";
+        }
+
+        // A step that adds tasks must add, not set: an exact capacity also lowers a scaled-out gateway.
+        foreach (var (policy, body) in folder.ResourcesOfType("aws_appautoscaling_policy"))
+        {
+            if (First(body, "step_scaling_policy_configuration") is { } c && Text(c, "adjustment_type") == "ExactCapacity"
+                && Steps(c).Any(s => Text(s, "scaling_adjustment") != "0"))
+            {
+                yield return $"{folder.Name}: {policy} sets an exact capacity above 0: it would shrink a scaled-out gateway; use ChangeInCapacity";
+            }
         }
 
         var ignored = First(service.Value, "lifecycle") is { } l && l.TryGetProperty("ignore_changes", out var changes)
@@ -120,6 +153,33 @@ internal static class ResourceChecks
         {
             yield return $"{folder.Name}: {service.Key} must ignore_changes = [desired_count], or every apply would undo scale to zero";
         }
+    }
+
+    private static IEnumerable<JsonElement> Steps(JsonElement configuration) =>
+        configuration.TryGetProperty("step_adjustment", out var steps) && steps.ValueKind == JsonValueKind.Array ? steps.EnumerateArray() : [];
+
+    private static IEnumerable<KeyValuePair<string, JsonElement>> AlarmsTriggering(TerraformFolder folder, string policy) =>
+        folder.ResourcesOfType("aws_cloudwatch_metric_alarm")
+            .Where(a => a.Value.TryGetProperty("alarm_actions", out var actions) && actions.ValueKind == JsonValueKind.Array
+                && actions.EnumerateArray().Any(x => TerraformExpression.Address(x.ToString()) == policy));
+
+    /// <summary>The alarm's returned metric-math expression refers (by id) to a query of the metric <paramref name="metric"/>.</summary>
+    private static bool ReturnedExpressionUses(JsonElement alarm, string metric)
+    {
+        if (!alarm.TryGetProperty("metric_query", out var queries) || queries.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        var ids = queries.EnumerateArray()
+            .Where(q => First(q, "metric") is { } m && Text(m, "metric_name") == metric)
+            .Select(q => Text(q, "id"))
+            .OfType<string>()
+            .ToList();
+        return queries.EnumerateArray()
+            .Where(q => q.TryGetProperty("return_data", out var r) && r.ValueKind == JsonValueKind.True)
+            .Select(q => Text(q, "expression") ?? string.Empty)
+            .Any(e => ids.Any(id => System.Text.RegularExpressions.Regex.IsMatch(e, $@"\b{System.Text.RegularExpressions.Regex.Escape(id)}\b")));
     }
 
     private static IEnumerable<JsonElement> For(TerraformFolder folder, string type, string bucket) =>
