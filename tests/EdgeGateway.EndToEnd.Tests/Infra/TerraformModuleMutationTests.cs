@@ -65,7 +65,7 @@ public sealed class TerraformModuleMutationTests
             t => ResourceChecks.GatewayScalesToZero(t.Module), "min_capacity is 1; it must be 0"),
         ["no alarm triggering the idle policy"] = ($"{Module}/autoscaling.tf", "alarm_actions      = [aws_appautoscaling_policy.gateway_idle[0].arn]", "alarm_actions      = [aws_appautoscaling_policy.gateway_wake[0].arn]",
             t => ResourceChecks.GatewayScalesToZero(t.Module), "nothing triggers aws_appautoscaling_policy.gateway_idle"),
-        ["an idle alarm blind to healthy tasks"] = ($"{Module}/autoscaling.tf", "IF(FILL(hosts, 0) > 0 AND FILL(req, 0) == 0, 1, 0)", "IF(FILL(req, 0) == 0, 1, 0)",
+        ["an idle alarm blind to healthy tasks"] = ($"{Module}/autoscaling.tf", "IF(FILL(hosts, 0) > 0 AND FILL(req, 0) == 0 AND FILL(e503, 0) == 0, 1, 0)", "IF(FILL(req, 0) == 0 AND FILL(e503, 0) == 0, 1, 0)",
             t => ResourceChecks.GatewayScalesToZero(t.Module), "does not involve HealthyHostCount"),
         ["a wake that sets an exact count"] = ($"{Module}/autoscaling.tf", "adjustment_type         = \"ChangeInCapacity\"", "adjustment_type         = \"ExactCapacity\"",
             t => ResourceChecks.GatewayScalesToZero(t.Module), "aws_appautoscaling_policy.gateway_wake sets an exact capacity above 0"),

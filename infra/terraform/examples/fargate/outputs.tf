@@ -13,6 +13,11 @@ output "backup_bucket" {
   value       = module.edgegateway.backup_bucket
 }
 
+output "state_bucket" {
+  description = "The management plane's state bucket."
+  value       = module.edgegateway.state_bucket
+}
+
 output "cluster_name" {
   description = "ECS cluster."
   value       = module.edgegateway.cluster_name

@@ -2,7 +2,8 @@
 # empty and the load balancer itself answers 503 until a task has started and passed its health check
 # (typically 30-90 s). Unlike Azure Container Apps, the request that wakes the service does not wait: it
 # gets that 503. Three mechanisms, each optional:
-# - idle: a healthy task got no request for idle_minutes_to_zero minutes -> 0 tasks;
+# - idle: a healthy task got no request (and the load balancer answered no 503) for idle_minutes_to_zero
+#   minutes -> 0 tasks;
 # - wake: the load balancer answered a 503 while the gateway has no healthy task -> one more task, so the
 #   next requests succeed (alarms are evaluated every minute: the task starts 1-2 minutes after the 503 and
 #   serves 30-90 s later);
@@ -112,10 +113,27 @@ resource "aws_cloudwatch_metric_alarm" "gateway_idle" {
     }
   }
 
+  # A 503 from the load balancer means someone is knocking while no task is healthy (a task just scaled in and
+  # still draining): not idle, so this alarm goes OK and stops re-invoking its policy while the wake alarm adds one.
+  metric_query {
+    id = "e503"
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_ELB_503_Count"
+      stat        = "Sum"
+      period      = 60
+
+      dimensions = {
+        LoadBalancer = aws_lb.this.arn_suffix
+      }
+    }
+  }
+
   metric_query {
     id          = "idle"
-    label       = "healthy gateway task and no request (1 = idle)"
-    expression  = "IF(FILL(hosts, 0) > 0 AND FILL(req, 0) == 0, 1, 0)"
+    label       = "healthy gateway task, no request, no 503 (1 = idle)"
+    expression  = "IF(FILL(hosts, 0) > 0 AND FILL(req, 0) == 0 AND FILL(e503, 0) == 0, 1, 0)"
     return_data = true
   }
 }
