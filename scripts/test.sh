@@ -28,7 +28,7 @@ need_apt podman podman runc   # the container image tests build the Dockerfile a
 need_apt runc runc
 
 log "npm packages from their lock files (storage emulators, OpenAPI example documents)"
-for dir in tests/emulators tests/ManagementPlane.Tests/oas; do
+for dir in tests/emulators tests/ManagementPlane.Tests/oas tests/infra-tools; do
   [ -f "$dir/package-lock.json" ] || continue
   (cd "$dir" && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
 done

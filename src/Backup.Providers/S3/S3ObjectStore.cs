@@ -54,6 +54,15 @@ internal sealed class S3ObjectStore(
             {
                 return ConditionalRead.NotFound;
             }
+            catch (AmazonS3Exception ex) when (MayHideMissingObject(ex))
+            {
+                if (await IsListedAsync(keyPrefix + key, ct).ConfigureAwait(false))
+                {
+                    throw;
+                }
+
+                return ConditionalRead.NotFound;
+            }
         }, cancellationToken);
     }
 
@@ -100,6 +109,15 @@ internal sealed class S3ObjectStore(
             {
                 return false;
             }
+            catch (AmazonS3Exception ex) when (MayHideMissingObject(ex))
+            {
+                if (await IsListedAsync(keyPrefix + key, ct).ConfigureAwait(false))
+                {
+                    throw;
+                }
+
+                return false;
+            }
 
             await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = keyPrefix + key }, ct).ConfigureAwait(false);
             return true;
@@ -135,6 +153,32 @@ internal sealed class S3ObjectStore(
 
     private static bool IsMissingObject(AmazonS3Exception ex) =>
         ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode != "NoSuchBucket";
+
+    /// <summary>
+    /// S3 answers a read of a missing key with 404 only to a caller allowed <c>s3:ListBucket</c> on the bucket, and
+    /// 403 otherwise. A role whose ListBucket is limited to its prefix (an <c>s3:prefix</c> condition, as the Terraform
+    /// module grants the gateway) most likely gets that 403: the implicit check carries no prefix.
+    /// </summary>
+    private static bool MayHideMissingObject(AmazonS3Exception ex) =>
+        ex.StatusCode == HttpStatusCode.Forbidden && ex.ErrorCode is null or "" or "AccessDenied" or "Forbidden"; // a HEAD's 403 has no body
+
+    /// <summary>
+    /// After such a 403: one listing of exactly this key (max-keys 1; the key sorts before any longer key it prefixes),
+    /// with the same credentials. Not listed: the object is missing. Listed, or the listing itself fails: the 403 was a
+    /// real denial and stands (the caller rethrows it, and it is classified as access denied).
+    /// </summary>
+    private async Task<bool> IsListedAsync(string fullKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var page = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = fullKey, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
+            return page.S3Objects?.Any(o => o.Key == fullKey) == true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return true;
+        }
+    }
 
     private static bool IsPreconditionFailure(AmazonS3Exception ex, WriteCondition condition) =>
         ex.StatusCode == HttpStatusCode.PreconditionFailed

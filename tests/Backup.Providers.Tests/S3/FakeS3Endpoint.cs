@@ -13,11 +13,15 @@ internal sealed class FakeS3Endpoint : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Func<RecordedRequest, (int Status, string? ETag, string? ErrorCode)> _respond;
+    private readonly Func<RecordedRequest, string?>? _body;
     private readonly Task _loop;
 
-    public FakeS3Endpoint(Func<RecordedRequest, (int Status, string? ETag, string? ErrorCode)> respond)
+    /// <param name="respond">Status, ETag and error code of the answer to each request.</param>
+    /// <param name="body">An XML body for a successful answer (a ListObjectsV2 result), or null for none.</param>
+    public FakeS3Endpoint(Func<RecordedRequest, (int Status, string? ETag, string? ErrorCode)> respond, Func<RecordedRequest, string?>? body = null)
     {
         _respond = respond;
+        _body = body;
         Port = FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
@@ -58,7 +62,7 @@ internal sealed class FakeS3Endpoint : IAsyncDisposable
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
             var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            var recorded = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body.ToArray());
+            var recorded = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body.ToArray(), context.Request.Url.Query);
             Requests.Enqueue(recorded);
 
             var (status, etag, errorCode) = _respond(recorded);
@@ -70,7 +74,7 @@ internal sealed class FakeS3Endpoint : IAsyncDisposable
             }
 
             var payload = errorCode is null
-                ? []
+                ? (_body?.Invoke(recorded) is { } xml ? Encoding.UTF8.GetBytes(xml) : [])
                 : Encoding.UTF8.GetBytes($"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{errorCode}</Code><Message>fake {errorCode}</Message><RequestId>fake</RequestId><HostId>fake</HostId></Error>");
             context.Response.ContentType = "application/xml";
             context.Response.ContentLength64 = payload.Length;
@@ -87,7 +91,10 @@ internal sealed class FakeS3Endpoint : IAsyncDisposable
     }
 }
 
-internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, string Query = "")
 {
+    /// <summary>A query parameter's decoded value, or null.</summary>
+    public string? QueryValue(string name) => System.Web.HttpUtility.ParseQueryString(Query)[name];
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
