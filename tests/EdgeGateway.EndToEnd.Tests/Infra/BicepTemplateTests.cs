@@ -194,7 +194,7 @@ public sealed partial class BicepTemplateTests(BicepTemplate template) : IClassF
             var fromSecrets = Secrets(app).Values.Select(v => ParameterIn(v)).OfType<string>().ToHashSet();
             var elsewhere = (JsonObject)app.DeepClone();
             elsewhere["properties"]!["configuration"]!.AsObject().Remove("secrets");
-            var leaked = secure.Where(p => elsewhere.ToJsonString().Contains($"parameters('{p}')", StringComparison.Ordinal)).ToList();
+            var leaked = secure.Where(p => Strings(elsewhere).Any(v => v.Contains($"parameters('{p}')", StringComparison.Ordinal))).ToList();
             Assert.True(leaked.Count == 0, $"{app["name"]}: secure parameters used outside its secrets: {string.Join(", ", leaked)}");
             foreach (var (name, value) in Secrets(app))
             {
@@ -211,7 +211,7 @@ public sealed partial class BicepTemplateTests(BicepTemplate template) : IClassF
         {
             if (name != "TRUST_SIGNING_KEY")
             {
-                Assert.DoesNotContain(value, template.Resources.ToJsonString(), StringComparison.Ordinal);
+                Assert.DoesNotContain(Strings(template.Resources), v => v.Contains(value, StringComparison.Ordinal));
             }
         }
     }
@@ -291,6 +291,15 @@ public sealed partial class BicepTemplateTests(BicepTemplate template) : IClassF
         var last = name.Split("__").Last(s => !s.All(char.IsAsciiDigit));
         return SecretName().IsMatch(last);
     }
+
+    /// <summary>Every string value under NODE (not its JSON text, which escapes quotes and ampersands).</summary>
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Strings(p.Value)),
+        JsonArray a => a.SelectMany(Strings),
+        JsonValue v when v.TryGetValue<string>(out var text) => [text],
+        _ => [],
+    };
 
     private static string? IdentityIn(string? expression) =>
         expression is not null && IdentityReference().Match(expression) is { Success: true } m ? m.Groups[1].Value : null;
