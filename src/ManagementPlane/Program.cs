@@ -1,20 +1,22 @@
 using Backup.Providers;
+using ManagementPlane.Cli;
+using ManagementPlane.Diagnostics;
 using ManagementPlane.Hosting;
-using ManagementPlane.State;
 using Microsoft.Extensions.Options;
 
 try
 {
-    // Moving keys an earlier version kept in the state store into settings: runs and exits without listening.
-    if (KeyExport.IsCommand(args))
+    // Subcommands (export-keys, healthcheck, settings, help) run and exit without listening.
+    if (ManagementPlaneCli.IsCommand(args))
     {
-        return await KeyExport.RunAsync(args, Console.Out, Console.Error);
+        return await ManagementPlaneCli.RunAsync(args, Console.Out, Console.Error);
     }
 
     var builder = WebApplication.CreateSlimBuilder(args);
     builder.AddManagementPlane();
 
     var app = builder.Build();
+    TelemetryNotice.LogIfConfigured(app.Services.GetRequiredService<ILoggerFactory>());
     await app.LoadManagementPlaneAsync();
     app.MapManagementPlane();
     await app.RunAsync();

@@ -14,7 +14,7 @@ internal static class GatewayCli
     public const int Invalid = 1;
     public const int Usage = 2;
 
-    private static readonly string[] Commands = ["keygen", "sign", "validate", "check-backup", "version", "help", "--help", "-h", "--version"];
+    private static readonly string[] Commands = ["keygen", "sign", "validate", "check-backup", "healthcheck", "settings", "version", "help", "--help", "-h", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
 
@@ -29,6 +29,8 @@ internal static class GatewayCli
                 "sign" => await SignAsync(options, stdout, stderr),
                 "validate" => await ValidateAsync(options, stdout, stderr),
                 "check-backup" => await CheckBackupCommand.RunAsync(args[1..], stdout, stderr),
+                "healthcheck" => await HealthcheckCommand.RunAsync(args[1..], stderr),
+                "settings" => GatewaySettingsList.Build().Print("EdgeGateway", args.AsSpan(1), stdout, stderr),
                 "version" or "--version" => Print(stdout, Health.ThisAssembly.Version),
                 _ => Print(stdout, HelpText),
             };
@@ -231,6 +233,9 @@ internal static class GatewayCli
           sign --key KEY.pem [--out OUT] FILE     sign a config file (JWS, ES256); prints to stdout without --out
           validate [--trust-key PUB.pem] FILE     check a config file; exit 0 valid, 1 invalid
           check-backup [--Backup:Provider=...]    write, read, list and delete a probe object in the configured backup store
+          healthcheck [--url URL] [--timeout S]   GET /healthz/ready of the gateway on this machine (port from urls,
+                                                  ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS or --urls); exit 0 ready, 1 not
+          settings [--names]                      list every setting the gateway reads (KEY DEFAULT MEANING)
           version                                 print the version
         """;
 }

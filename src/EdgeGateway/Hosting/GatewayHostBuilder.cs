@@ -38,14 +38,23 @@ internal static class GatewayHostBuilder
         }
 
         args = [.. rest];
-        foreach (var name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS" })
+        urls = Urls(urls, Environment.GetEnvironmentVariable);
+        foreach (var name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_HTTP_PORTS" })
         {
-            urls ??= Environment.GetEnvironmentVariable(name);
             Environment.SetEnvironmentVariable(name, null);
         }
 
         return urls;
     }
+
+    /// <summary>
+    /// The listeners, as ASP.NET Core would pick them: <c>--urls</c>, else ASPNETCORE_URLS or DOTNET_URLS, else
+    /// ASPNETCORE_HTTP_PORTS or DOTNET_HTTP_PORTS (<c>http://*:PORT</c> each; the chiseled images set 8080), else null
+    /// (<see cref="DefaultUrls"/>). <c>healthcheck</c> reads the same, so it probes the port the gateway listens on.
+    /// </summary>
+    internal static string? Urls(string? commandLine, Func<string, string?> environment) =>
+        commandLine ?? environment("ASPNETCORE_URLS") ?? environment("DOTNET_URLS")
+        ?? Contracts.Cli.HealthProbe.UrlsFromHttpPorts(environment("ASPNETCORE_HTTP_PORTS") ?? environment("DOTNET_HTTP_PORTS"));
 
     public static WebApplicationBuilder Create(string[] args)
     {

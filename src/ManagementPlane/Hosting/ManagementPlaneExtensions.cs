@@ -87,6 +87,7 @@ internal static class ManagementPlaneExtensions
         app.UseStatusCodePages();
 
         app.MapOpenApi();
+        app.MapHealth();
         app.MapSigningKey();
         app.MapSync();
 

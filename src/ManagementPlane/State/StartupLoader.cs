@@ -12,6 +12,9 @@ internal sealed class StartupLoader(IOptions<ManagementOptions> options, KeyRing
 {
     private Task? loading;
 
+    /// <summary>The settings, keys and head record loaded without error: what <c>/healthz/ready</c> answers.</summary>
+    public bool IsLoaded => loading is { IsCompletedSuccessfully: true };
+
     public Task LoadAsync(CancellationToken cancellationToken) => loading ??= LoadOnceAsync(cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
