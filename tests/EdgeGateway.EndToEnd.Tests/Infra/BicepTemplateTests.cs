@@ -195,7 +195,6 @@ public sealed partial class BicepTemplateTests(BicepTemplate template) : IClassF
             var elsewhere = (JsonObject)app.DeepClone();
             elsewhere["properties"]!["configuration"]!.AsObject().Remove("secrets");
             elsewhere.Remove("condition"); // whether the gateway is deployed at all (a token was given): no value reaches the app
-
             var leaked = secure.Where(p => Strings(elsewhere).Any(v => v.Contains($"parameters('{p}')", StringComparison.Ordinal))).ToList();
             Assert.True(leaked.Count == 0, $"{app["name"]}: secure parameters used outside its secrets: {string.Join(", ", leaked)}");
             foreach (var (name, value) in Secrets(app))
@@ -286,8 +285,8 @@ public sealed partial class BicepTemplateTests(BicepTemplate template) : IClassF
         var undescribed = template.Arm["parameters"]!.AsObject().Where(p => p.Value!["metadata"]?["description"] is null).Select(p => p.Key).ToList();
         Assert.True(undescribed.Count == 0, $"parameters without @description: {string.Join(", ", undescribed)}");
         var outputs = template.Arm["outputs"]!.AsObject().Select(o => o.Key).ToHashSet();
-        Assert.Superset(outputs, new HashSet<string> { "planeUrl", "gatewayUrl", "gatewayIdentityClientId", "gatewayIdentityPrincipalId",
-            "planeIdentityClientId", "planeIdentityPrincipalId", "storageAccountName" });
+        Assert.Superset(new HashSet<string> { "planeUrl", "gatewayUrl", "gatewayIdentityClientId", "gatewayIdentityPrincipalId",
+            "planeIdentityClientId", "planeIdentityPrincipalId", "storageAccountName" }, outputs);
     }
 
     /// <summary>A setting holding a secret, by its name: keys, tokens, passwords, connection strings (a list index ignored).</summary>
