@@ -33,7 +33,16 @@ public sealed record ToolRun(int ExitCode, string Stdout, string Stderr)
         var stderr = process.StandardError.ReadToEndAsync();
         // Generous: the Bicep CLI is a large single-file .NET program whose first start on 2 busy cores takes seconds.
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(deadline.Token);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within 3 minutes");
+        }
+
         return new ToolRun(process.ExitCode, await stdout, await stderr);
     }
 }
