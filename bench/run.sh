@@ -20,7 +20,7 @@ set -euo pipefail
 
 # The benchmarks run when none is named, in this order. A new benchmark is a bench/NAME.sh that
 # sources lib.sh, calls bench_init and ends with write_section NAME FILE; add its name here.
-DEFAULT_BENCHMARKS=(coldstart throughput policies memory propagation fanout backupstart backupsize)
+DEFAULT_BENCHMARKS=(coldstart throughput policies memory propagation fanout backupstart backupsize image)
 # Benchmarks that build and run their own code: no gateway binary, proxies or backend needed.
 STANDALONE_BENCHMARKS=(micro)
 

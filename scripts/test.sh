@@ -24,6 +24,8 @@ need_apt flock util-linux
 need_apt curl curl   # the docs walkthrough and scripts/run.sh, run by the end-to-end tests
 need_apt jq jq
 need_apt redis-server redis-server   # shared counters and response cache: the tests start their own on free ports
+need_apt podman podman runc   # the container image tests build the Dockerfile and run both images (runc: crun fails on hybrid cgroups)
+need_apt runc runc
 
 log "npm packages from their lock files (storage emulators, OpenAPI example documents)"
 for dir in tests/emulators tests/ManagementPlane.Tests/oas; do

@@ -35,6 +35,7 @@ internal static class GatewayApplication
         services.AddSingleton<HealthEndpoints>();
         services.AddSingleton<AdminEndpoints>();
         services.AddHostedService<StartupReporter>();
+        services.AddHostedService<ShutdownReporter>();
         services.AddProxy();
         services.AddHostedService<ActiveHealthChecker>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Gateway.ShutdownTimeout);

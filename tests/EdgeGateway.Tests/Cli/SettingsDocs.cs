@@ -22,6 +22,10 @@ internal static partial class SettingsDocs
 
     public static string DocsDirectory { get; } = Path.Combine(FindRepoRoot(), "docs");
 
+    /// <summary>Whether a documented key is the management plane's: its own table's, or a <c>Management:</c> key anywhere.</summary>
+    public static bool IsPlaneKey((string File, string Key) documented) =>
+        documented.File == "management-api.md" || documented.Key.StartsWith("Management:", StringComparison.Ordinal);
+
     /// <summary>Every key in the first column of the settings tables (a cell may name several, as <c>`A`, `B`</c> or <c>`A` or `B`</c>).</summary>
     public static IReadOnlyList<(string File, string Key)> TableKeys()
     {
