@@ -16,7 +16,6 @@ public sealed class HealthProbeTests
     [InlineData("http://*:9000", "http://127.0.0.1:9000/healthz/ready")]
     [InlineData("http://0.0.0.0:81", "http://127.0.0.1:81/healthz/ready")]
     [InlineData("http://[::]:82", "http://127.0.0.1:82/healthz/ready")]
-    [InlineData("http://::", "http://127.0.0.1:80/healthz/ready")]
     [InlineData("http://localhost:5000", "http://127.0.0.1:5000/healthz/ready")]
     [InlineData("http://plane.internal:8080", "http://127.0.0.1:8080/healthz/ready")]
     [InlineData("http://[::1]:83", "http://[::1]:83/healthz/ready")]
@@ -172,7 +171,13 @@ public sealed class HealthProbeTests
             var read = 0;
             while (!Encoding.ASCII.GetString(buffer, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
             {
-                read += await stream.ReadAsync(buffer.AsMemory(read));
+                var n = await stream.ReadAsync(buffer.AsMemory(read));
+                if (n == 0)
+                {
+                    return; // the client went away (a failed certificate check closes after the server's handshake)
+                }
+
+                read += n;
             }
 
             await stream.WriteAsync(Encoding.ASCII.GetBytes(answer));
