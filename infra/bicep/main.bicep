@@ -62,7 +62,7 @@ param planeSigningKey string
 @minLength(1)
 param planeEncryptionKey string
 
-@description('Management plane ingress reachable from the internet (true: operators call its admin API from anywhere, with the admin key; false: only from inside the Container Apps environment).')
+@description('Management plane ingress reachable from the internet (true: operators call its admin API from anywhere, with the admin key; false: only from inside the Container Apps environment, and docs/deploy-azure.md opens it to the operator\'s address while a token is minted).')
 param planeExternalIngress bool = true
 
 @description('The gateway\'s id as registered in the management plane (Gateway:Id).')
