@@ -41,15 +41,20 @@ RUN case "${TARGETARCH:-amd64}" in amd64) rid=linux-x64 ;; arm64) rid=linux-arm6
     && mkdir -p /out && cp /publish/ManagementPlane /out/ManagementPlane
 
 # ---------------------------------------------------------------- prebuilt: binaries published outside, taken from the context
+# Builders without BuildKit (the classic `docker build`, `az acr build`) run every stage above --target, these too,
+# even with BINARIES=source and a fresh clone that has no published binaries. So each COPY names one file that is
+# always there (global.json) and the binary as a wildcard ("EdgeGatewa[y]"): a wildcard matching nothing is allowed
+# beside a source that matches (Docker, BuildKit, buildah), and the stage then holds only /out/global.json. With
+# BINARIES=prebuilt and the binary missing, the final stage's COPY --from=...-binary /out/EdgeGateway fails, naming it.
 FROM scratch AS prebuilt-gateway
 ARG PREBUILT_DIR=artifacts/publish
-COPY ${PREBUILT_DIR}/EdgeGateway/EdgeGateway /out/EdgeGateway
+COPY global.json ${PREBUILT_DIR}/EdgeGateway/EdgeGatewa[y] /out/
 
 FROM scratch AS prebuilt-management
 ARG PREBUILT_DIR=artifacts/publish
-COPY ${PREBUILT_DIR}/ManagementPlane/ManagementPlane /out/ManagementPlane
+COPY global.json ${PREBUILT_DIR}/ManagementPlane/ManagementPlan[e] /out/
 
-# BINARIES picks one of the two sources above; only the chosen stages are built.
+# BINARIES picks one of the two sources above; BuildKit (and buildah) build only the chosen stages.
 FROM ${BINARIES}-gateway AS gateway-binary
 FROM ${BINARIES}-management AS management-binary
 

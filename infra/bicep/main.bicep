@@ -14,7 +14,7 @@ targetScope = 'resourceGroup'
 @description('Azure region of every resource; defaults to the resource group\'s.')
 param location string = resourceGroup().location
 
-@description('Prefix of every resource name (letters, digits and hyphens; starts with a letter).')
+@description('Prefix of every resource name, 2-16 characters: lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit (Container Apps names allow nothing else). Upper case is lowered.')
 @minLength(2)
 @maxLength(16)
 param namePrefix string = 'edgegw'
@@ -62,7 +62,7 @@ param planeSigningKey string
 @minLength(1)
 param planeEncryptionKey string
 
-@description('Management plane ingress reachable from the internet (true: operators call its admin API from anywhere, with the admin key; false: only from inside the Container Apps environment).')
+@description('Management plane ingress reachable from the internet (true: operators call its admin API from anywhere, with the admin key; false: only from inside the Container Apps environment, and docs/deploy-azure.md opens it to the operator\'s address while a token is minted).')
 param planeExternalIngress bool = true
 
 @description('The gateway\'s id as registered in the management plane (Gateway:Id).')
@@ -89,6 +89,8 @@ param gatewayMaxReplicas int = 10
 param gatewayConcurrentRequests int = 50
 
 var deployGateway = !empty(gatewayToken)
+// Container app and environment names must be lower case: an upper-case prefix is lowered rather than refused at deployment.
+var prefix = toLower(namePrefix)
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var blobServiceUri = 'https://${storage.name}.blob.${environment().suffixes.storage}'
 // The secret volume of the gateway: the token as a file the gateway re-reads when it changes (ManagementPlane:TokenFile).
@@ -117,12 +119,15 @@ var probes = [
     failureThreshold: 3
   }
   {
-    // Every second, so a replica started from zero takes requests as soon as it is ready: from a backup that is well
-    // under a second. Container Apps allows at most 10 failures: a start with no backup that waits longer than 10 s for
-    // the plane's first snapshot is restarted and waits again (with the plane unreachable it cannot serve anyway).
+    // On /healthz/live: 200 as soon as the app listens. Before that the gateway may spend up to Backup:ReadTimeout
+    // (10 s) reading its backup (managed-identity token, list, download), the plane loading its state; afterwards a
+    // gateway with no config yet listens not-ready and exits by itself after ManagementPlane:StartupTimeout, so the
+    // probe must not count that wait (readiness gates traffic on /healthz/ready). Budget: killed after about
+    // periodSeconds x (failureThreshold - 1) = 27 s, over 10 s + a margin for the process start; a start costs at
+    // most one period (3 s) more than with 1 s probes. Container Apps allows failureThreshold 1-10.
     type: 'Startup'
-    httpGet: { path: '/healthz/ready', port: 8080 }
-    periodSeconds: 1
+    httpGet: { path: '/healthz/live', port: 8080 }
+    periodSeconds: 3
     failureThreshold: 10
   }
 ]
@@ -130,7 +135,7 @@ var probes = [
 // ---- telemetry ----
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: '${namePrefix}-logs'
+  name: '${prefix}-logs'
   location: location
   properties: {
     sku: { name: 'PerGB2018' }
@@ -139,7 +144,7 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
-  name: '${namePrefix}-appinsights'
+  name: '${prefix}-appinsights'
   location: location
   kind: 'web'
   properties: {
@@ -149,7 +154,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 resource environment_ 'Microsoft.App/managedEnvironments@2025-01-01' = {
-  name: '${namePrefix}-env'
+  name: '${prefix}-env'
   location: location
   properties: {
     appLogsConfiguration: {
@@ -199,12 +204,12 @@ resource planeContainer 'Microsoft.Storage/storageAccounts/blobServices/containe
 // ---- identities: each holds Storage Blob Data Contributor on its own container and nothing else ----
 
 resource gatewayIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: '${namePrefix}-gateway-id'
+  name: '${prefix}-gateway-id'
   location: location
 }
 
 resource planeIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: '${namePrefix}-plane-id'
+  name: '${prefix}-plane-id'
   location: location
 }
 
@@ -231,7 +236,7 @@ resource planeStateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 // ---- the management plane: one replica (its state has one writer), keys as secrets ----
 
 resource plane 'Microsoft.App/containerApps@2025-01-01' = {
-  name: '${namePrefix}-plane'
+  name: '${prefix}-plane'
   location: location
   identity: {
     type: 'UserAssigned'
@@ -286,7 +291,7 @@ resource plane 'Microsoft.App/containerApps@2025-01-01' = {
 // ---- the gateway: scales to zero, starts from its backup, token as a mounted secret file ----
 
 resource gateway 'Microsoft.App/containerApps@2025-01-01' = if (deployGateway) {
-  name: '${namePrefix}-gateway'
+  name: '${prefix}-gateway'
   location: location
   identity: {
     type: 'UserAssigned'

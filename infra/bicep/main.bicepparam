@@ -10,7 +10,7 @@ using 'main.bicep'
 
 param namePrefix = 'edgegw'
 
-// Images built with `az acr build` into the registry named by ACR (docs/deploy-azure.md); PULL_IDENTITY_ID is the
+// Images built and pushed into the registry named by ACR (docs/deploy-azure.md, step 2); PULL_IDENTITY_ID is the
 // resource id of the identity that holds AcrPull on it.
 param registryServer = '${readEnvironmentVariable('ACR')}.azurecr.io'
 param registryIdentityId = readEnvironmentVariable('PULL_IDENTITY_ID')

@@ -268,7 +268,7 @@ public sealed partial class BicepTemplateTests(BicepTemplate template) : IClassF
                 var probes = container["probes"]!.AsArray().ToDictionary(p => (string)p!["type"]!, p => p!["httpGet"]!);
                 Assert.Equal("/healthz/live", (string?)probes["Liveness"]["path"]);
                 Assert.Equal("/healthz/ready", (string?)probes["Readiness"]["path"]);
-                Assert.Equal("/healthz/ready", (string?)probes["Startup"]["path"]);
+                Assert.Equal("/healthz/live", (string?)probes["Startup"]["path"]);
                 Assert.All(probes.Values, p => Assert.Equal(8080, (int?)p["port"]));
                 // Container Apps refuses a deployment outside these (the Bicep types do not check them).
                 Assert.All(container["probes"]!.AsArray(), p => Assert.InRange((int?)p!["failureThreshold"] ?? 3, 1, 10));

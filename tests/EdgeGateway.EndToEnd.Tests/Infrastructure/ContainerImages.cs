@@ -52,6 +52,8 @@ public sealed partial class ContainerImages : IAsyncLifetime
         var gateway = Stage("EdgeGateway", GatewayBinary.Executable);
         var management = Stage("ManagementPlane", ManagementPlaneProcess.Executable);
         File.Copy(Path.Combine(GatewayBinary.RepoRoot, "Dockerfile"), Path.Combine(context, "Dockerfile"));
+        // The prebuilt stages COPY global.json beside the binary (a file every clone has; see the Dockerfile).
+        File.Copy(Path.Combine(GatewayBinary.RepoRoot, "global.json"), Path.Combine(context, "global.json"));
         File.Copy(Path.Combine(GatewayBinary.RepoRoot, ".dockerignore"), Path.Combine(context, ".dockerignore"));
 
         var rootfs = Path.Combine(context, "base-rootfs.tar");
