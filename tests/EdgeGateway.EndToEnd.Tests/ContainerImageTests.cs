@@ -47,7 +47,7 @@ public sealed class ContainerImageTests(ContainerImages images) : IClassFixture<
     [Fact]
     public async Task ManagementImage_HasAnEmptyDataDirectoryOwnedByItsUser_ForANamedVolume()
     {
-        Assert.Equal("directory 1654:1654 755", await ContainerImages.StatInImageAsync(images.ManagementImage, "/data"));
+        Assert.Equal("directory 1654:1654 755, 0 entries", await ContainerImages.StatInImageAsync(images.ManagementImage, "/data"));
         using var inspect = JsonDocument.Parse(await Podman.CheckAsync("image", "inspect", images.ManagementImage));
         Assert.Contains("Management__Store__Disk__Path=/data", inspect.RootElement[0].GetProperty("Config").GetProperty("Env").EnumerateArray().Select(e => e.GetString()));
     }

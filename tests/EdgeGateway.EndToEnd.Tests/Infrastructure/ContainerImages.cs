@@ -111,14 +111,23 @@ public sealed partial class ContainerImages : IAsyncLifetime
     public Task<TestContainer> RunAsync(string name, string image, IDictionary<string, string> env, IEnumerable<string>? options = null) =>
         TestContainer.RunAsync($"{RunId}-{name}", image, env, options ?? []);
 
-    /// <summary>The owner (uid:gid) and octal mode of a path inside an image, read from the image's mounted root filesystem.</summary>
+    /// <summary>
+    /// The type, owner (uid:gid) and octal mode of a path inside an image, and for a directory how many entries it
+    /// holds, read from the image's mounted root filesystem: "directory 1654:1654 755, 0 entries".
+    /// </summary>
     public static async Task<string> StatInImageAsync(string image, string path)
     {
         var root = (await Podman.CheckAsync("image", "mount", image)).Trim();
         try
         {
             var stat = await Infra.ToolRun.RunAsync("stat", ["-c", "%F %u:%g %a", root + path]);
-            return stat.ExitCode == 0 ? stat.Stdout.Trim() : $"stat {path}: {stat.Output}";
+            if (stat.ExitCode != 0)
+            {
+                return $"stat {path}: {stat.Output}";
+            }
+
+            var entries = Directory.Exists(root + path) ? Directory.EnumerateFileSystemEntries(root + path).Count() : 0;
+            return $"{stat.Stdout.Trim()}, {entries} entries";
         }
         finally
         {
