@@ -6,7 +6,8 @@ namespace EdgeGateway.EndToEnd.Tests;
 /// <summary>
 /// <c>EdgeGateway healthcheck</c> through the AOT binary, as a container's exec-form HEALTHCHECK runs it: exit 0 against
 /// a ready gateway at the port derived from <c>--urls</c> / ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS, 1 with one line
-/// on stderr when nothing listens or the probe is refused, 2 on a bad option.
+/// on stderr when nothing listens or the probe is refused, 1 on a bad option too (never Docker's reserved 2); the admin
+/// listener when the listeners are https only, else the https listener on loopback without certificate validation.
 /// </summary>
 public sealed class HealthcheckCommandTests : IAsyncLifetime
 {
@@ -63,6 +64,11 @@ public sealed class HealthcheckCommandTests : IAsyncLifetime
             while (result.Code != 0 && DateTime.UtcNow < deadline && await Delay());
 
             Assert.True(result.Code == 0, $"exit {result.Code}: {result.Stderr}");
+
+            // The gateway itself listens there, checked without the healthcheck's own port logic.
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            using var direct = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz/ready"));
+            Assert.Equal(200, (int)direct.StatusCode);
         }
         finally
         {
@@ -96,15 +102,75 @@ public sealed class HealthcheckCommandTests : IAsyncLifetime
         Assert.Contains("connection refused", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HttpsOnlyUrls_ProbesTheHttpAdminListenerFromTheEnvironment_Exit0()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"https://+:{Ports.Free()}",
+            ["Gateway__AdminUrls"] = $"http://127.0.0.1:{gateway.AdminPort}",
+        };
+        var (code, _, stderr) = await GatewayCommand.RunAsync(env, "healthcheck");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+    }
+
+    [Fact]
+    public async Task HttpsOnlyGateway_ProbedOnLoopback_CertificateNotValidated_Exit0_ButValidatedWithUrl()
+    {
+        using var tlsFolder = new ConfigFolder();
+        tlsFolder.Write(Config);
+        var certificates = new TestCertificates(tlsFolder.Path); // issued by a private CA nothing trusts
+        var tls = Ports.Free();
+        await using var https = GatewayProcess.Launch(tlsFolder.ConfigFile, ["--urls", $"https://+:{tls}",
+            $"--Gateway:Tls:CertificatePath={certificates.CertificatePath}", $"--Gateway:Tls:KeyPath={certificates.KeyPath}"]);
+        await WaitAdminReadyAsync(https);
+
+        var env = new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"https://[::]:{tls}" };
+        var (code, _, stderr) = await GatewayCommand.RunAsync(env, "healthcheck");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+
+        (code, _, stderr) = await GatewayCommand.RunAsync("healthcheck", "--url", $"https://127.0.0.1:{tls}");
+        Assert.Equal(1, code);
+        Assert.Contains("SSL", stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--verbose")]
     [InlineData("--url", "ftp://x")]
     [InlineData("--timeout", "soon")]
-    public async Task BadOption_Exit2_WithUsage(params string[] options)
+    [InlineData("--timeout", "NaN")]
+    public async Task BadOption_Exit1_WithUsage_NeverDockersReserved2(params string[] options)
     {
         var (code, _, stderr) = await GatewayCommand.RunAsync(["healthcheck", .. options]);
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains("usage: EdgeGateway healthcheck", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits for <c>/healthz/ready</c> on the gateway's http admin listener (its public one is https only here).</summary>
+    private static async Task WaitAdminReadyAsync(GatewayProcess process)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(process.HasExited, $"the gateway exited: {process.Output}");
+            try
+            {
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{process.AdminPort}/healthz/ready"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"gateway not ready within 60 s:\n{process.Output}");
     }
 
     private static async Task<bool> Delay()
@@ -151,7 +217,7 @@ public sealed class PlaneHealthcheckCommandTests : PlaneFixture
     }
 
     [Fact]
-    public async Task PlaneGone_Exit1_Refused_BadOptionExit2()
+    public async Task PlaneGone_Exit1_Refused_BadOptionExit1()
     {
         var port = Ports.Free();
         var (code, _, stderr) = await PlaneCommand.RunAsync(null, "healthcheck", "--url", $"http://127.0.0.1:{port}");
@@ -159,7 +225,7 @@ public sealed class PlaneHealthcheckCommandTests : PlaneFixture
         Assert.Contains("connection refused", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
 
         (code, _, stderr) = await PlaneCommand.RunAsync(null, "healthcheck", "--port", "1");
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains("--port", stderr, StringComparison.Ordinal);
     }
 

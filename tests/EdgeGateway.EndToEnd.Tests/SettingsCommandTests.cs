@@ -16,7 +16,7 @@ public sealed class SettingsCommandTests
         var names = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(names.Order(StringComparer.OrdinalIgnoreCase), names);
         foreach (var key in new[] { "Gateway:ConfigFile", "Gateway:Tls:CertificatePath", "Backup:Blob:ServiceUri", "Backup:S3:Bucket",
-                     "ManagementPlane:Url", "RateLimit:Redis:ConnectionString", "Gateway:TrustedProxies:*", "urls", "http_ports",
+                     "ManagementPlane:Url", "RateLimit:Redis:ConnectionString", "Gateway:TrustedProxies:*", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS",
                      "Logging:LogLevel:Default", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AZURE_CLIENT_ID" })
         {
             Assert.Contains(key, names);

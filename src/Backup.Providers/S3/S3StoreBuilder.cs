@@ -45,7 +45,7 @@ internal static class S3StoreBuilder
             hasKeys ? $"{path}:AccessKeyId" : null,
             hasKeys
                 ? $"Check {path}:AccessKeyId and {path}:SecretAccessKey."
-                : "Credentials come from the AWS default chain (AWS_* environment variables, web identity, ECS task role); check that they resolve and allow s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket on the bucket.");
+                : "Credentials come from the AWS default chain (AWS_* environment variables, ECS task role, instance profile; web identity/IRSA is not supported); check that they resolve and allow s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket on the bucket.");
 
         AmazonS3Client client;
         try

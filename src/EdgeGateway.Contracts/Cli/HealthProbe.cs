@@ -5,8 +5,9 @@ namespace EdgeGateway.Contracts.Cli;
 
 /// <summary>
 /// <c>healthcheck</c> for both binaries: a GET of the binary's own <c>/healthz/ready</c> on loopback, for a container's
-/// exec-form HEALTHCHECK (no shell, no curl in a chiseled image). Exit 0 on 200; 1 otherwise with one line on stderr
-/// saying why (status, refused, timeout); 2 on a usage error. Nothing is built but one HttpClient: it runs every few seconds.
+/// exec-form HEALTHCHECK (no shell, no curl in a chiseled image). Exit 0 on 200; 1 on anything else, usage errors
+/// included, with the reason on stderr (status, refused, timeout, bad option): Docker reserves exit code 2 of a health
+/// check, so it is never used. Nothing is built but one HttpClient: it runs every few seconds.
 /// </summary>
 public static class HealthProbe
 {
@@ -57,9 +58,9 @@ public static class HealthProbe
                     urls = value;
                     break;
                 default:
-                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > 300)
+                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds) || seconds <= 0 || seconds > 300)
                     {
-                        return Usage(binary, stderr, $"--timeout '{value}' is not a number of seconds from 0 to 300");
+                        return Usage(binary, stderr, $"--timeout '{value}' is not a number of seconds above 0 and at most 300");
                     }
 
                     timeout = TimeSpan.FromSeconds(seconds);
@@ -79,26 +80,40 @@ public static class HealthProbe
 
     /// <summary>
     /// The loopback URL of the first <c>http://</c> listener in <paramref name="urls"/> (<c>;</c>-separated, as the
-    /// <c>urls</c> setting): a wildcard host (<c>+</c>, <c>*</c>, <c>0.0.0.0</c>, <c>[::]</c>) becomes 127.0.0.1 (or [::1]).
-    /// Null when there is none (only https listeners, or nothing parseable).
+    /// <c>urls</c> setting), or null when there is none. See <see cref="ListenerUrl"/> for the host it probes.
     /// </summary>
-    public static Uri? ReadyUrl(string urls)
+    public static Uri? ReadyUrl(string urls) => ListenerUrl(urls, Uri.UriSchemeHttp);
+
+    /// <summary>
+    /// The <c>/healthz/ready</c> URL of the first listener of <paramref name="scheme"/> in <paramref name="urls"/>.
+    /// A loopback IP literal (127.x, [::1]) is kept, and so is any other IP literal: a listener bound to one address of
+    /// this host answers only there. Every other host is probed at 127.0.0.1:
+    /// <list type="bullet">
+    /// <item>A wildcard (<c>+</c>, <c>*</c>, <c>0.0.0.0</c>, <c>[::]</c>). Both binaries bind <c>[::]</c> dual-mode, so
+    /// 127.0.0.1 reaches it, while [::1] does not exist where IPv6 is switched off.</item>
+    /// <item><c>localhost</c>. It binds 127.0.0.1, and [::1] only where IPv6 is on.</item>
+    /// <item>A host name. ASP.NET Core binds every interface for it; probing the name through DNS could reach another
+    /// machine and call a dead local process healthy.</item>
+    /// </list>
+    /// </summary>
+    public static Uri? ListenerUrl(string urls, string scheme)
     {
         ArgumentNullException.ThrowIfNull(urls);
+        var prefix = scheme + "://";
         foreach (var entry in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!entry.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+            if (!entry.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
-            var rest = entry["http://".Length..].Split('/', 2)[0];
+            var rest = entry[prefix.Length..].Split('/', 2)[0];
             var colon = rest.LastIndexOf(':');
             string host;
             string port;
             if (colon < 0 || rest.EndsWith(']'))
             {
-                (host, port) = (rest, "80");
+                (host, port) = (rest, scheme == Uri.UriSchemeHttps ? "443" : "80");
             }
             else
             {
@@ -110,16 +125,22 @@ public static class HealthProbe
                 continue;
             }
 
-            host = host switch
-            {
-                "+" or "*" or "0.0.0.0" or "" => "127.0.0.1",
-                "[::]" or "::" => "[::1]",
-                _ => host,
-            };
-            return new Uri($"http://{host}:{number}{ReadyPath}");
+            return new Uri($"{scheme}://{ProbeHost(host)}:{number}{ReadyPath}");
         }
 
         return null;
+    }
+
+    private static string ProbeHost(string host)
+    {
+        var literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        if (System.Net.IPAddress.TryParse(literal, out var address)
+            && !address.Equals(System.Net.IPAddress.Any) && !address.Equals(System.Net.IPAddress.IPv6Any))
+        {
+            return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{literal}]" : literal;
+        }
+
+        return "127.0.0.1";
     }
 
     /// <summary>The <c>urls</c> an <c>http_ports</c> value (ASPNETCORE_HTTP_PORTS: <c>8080;8081</c>) stands for, as ASP.NET Core reads it.</summary>
@@ -127,12 +148,24 @@ public static class HealthProbe
         string.IsNullOrWhiteSpace(ports) ? null
             : string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"));
 
-    /// <summary>GETs <paramref name="url"/>; 0 on 200, else 1 with one line on <paramref name="stderr"/>.</summary>
-    public static async Task<int> RunAsync(Uri url, TimeSpan timeout, TextWriter stderr)
+    /// <summary>
+    /// GETs <paramref name="url"/>; 0 on 200, else 1 with one line on <paramref name="stderr"/>.
+    /// <paramref name="ownLoopbackListener"/>: the URL is the binary's own https:// listener on 127.0.0.1, derived from
+    /// its settings (no http:// listener to use). Its certificate is issued for the public name, or self-signed, so it
+    /// cannot be validated against 127.0.0.1, and validation is switched off for this one probe. That is safe here: the
+    /// connection never leaves the machine, and the probe sends no credentials or other secret, so a fake server could
+    /// learn nothing. An explicit <c>--url</c> is always validated.
+    /// </summary>
+    public static async Task<int> RunAsync(Uri url, TimeSpan timeout, TextWriter stderr, bool ownLoopbackListener = false)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(stderr);
         using var handler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false };
+        if (ownLoopbackListener && url.Scheme == Uri.UriSchemeHttps && url.IsLoopback)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
+
         using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -158,6 +191,52 @@ public static class HealthProbe
         }
 
         return 1;
+    }
+
+    /// <summary>The exit code of every failure, usage errors included (Docker reserves 2 in a health check).</summary>
+    public const int Unhealthy = 1;
+
+    /// <summary>
+    /// The listener to probe when no <c>--url</c> is given: the first <c>http://</c> one of <paramref name="urls"/>;
+    /// else the first <c>http://</c> one of <paramref name="fallbackHttpUrls"/> (the gateway's admin listener answers
+    /// <c>/healthz/*</c> too); else the first <c>https://</c> one of <paramref name="urls"/>, on 127.0.0.1 with its
+    /// certificate not validated (see <see cref="RunAsync(Uri, TimeSpan, TextWriter, bool)"/>). Null when there is none of these.
+    /// </summary>
+    public static (Uri Url, bool OwnHttps)? Choose(string urls, string? fallbackHttpUrls)
+    {
+        if (ReadyUrl(urls) is { } http)
+        {
+            return (http, false);
+        }
+
+        if (!string.IsNullOrWhiteSpace(fallbackHttpUrls) && ReadyUrl(fallbackHttpUrls) is { } admin)
+        {
+            return (admin, false);
+        }
+
+        return ListenerUrl(urls, Uri.UriSchemeHttps) is { } https ? (https, true) : null;
+    }
+
+    /// <summary>
+    /// Runs the probe a <c>healthcheck</c> subcommand asks for, once the binary has worked out its listeners
+    /// (<paramref name="urls"/>) and, for the gateway, its admin listeners.
+    /// </summary>
+    public static Task<int> RunAsync(HealthcheckArgs options, string urls, string? fallbackHttpUrls, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(stderr);
+        if (options.Url is not null)
+        {
+            return RunAsync(options.Url, options.Timeout, stderr);
+        }
+
+        if (Choose(urls, fallbackHttpUrls) is not { } chosen)
+        {
+            stderr.WriteLine($"unhealthy: no http:// or https:// listener to probe in urls '{urls}': pass --url http://127.0.0.1:PORT{ReadyPath}");
+            return Task.FromResult(Unhealthy);
+        }
+
+        return RunAsync(chosen.Url, options.Timeout, stderr, chosen.OwnHttps);
     }
 
     private static HealthcheckArgs? Usage(string binary, TextWriter stderr, string problem)

@@ -39,7 +39,11 @@ public static class StoreSettingMeanings
         ["ListPageSize"] = "s3: objects per list page (tests)",
     };
 
-    /// <summary>Environment variables the Azure and AWS SDKs read for the credentials the stores use (not configuration keys).</summary>
+    /// <summary>
+    /// Environment variables the Azure and AWS SDKs read for the credentials the stores use (not configuration keys).
+    /// Only what works: AWS web identity (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE; EKS IRSA) is not listed, because
+    /// the SDK loads AWSSDK.SecurityToken for it by reflection and no project references that package.
+    /// </summary>
     public static readonly IReadOnlyList<Setting> CloudEnvironment =
     [
         new("AZURE_CLIENT_ID", "-", "blob/managed identity: client id DefaultAzureCredential uses (workload identity)"),
@@ -50,8 +54,6 @@ public static class StoreSettingMeanings
         new("AWS_ACCESS_KEY_ID", "-", "s3: default credential chain: access key id"),
         new("AWS_SECRET_ACCESS_KEY", "-", "s3: default credential chain: secret access key"),
         new("AWS_SESSION_TOKEN", "-", "s3: default credential chain: session token"),
-        new("AWS_ROLE_ARN", "-", "s3: default credential chain: role for web identity"),
-        new("AWS_WEB_IDENTITY_TOKEN_FILE", "-", "s3: default credential chain: web identity token file (EKS)"),
     ];
 
     /// <summary>Read by both binaries today; exporting telemetry to it arrives with issue 14.</summary>

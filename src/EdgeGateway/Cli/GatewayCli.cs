@@ -233,8 +233,10 @@ internal static class GatewayCli
           sign --key KEY.pem [--out OUT] FILE     sign a config file (JWS, ES256); prints to stdout without --out
           validate [--trust-key PUB.pem] FILE     check a config file; exit 0 valid, 1 invalid
           check-backup [--Backup:Provider=...]    write, read, list and delete a probe object in the configured backup store
-          healthcheck [--url URL] [--timeout S]   GET /healthz/ready of the gateway on this machine (port from urls,
-                                                  ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS or --urls); exit 0 ready, 1 not
+          healthcheck [--url URL] [--timeout S]   GET /healthz/ready of the gateway on this machine (port from --urls,
+                                                  or ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS / Gateway__AdminUrls
+                                                  in the environment);
+                                                  exit 0 ready, 1 anything else (usage errors too; never 2)
           settings [--names]                      list every setting the gateway reads (KEY DEFAULT MEANING)
           version                                 print the version
         """;

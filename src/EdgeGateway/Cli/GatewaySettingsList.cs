@@ -10,6 +10,9 @@ namespace EdgeGateway.Cli;
 /// <summary>
 /// <c>EdgeGateway settings</c>: every setting the gateway reads, from the options types <see cref="GatewaySettings.Read"/>
 /// binds (walked, so a new property is listed by itself), the keys read directly and the environment variables.
+/// The listeners are listed as the environment variables they are read from (GatewayHostBuilder takes them before the
+/// host sees them): a <c>urls</c> or <c>http_ports</c> key in appsettings.json, <c>--http_ports</c> or a plain
+/// <c>URLS</c> variable is not read, so none is listed.
 /// </summary>
 internal static class GatewaySettingsList
 {
@@ -36,8 +39,10 @@ internal static class GatewaySettingsList
             .Options<CacheRedisOptions>($"{CacheOptions.Section}:Redis", CacheRedis)
             .Add($"{BackupOptions.Section}:Provider", "none", "where backups go: none, disk, blob or s3")
             .Add(TrustedProxySetting.Key, "-", "the same list as one comma-separated value")
-            .Add("urls", Hosting.GatewayHostBuilder.DefaultUrls, "listeners, ';'-separated (also --urls, ASPNETCORE_URLS, DOTNET_URLS)")
-            .Add("http_ports", "-", "ports for http://*:PORT when urls is unset (ASPNETCORE_HTTP_PORTS, DOTNET_HTTP_PORTS)")
+            .Add("ASPNETCORE_URLS", Hosting.GatewayHostBuilder.DefaultUrls, "listeners, ';'-separated; --urls on the command line wins (no urls key elsewhere)")
+            .Add("DOTNET_URLS", "-", "as ASPNETCORE_URLS, read when that is unset")
+            .Add("ASPNETCORE_HTTP_PORTS", "-", "ports for http://*:PORT when no urls is given (HTTPS_PORTS: not read, use urls)")
+            .Add("DOTNET_HTTP_PORTS", "-", "as ASPNETCORE_HTTP_PORTS, read when that is unset")
             .Add("Logging:LogLevel:Default", "Information", "log level: Trace, Debug, Information, Warning, Error, Critical, None")
             .Add("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1", "0 turns off inline socket completions (docs/performance.md)")
             .Add(StoreSettingMeanings.ApplicationInsights.Key, StoreSettingMeanings.ApplicationInsights.Default, StoreSettingMeanings.ApplicationInsights.Meaning);

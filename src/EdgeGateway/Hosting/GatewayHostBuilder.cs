@@ -51,10 +51,15 @@ internal static class GatewayHostBuilder
     /// The listeners, as ASP.NET Core would pick them: <c>--urls</c>, else ASPNETCORE_URLS or DOTNET_URLS, else
     /// ASPNETCORE_HTTP_PORTS or DOTNET_HTTP_PORTS (<c>http://*:PORT</c> each; the chiseled images set 8080), else null
     /// (<see cref="DefaultUrls"/>). <c>healthcheck</c> reads the same, so it probes the port the gateway listens on.
+    /// An empty or blank value counts as unset at each step, as ASP.NET Core treats it (<c>ASPNETCORE_URLS=</c> does
+    /// not hide ASPNETCORE_HTTP_PORTS).
     /// </summary>
     internal static string? Urls(string? commandLine, Func<string, string?> environment) =>
-        commandLine ?? environment("ASPNETCORE_URLS") ?? environment("DOTNET_URLS")
-        ?? Contracts.Cli.HealthProbe.UrlsFromHttpPorts(environment("ASPNETCORE_HTTP_PORTS") ?? environment("DOTNET_HTTP_PORTS"));
+        Set(commandLine) ?? Set(environment("ASPNETCORE_URLS")) ?? Set(environment("DOTNET_URLS"))
+        ?? Contracts.Cli.HealthProbe.UrlsFromHttpPorts(Set(environment("ASPNETCORE_HTTP_PORTS")) ?? Set(environment("DOTNET_HTTP_PORTS")));
+
+    /// <summary>Null for an unset, empty or blank value.</summary>
+    internal static string? Set(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     public static WebApplicationBuilder Create(string[] args)
     {

@@ -5,7 +5,9 @@ namespace ManagementPlane.Cli;
 /// <summary>
 /// <c>ManagementPlane healthcheck</c>: GET <c>/healthz/ready</c> of the plane running beside it, at the first
 /// <c>http://</c> listener ASP.NET Core would bind from the same settings: <c>urls</c> (<c>--urls</c>, ASPNETCORE_URLS,
-/// DOTNET_URLS), else <c>http_ports</c> (ASPNETCORE_HTTP_PORTS), else its default <c>http://localhost:5000</c>. No host is built.
+/// DOTNET_URLS), else <c>http_ports</c> (ASPNETCORE_HTTP_PORTS), else its default <c>http://localhost:5000</c>; else its
+/// first https:// listener on loopback. No host is built, so it sees only the environment and its own arguments, not
+/// the server's command line or appsettings.json. Exit 0 or 1 only (usage errors too): Docker reserves 2 in a health check.
 /// </summary>
 internal static class HealthcheckCommand
 {
@@ -16,7 +18,7 @@ internal static class HealthcheckCommand
     {
         if (HealthProbe.Parse("ManagementPlane", args, stderr) is not { } options)
         {
-            return Task.FromResult(2);
+            return Task.FromResult(HealthProbe.Unhealthy);
         }
 
         var urls = Urls(options.Urls, new ConfigurationBuilder()
@@ -24,19 +26,12 @@ internal static class HealthcheckCommand
             .AddEnvironmentVariables("ASPNETCORE_")
             .AddEnvironmentVariables()
             .Build());
-        var url = options.Url ?? HealthProbe.ReadyUrl(urls);
-        if (url is null)
-        {
-            stderr.WriteLine($"error: urls '{urls}' has no http:// listener to probe: pass --url https://HOST:PORT{HealthProbe.ReadyPath}");
-            return Task.FromResult(2);
-        }
-
-        return HealthProbe.RunAsync(url, options.Timeout, stderr);
+        return HealthProbe.RunAsync(options, urls, fallbackHttpUrls: null, stderr);
     }
 
-    /// <summary>The listeners as the host picks them: <c>urls</c> wins over <c>http_ports</c>.</summary>
+    /// <summary>The listeners as the host picks them: <c>urls</c> wins over <c>http_ports</c>; empty or blank counts as unset.</summary>
     internal static string Urls(string? commandLine, IConfiguration configuration) =>
-        commandLine is { Length: > 0 } ? commandLine
-        : configuration["urls"] is { Length: > 0 } urls ? urls
+        !string.IsNullOrWhiteSpace(commandLine) ? commandLine
+        : configuration["urls"] is { } urls && !string.IsNullOrWhiteSpace(urls) ? urls
         : HealthProbe.UrlsFromHttpPorts(configuration["http_ports"]) ?? DefaultUrls;
 }

@@ -32,8 +32,9 @@ internal static class ManagementPlaneCli
         Run it:  ManagementPlane [--urls http://127.0.0.1:5000] [--Management:Store:Provider=...] [other settings]
         Subcommands:
           export-keys --out DIR                   write keys an earlier version kept in the state store to files
-          healthcheck [--url URL] [--timeout S]   GET /healthz/ready of the plane on this machine (port from urls,
-                                                  ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS or --urls); exit 0 ready, 1 not
+          healthcheck [--url URL] [--timeout S]   GET /healthz/ready of the plane on this machine (port from --urls,
+                                                  ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS in the environment);
+                                                  exit 0 ready, 1 anything else (usage errors too; never 2)
           settings [--names]                      list every setting the management plane reads (KEY DEFAULT MEANING)
           help                                    print this text
         """;

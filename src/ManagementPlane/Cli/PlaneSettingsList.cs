@@ -23,8 +23,8 @@ internal static class PlaneSettingsList
             .Options<BlobStoreOptions>($"{Store}:Blob", StoreSettingMeanings.Blob)
             .Options<S3StoreOptions>($"{Store}:S3", StoreSettingMeanings.S3)
             .Add($"{Store}:Provider", "disk", "where the state is kept: disk, blob or s3")
-            .Add("urls", HealthcheckCommand.DefaultUrls, "listeners, ';'-separated (also --urls, ASPNETCORE_URLS)")
-            .Add("http_ports", "-", "ports for http://*:PORT when urls is unset (ASPNETCORE_HTTP_PORTS)")
+            .Add("urls", HealthcheckCommand.DefaultUrls, "listeners, ';'-separated: --urls, ASPNETCORE_URLS, DOTNET_URLS or appsettings.json")
+            .Add("http_ports", "-", "ports for http://*:PORT when urls is unset: ASPNETCORE_HTTP_PORTS, --http_ports")
             .Add("Logging:LogLevel:*", "Information", "log level per category (Default, Microsoft.AspNetCore: Warning)")
             .Add(StoreSettingMeanings.ApplicationInsights.Key, StoreSettingMeanings.ApplicationInsights.Default, StoreSettingMeanings.ApplicationInsights.Meaning);
         foreach (var variable in StoreSettingMeanings.CloudEnvironment)

@@ -65,9 +65,27 @@ public sealed class GatewaySettingsCommandTests
         Assert.Equal("00:00:25", Default("Gateway:ShutdownTimeout"));
         Assert.Equal("5", Default("Backup:Keep"));
         Assert.Equal("open", Default("RateLimit:Redis:FailureMode"));
-        Assert.Equal("http://+:8080", Default("urls"));
+        Assert.Equal("http://+:8080", Default("ASPNETCORE_URLS"));
         Assert.Equal("none", Default("Backup:Provider"));
         Assert.Equal("-", Default("Gateway:ConfigFile"));
+    }
+
+    [Fact]
+    public void Settings_ListOnlyTheFormsThatWork_ListenersAsTheirVariables_NoAwsWebIdentity()
+    {
+        var keys = Listed.Select(s => s.Key).ToList();
+        Assert.Contains("ASPNETCORE_URLS", keys);
+        Assert.Contains("DOTNET_URLS", keys);
+        Assert.Contains("ASPNETCORE_HTTP_PORTS", keys);
+        Assert.Contains("DOTNET_HTTP_PORTS", keys);
+
+        // The gateway takes its listeners before the host sees them: a urls/http_ports key from any other source is ignored.
+        Assert.DoesNotContain("urls", keys, StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http_ports", keys, StringComparer.OrdinalIgnoreCase);
+
+        // Web identity needs AWSSDK.SecurityToken, which no project references (docs/storage.md).
+        Assert.DoesNotContain("AWS_ROLE_ARN", keys);
+        Assert.DoesNotContain("AWS_WEB_IDENTITY_TOKEN_FILE", keys);
     }
 
     [Fact]

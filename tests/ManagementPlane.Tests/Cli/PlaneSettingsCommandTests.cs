@@ -91,17 +91,19 @@ public sealed class PlaneSettingsCommandTests
     [InlineData(null, "http://+:7002", "7003", "http://+:7002")]
     [InlineData(null, null, "7003", "http://*:7003")]
     [InlineData(null, null, null, "http://localhost:5000")]
-    public void HealthcheckUrls_CommandLine_ThenUrls_ThenHttpPorts_ThenAspNetCoreDefault(string? commandLine, string? urls, string? httpPorts, string expected)
+    [InlineData(null, "", "7003", "http://*:7003")]
+    [InlineData("", " ", null, "http://localhost:5000")]
+    public void HealthcheckUrls_CommandLine_ThenUrls_ThenHttpPorts_ThenAspNetCoreDefault_EmptyCountsAsUnset(string? commandLine, string? urls, string? httpPorts, string expected)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = urls, ["http_ports"] = httpPorts }).Build();
         Assert.Equal(expected, HealthcheckCommand.Urls(commandLine, configuration));
     }
 
     [Fact]
-    public async Task Healthcheck_BadOption_Exits2()
+    public async Task Healthcheck_BadOption_Exits1_NotDockersReserved2()
     {
         var stderr = new StringWriter();
-        Assert.Equal(2, await ManagementPlaneCli.RunAsync(["healthcheck", "--nope"], TextWriter.Null, stderr));
+        Assert.Equal(1, await ManagementPlaneCli.RunAsync(["healthcheck", "--nope"], TextWriter.Null, stderr));
         Assert.Contains("usage: ManagementPlane healthcheck", stderr.ToString(), StringComparison.Ordinal);
     }
 }

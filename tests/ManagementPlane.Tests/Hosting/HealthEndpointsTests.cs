@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ManagementPlane.State;
 using ManagementPlane.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ManagementPlane.Tests.Hosting;
@@ -27,14 +28,43 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ready_ReflectsWhetherTheStartupLoaderHasLoaded()
+    public async Task Ready_Answers503UntilTheStateIsLoaded_Then200_ThroughTheEndpoint()
     {
-        // A loader that has not loaded yet (as while a store is slow at start) is not ready; once loaded, it is.
-        var loader = ActivatorUtilities.CreateInstance<StartupLoader>(plane.Host.Services);
-        Assert.False(loader.IsLoaded);
-        await loader.LoadAsync(CancellationToken.None);
-        Assert.True(loader.IsLoaded);
-        Assert.True(plane.Host.Services.GetRequiredService<StartupLoader>().IsLoaded);
+        // The plane loads before it listens, so a running host's own loader is always loaded. Requests here see a
+        // loader of their own that has not loaded yet (as while a slow store is read at start), swapped in ahead of
+        // routing; the route, the handler and its answer are the plane's own.
+        var unloaded = ActivatorUtilities.CreateInstance<StartupLoader>(plane.Host.Services);
+        await using var swapped = await TestPlane.StartAsync(services: s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new SwapLoader(unloaded)));
+
+        var before = await swapped.Anonymous.GetAsync("/healthz/ready");
+        Assert.Equal(503, (int)before.StatusCode);
+        Assert.StartsWith("not ready", await before.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(before.Headers.CacheControl?.NoStore);
+        Assert.Equal(200, (int)(await swapped.Anonymous.GetAsync("/healthz/live")).StatusCode);
+
+        await unloaded.LoadAsync(CancellationToken.None);
+        var after = await swapped.Anonymous.GetAsync("/healthz/ready");
+        Assert.Equal(200, (int)after.StatusCode);
+        Assert.Equal("ready", await after.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Gives every request a service provider whose <see cref="StartupLoader"/> is <paramref name="loader"/>.</summary>
+    private sealed class SwapLoader(StartupLoader loader) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, inner) =>
+            {
+                context.RequestServices = new Provider(context.RequestServices, loader);
+                return inner(context);
+            });
+            next(app);
+        };
+
+        private sealed class Provider(IServiceProvider services, StartupLoader loader) : IServiceProvider
+        {
+            public object? GetService(Type serviceType) => serviceType == typeof(StartupLoader) ? loader : services.GetService(serviceType);
+        }
     }
 
     [Fact]
