@@ -22,7 +22,8 @@ ARG BINARIES=source
 
 # ---------------------------------------------------------------- build: the same `dotnet publish` as scripts/test.sh
 FROM ${SDK_IMAGE} AS sdk
-# Native AOT compiles for the architecture it runs on: buildx builds each --platform on that platform's SDK image.
+# Native AOT compiles for the architecture it runs on: build arm64 images on an arm64 machine (never the SDK under
+# QEMU, which .NET does not support), or publish there and use BINARIES=prebuilt (docs/container.md, arm64).
 ARG TARGETARCH
 WORKDIR /src
 # Only what a publish of src/ reads, so a change to tests or docs does not invalidate the restore.
@@ -70,7 +71,13 @@ EXPOSE 8080
 USER ${APP_UID}
 
 FROM runtime AS management
+ARG APP_UID=1654
 COPY --from=management-binary /out/ManagementPlane /app/ManagementPlane
+# An empty /data owned by the image's user, so that a Docker named volume mounted there (created from the image's
+# directory, ownership included) is writable by the non-root plane. No shell here for a mkdir/chown: the directory
+# comes from the build context (container/management/data, its .gitkeep left out by .dockerignore), copied as an
+# entry of its parent so that --chown applies to it with BuildKit and buildah alike.
+COPY --chown=${APP_UID}:${APP_UID} container/management/ /
 # The disk store (the default) is relative to the working directory: point it at a volume, or use Blob/S3.
 ENV Management__Store__Disk__Path=/data
 HEALTHCHECK --interval=15s --timeout=10s --start-period=30s --retries=3 CMD ["/app/ManagementPlane", "healthcheck"]

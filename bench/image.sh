@@ -43,10 +43,13 @@ printf 'root:x:0:\napp:x:1654:\n' >"$rootfs/etc/group"
 tar -C "$rootfs" -cf "$WORK/rootfs.tar" .
 pm import "$WORK/rootfs.tar" "$base" >"$WORK/import.log" 2>&1 || { cat "$WORK/import.log" >&2; die "podman import failed"; }
 
-# The build context: the Dockerfile, its .dockerignore, the binaries where PREBUILT_DIR expects them.
+# The build context: the Dockerfile, its .dockerignore, global.json (the prebuilt stages COPY it beside the binary),
+# the folders the Dockerfile copies (container/: the management image's empty /data), the binaries where
+# PREBUILT_DIR expects them.
 ctx=$WORK/context
 mkdir -p "$ctx/artifacts/publish/EdgeGateway" "$ctx/artifacts/publish/ManagementPlane"
-cp "$REPO_ROOT/Dockerfile" "$REPO_ROOT/.dockerignore" "$ctx/"
+cp "$REPO_ROOT/Dockerfile" "$REPO_ROOT/.dockerignore" "$REPO_ROOT/global.json" "$ctx/"
+cp -r "$REPO_ROOT/container" "$ctx/"
 cp "$EDGEGATEWAY_BIN" "$ctx/artifacts/publish/EdgeGateway/EdgeGateway"
 cp "$MANAGEMENTPLANE_BIN" "$ctx/artifacts/publish/ManagementPlane/ManagementPlane"
 for target in gateway management; do

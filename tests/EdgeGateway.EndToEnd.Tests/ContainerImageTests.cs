@@ -38,6 +38,20 @@ public sealed class ContainerImageTests(ContainerImages images) : IClassFixture<
         }
     }
 
+    /// <summary>
+    /// docker run -v NAME:/data creates the named volume from the image's /data, ownership included; without it the
+    /// volume is root's and the plane (uid 1654) cannot write its state. Podman differs (it gives a new volume the
+    /// container user's uid when the image has no such directory), so a podman run would pass either way: the image
+    /// itself is what is checked.
+    /// </summary>
+    [Fact]
+    public async Task ManagementImage_HasAnEmptyDataDirectoryOwnedByItsUser_ForANamedVolume()
+    {
+        Assert.Equal("directory 1654:1654 755, 0 entries", await ContainerImages.StatInImageAsync(images.ManagementImage, "/data"));
+        using var inspect = JsonDocument.Parse(await Podman.CheckAsync("image", "inspect", images.ManagementImage));
+        Assert.Contains("Management__Store__Disk__Path=/data", inspect.RootElement[0].GetProperty("Config").GetProperty("Env").EnumerateArray().Select(e => e.GetString()));
+    }
+
     [Fact]
     public async Task GatewayImage_Hybrid_ProxiesThenRestartsFromItsBlobBackupWithThePlaneDown_AndStopsCleanly()
     {
@@ -52,7 +66,9 @@ public sealed class ContainerImageTests(ContainerImages images) : IClassFixture<
 
         var env = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{gatewayPort}",
+            // The variable the image sets (8080 cannot be used on the host's network): the listener and the image's
+            // HEALTHCHECK (podman healthcheck run, below) both take the port from it, as they do by default.
+            ["ASPNETCORE_HTTP_PORTS"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway__Id"] = "gw1",
             ["ManagementPlane__Url"] = $"http://127.0.0.1:{planePort}",
             ["ManagementPlane__TokenFile"] = "/run/secrets/gateway-token",

@@ -16,7 +16,9 @@ public sealed class TestContainer : IAsyncDisposable
     public static async Task<TestContainer> RunAsync(string name, string image, IDictionary<string, string> env, IEnumerable<string> options)
     {
         List<string> args = ["run", "--detach", "--name", name, "--network", "host",
-            "--read-only", "--read-only-tmpfs=false", "--tmpfs", "/tmp", .. Podman.Ulimits, .. options];
+            "--read-only", "--read-only-tmpfs=false", "--tmpfs", "/tmp", .. Podman.Ulimits,
+            // Swept by label at the next fixture start, and killed by podman itself after 15 minutes, if the test host dies.
+            "--label", ContainerImages.Label, "--timeout", "900", .. options];
         foreach (var (key, value) in env)
         {
             args.Add("--env");
