@@ -8,6 +8,11 @@ output "management_url" {
   value       = module.edgegateway.management_url
 }
 
+output "load_balancer_dns_name" {
+  description = "DNS name of the load balancer: point your domain (covered by certificate_arn) at it."
+  value       = module.edgegateway.load_balancer_dns_name
+}
+
 output "backup_bucket" {
   description = "The backup bucket."
   value       = module.edgegateway.backup_bucket
