@@ -167,9 +167,12 @@ public sealed class ClientCertificateStepTests : IDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var crlServer = builder.Build();
         byte[] crl = [];
-        crlServer.MapGet("/ca.crl", () => Microsoft.AspNetCore.Http.Results.Bytes(crl, "application/pkix-crl"));
+        // A path of its own per run: .NET caches downloaded CRLs on disk by URL (~/.dotnet/corefx/cryptography/crls) until
+        // their next update, so a URL reused on a recycled port would get another run's CRL, of another CA.
+        var path = $"/{Guid.NewGuid():N}/ca.crl";
+        crlServer.MapGet(path, () => Microsoft.AspNetCore.Http.Results.Bytes(crl, "application/pkix-crl"));
         await crlServer.StartAsync();
-        var distribution = CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([$"{crlServer.Urls.First()}/ca.crl"]);
+        var distribution = CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([$"{crlServer.Urls.First()}{path}"]);
 
         X509Certificate2 Issue(byte serial)
         {
