@@ -256,24 +256,6 @@ public sealed class PlaneHealthcheckCommandTests : PlaneFixture
 /// <summary>Runs the management plane binary as a one-shot command.</summary>
 internal static class PlaneCommand
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(Dictionary<string, string>? env, params string[] args)
-    {
-        var psi = new ProcessStartInfo(ManagementPlaneProcess.Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in env ?? [])
-        {
-            psi.Environment[key] = value;
-        }
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(Dictionary<string, string>? env, params string[] args) =>
+        GatewayCommand.RunExecutableAsync(ManagementPlaneProcess.Executable, env, args);
 }

@@ -181,9 +181,13 @@ public static class GatewayCommand
 {
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(null, args);
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? env, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? env, params string[] args) =>
+        RunExecutableAsync(GatewayBinary.Executable, env, args);
+
+    /// <summary>Runs <paramref name="executable"/> (either binary) to its end, with its output; at most 90 s.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunExecutableAsync(string executable, IDictionary<string, string>? env, string[] args)
     {
-        var psi = new ProcessStartInfo(GatewayBinary.Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
