@@ -52,14 +52,14 @@ internal sealed partial class GatewayRequestHandler(
         var runtime = state.Current;
         if (runtime is null)
         {
-            counters.Record(StatusCodes.Status503ServiceUnavailable);
+            counters.Record(StatusCodes.Status503ServiceUnavailable, TimeSpan.Zero);
             return GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayErrors.NotReady);
         }
 
-        return ProxyAsync(context, runtime, path);
+        return ProxyAsync(context, runtime, path, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
-    private async Task ProxyAsync(HttpContext context, GatewayRuntime runtime, string path)
+    private async Task ProxyAsync(HttpContext context, GatewayRuntime runtime, string path, long started)
     {
         try
         {
@@ -67,7 +67,7 @@ internal sealed partial class GatewayRequestHandler(
         }
         finally
         {
-            counters.Record(context.Response.StatusCode);
+            counters.Record(context.Response.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             if (context.Features.Get<PolicyRun>() is { HasEndWork: true } run)
             {
                 await run.RunEndWorkAsync(logger); // after the response, however it ended: counts, bandwidth, concurrency slots

@@ -10,8 +10,10 @@ internal sealed class RequestCounters
 
     public long Failed => Interlocked.Read(ref failed);
 
-    public void Record(int statusCode)
+    /// <summary>One finished request: its status and how long the gateway took (the fleet summary in heartbeats uses the time).</summary>
+    public void Record(int statusCode, TimeSpan elapsed)
     {
+        _ = elapsed;
         Interlocked.Increment(ref total);
         if (statusCode >= 500)
         {
