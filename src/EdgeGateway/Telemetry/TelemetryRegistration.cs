@@ -14,6 +14,7 @@ internal static class TelemetryRegistration
         if (accessLog is not null)
         {
             services.AddSingleton(accessLog);
+            services.AddSingleton(_ => new AccessLogSink(Console.OpenStandardOutput()));
             services.AddHostedService<AccessLogWriter>();
         }
 
