@@ -78,6 +78,30 @@ public sealed class AccessLogTests : IAsyncLifetime
         Assert.Equal("dead", failed.GetProperty("ApiId").GetString());
     }
 
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    public async Task AcceptIncoming_DecidesWhetherTheBackendSeesTheClientsTrace(string acceptIncoming)
+    {
+        const string clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, env: new Dictionary<string, string>
+        {
+            ["Telemetry__AccessLog__Enabled"] = "true",
+            ["Telemetry__Tracing__AcceptIncoming"] = acceptIncoming,
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/traced");
+        request.Headers.Add("Ocp-Apim-Subscription-Key", Key);
+        request.Headers.Add("traceparent", $"00-{clientTrace}-00f067aa0ba902b7-01");
+
+        using var response = await gateway.Client.SendAsync(request);
+
+        var backendTrace = (await Echo.ReadAsync(response)).Headers["traceparent"].Split('-');
+        Assert.Equal(acceptIncoming == "true", backendTrace[1] == clientTrace);
+        Assert.NotEqual("00f067aa0ba902b7", backendTrace[2]); // the gateway's span is the backend's parent either way
+        await gateway.EventuallyAsync(() => Task.FromResult(gateway.StandardOutputLines.Any(l => l.Contains(backendTrace[1], StringComparison.Ordinal))),
+            "the access log line with the backend's trace id");
+    }
+
     [Fact]
     public async Task SampleRatio_OutOfRange_ExitsOne_NamingTheSetting()
     {
