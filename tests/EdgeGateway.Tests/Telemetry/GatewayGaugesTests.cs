@@ -55,6 +55,21 @@ public sealed class GatewayGaugesTests
         Assert.All(seen, m => Assert.False(m.Tags.ContainsKey("edgegateway.gateway.id")));
     }
 
+    [Fact]
+    public async Task RedisFallback_IsOneWhileTheLinkIsDown_PerUse()
+    {
+        using var harness = new SyncHarness();
+        var rateLimit = new EdgeGateway.Policies.Redis.RateLimitOptions { Redis = { ConnectionString = "127.0.0.1:1" } };
+        await using var redis = EdgeGateway.Policies.Redis.RedisStores.Create(rateLimit, new EdgeGateway.Policies.Redis.CacheOptions(), harness.Clock)!;
+        using var gauges = new GatewayGauges(harness.State, null, null, redis, "gw1", harness.Clock);
+
+        var seen = Collect(gauges);
+
+        Assert.Equal(1, Single(seen, "edgegateway.redis.fallback", ("edgegateway.redis.use", "counters")).Value); // never connected
+        Assert.DoesNotContain(seen, m => m.Tags.TryGetValue("edgegateway.redis.use", out var use) && use == "cache"); // no cache link configured
+        Assert.DoesNotContain(seen, m => m.Name.StartsWith("edgegateway.sync.", StringComparison.Ordinal)); // standalone: no sync gauges
+    }
+
     private static List<(string Name, double Value, Dictionary<string, string> Tags)> Collect(GatewayGauges gauges)
     {
         var seen = new List<(string, double, Dictionary<string, string>)>();
