@@ -82,6 +82,7 @@ internal sealed class RequestTelemetry(string? gatewayId, AccessLog? accessLog, 
         if (facts.Activity is { } activity)
         {
             Enrich(activity, facts, run, status);
+            Describe(activity, context.Request, facts.Api);
         }
 
         AccessLog?.Offer(context, facts, run, elapsed, GatewayId);
@@ -136,6 +137,42 @@ internal sealed class RequestTelemetry(string? gatewayId, AccessLog? accessLog, 
             activity.SetTag(GatewayAttributes.ErrorType, run?.LastError?.Reason ?? facts.ErrorReason ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture));
             activity.SetStatus(ActivityStatusCode.Error);
         }
+    }
+
+    /// <summary>
+    /// OpenTelemetry's HTTP server attributes, which ASP.NET Core's own activity does not carry (its name is
+    /// <c>Microsoft.AspNetCore.Hosting.HttpRequestIn</c> and it has no tags unless an instrumentation library adds them):
+    /// the span is named <c>{method} {API path}</c> (low cardinality, as <c>http.route</c> would be). Never the query
+    /// (it may hold the subscription key). An instrumentation that already named the span is left alone.
+    /// </summary>
+    private static void Describe(Activity activity, HttpRequest request, Routing.ApiRoute? api)
+    {
+        var method = request.Method;
+        if (activity.DisplayName == activity.OperationName)
+        {
+            activity.DisplayName = api is null ? method : string.Concat(method, " ", api.Prefix.Length == 0 ? "/" : api.Prefix);
+        }
+
+        activity.SetTag("http.request.method", method);
+        activity.SetTag("url.scheme", request.Scheme);
+        activity.SetTag("url.path", request.Path.Value);
+        if (request.Host.HasValue)
+        {
+            activity.SetTag("server.address", request.Host.Host);
+            if (request.Host.Port is { } port)
+            {
+                activity.SetTag("server.port", port);
+            }
+        }
+
+        activity.SetTag("network.protocol.version", request.Protocol switch
+        {
+            "HTTP/1.1" => "1.1",
+            "HTTP/2" => "2",
+            "HTTP/3" => "3",
+            "HTTP/1.0" => "1.0",
+            var other => other,
+        });
     }
 
     private static void SetIf(Activity activity, string name, string? value)

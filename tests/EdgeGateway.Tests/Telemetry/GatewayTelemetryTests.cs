@@ -138,6 +138,9 @@ public sealed class GatewayTelemetryTests : IAsyncLifetime
         Assert.Equal(7L, ok.GetTagItem("edgegateway.config.revision"));
         Assert.Equal(backend.Urls.First() + "/v2", ok.GetTagItem("edgegateway.backend.destination"));
         Assert.Equal(200, ok.GetTagItem("http.response.status_code"));
+        Assert.Equal("GET /tinv", ok.DisplayName); // ASP.NET Core's own name is Microsoft.AspNetCore.Hosting.HttpRequestIn
+        Assert.Equal("GET", ok.GetTagItem("http.request.method"));
+        Assert.Equal("/tinv/items", ok.GetTagItem("url.path"));
         Assert.DoesNotContain(ok.TagObjects, t => t.Value is string s && s.Contains("k-secret-123", StringComparison.Ordinal));
         Assert.NotEqual(ActivityStatusCode.Error, ok.Status);
 
