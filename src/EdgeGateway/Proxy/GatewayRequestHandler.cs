@@ -144,7 +144,7 @@ internal sealed partial class GatewayRequestHandler(
             if (check.Outcome != SubscriptionOutcome.Valid)
             {
                 var message = check.Outcome == SubscriptionOutcome.Missing ? GatewayErrors.MissingKey : GatewayErrors.InvalidKey;
-                telemetry.Rejected(facts, Telemetry.GatewayAttributes.Reasons.SubscriptionKey, "subscription",
+                telemetry.Rejected(facts, api.Id, Telemetry.GatewayAttributes.Reasons.SubscriptionKey, "subscription",
                     check.Outcome == SubscriptionOutcome.Missing ? "SubscriptionKeyNotFound" : "SubscriptionKeyInvalid", message);
                 await GatewayErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, message);
                 return;

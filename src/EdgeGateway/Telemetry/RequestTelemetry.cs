@@ -21,12 +21,12 @@ internal sealed class RequestTelemetry(string? gatewayId, AccessLog? accessLog, 
     public RequestFacts? Begin() => Observed ? new RequestFacts(Activity.Current, time.GetUtcNow()) : null;
 
     /// <summary>A refusal the handler decided itself (the subscription key): counted, and on the span as an event.</summary>
-    public void Rejected(RequestFacts? facts, string reason, string errorSource, string errorReason, string message)
+    public void Rejected(RequestFacts? facts, string apiId, string reason, string errorSource, string errorReason, string message)
     {
         if (GatewayTelemetry.Rejections.Enabled)
         {
             var tags = new TagList { { GatewayAttributes.RejectionReason, reason } };
-            AddCommon(ref tags, facts?.Api?.Id, GatewayId);
+            AddCommon(ref tags, apiId, GatewayId);
             GatewayTelemetry.Rejections.Add(1, tags);
         }
 
