@@ -81,6 +81,11 @@ internal sealed class TelemetryExport
         TracerProvider? tracer = null;
         if (settings.Traces)
         {
+            // .NET 10's ASP.NET Core puts the HTTP semantic-convention attributes (http.request.method, url.path, http.route,
+            // http.response.status_code, server.address) and the "GET /route" name on its own server span only when asked:
+            // without them Azure Monitor shows every request as "Microsoft.AspNetCore.Hosting.HttpRequestIn" with code 0.
+            // This replaces the OpenTelemetry.Instrumentation.AspNetCore package (a DiagnosticListener per request).
+            AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
             var traces = Sdk.CreateTracerProviderBuilder()
                 .ConfigureServices(services => services.AddSingleton(config))
                 .ConfigureResource(r => Describe(r, identity));
@@ -129,6 +134,11 @@ internal sealed class TelemetryExport
 
         if (settings.Logs)
         {
+            // Our [LoggerMessage] logs at the configured level; the framework's own chatter (two Information lines per request
+            // from hosting, one per HttpClient call) only from Warning up, as on the console.
+            logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft", LogLevel.Warning);
+            logging.AddFilter<OpenTelemetryLoggerProvider>("System", LogLevel.Warning);
+            logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft.Hosting.Lifetime", LogLevel.Information);
             logging.AddOpenTelemetry(o =>
             {
                 o.IncludeFormattedMessage = true;
