@@ -45,6 +45,9 @@ internal sealed partial class HeartbeatStore : IDisposable
             "Gateway instances this management-plane instance remembers, by gateway and state (current, stale, gone, stopped), from the heartbeats it holds in memory.");
     }
 
+    /// <summary>The meter this store's gauge is on (tests listen to their own plane's).</summary>
+    internal Meter Meter => meter;
+
     public void Dispose() => meter.Dispose();
 
     /// <summary>Every state of every known gateway, zeros included, so a series drops to 0 instead of vanishing.</summary>
