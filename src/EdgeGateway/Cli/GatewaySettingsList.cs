@@ -43,6 +43,9 @@ internal static class GatewaySettingsList
             .Add("DOTNET_URLS", "-", "as ASPNETCORE_URLS, read when that is unset")
             .Add("ASPNETCORE_HTTP_PORTS", "-", "ports for http://*:PORT when no urls is given (HTTPS_PORTS: not read, use urls)")
             .Add("DOTNET_HTTP_PORTS", "-", "as ASPNETCORE_HTTP_PORTS, read when that is unset")
+            .Add(Telemetry.RequestTelemetrySettings.AcceptIncomingKey, "true", "honour a client's traceparent; false: every request starts a new trace")
+            .Add(Telemetry.RequestTelemetrySettings.AccessLogEnabledKey, "false", "one JSON line per request on stdout (APIM GatewayLogs fields)")
+            .Add(Telemetry.RequestTelemetrySettings.SampleRatioKey, "1.0", "share of requests the access log writes, 0 to 1; 5xx always")
             .Add("Logging:LogLevel:Default", "Information", "log level: Trace, Debug, Information, Warning, Error, Critical, None")
             .Add("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1", "0 turns off inline socket completions (docs/performance.md)")
             .Add(StoreSettingMeanings.ApplicationInsights.Key, StoreSettingMeanings.ApplicationInsights.Default, StoreSettingMeanings.ApplicationInsights.Meaning);

@@ -39,6 +39,9 @@ internal sealed record GatewaySettings(
     /// <summary><c>Gateway:Tls:ForwardedClientCertificateHeader</c>, checked at start: null when off.</summary>
     internal string? ForwardedClientCertificateHeader { get; init; }
 
+    /// <summary><c>Telemetry:Tracing:*</c> and <c>Telemetry:AccessLog:*</c>, checked at start.</summary>
+    public Telemetry.RequestTelemetrySettings RequestTelemetry { get; init; } = Telemetry.RequestTelemetrySettings.Default;
+
     /// <summary><c>Gateway:TrustedProxies</c>, parsed at start: whose <c>X-Forwarded-For</c> names the client.</summary>
     public Contracts.Net.IpRangeSet TrustedProxies { get; init; } = Contracts.Net.IpRangeSet.Empty;
 
@@ -168,7 +171,8 @@ internal sealed record GatewaySettings(
         }
 
         return new GatewaySettings(gateway, managementPlane, backup, store, key) { Trust = trust, InitialToken = token, TrustedProxies = trustedProxies,
-            RateLimit = rateLimit, Cache = cache, ClientCertificates = clientCertificates, ForwardedClientCertificateHeader = forwardedCertificateHeader };
+            RateLimit = rateLimit, Cache = cache, ClientCertificates = clientCertificates, ForwardedClientCertificateHeader = forwardedCertificateHeader,
+            RequestTelemetry = Telemetry.RequestTelemetrySettings.Read(configuration) };
     }
 
     /// <summary>Checks the hybrid-mode settings; returns the token text as read (from the setting or the file).</summary>

@@ -4,6 +4,7 @@ using EdgeGateway.Health;
 using EdgeGateway.Policies;
 using EdgeGateway.Proxy;
 using EdgeGateway.Sync;
+using EdgeGateway.Telemetry;
 
 namespace EdgeGateway.Hosting;
 
@@ -32,6 +33,7 @@ internal static class GatewayApplication
         services.AddSingleton(state);
         services.AddSingleton(policyServices);
         services.AddSingleton<RequestCounters>();
+        services.AddRequestTelemetry(settings, time);
         services.AddSingleton<HealthEndpoints>();
         services.AddSingleton<AdminEndpoints>();
         services.AddHostedService<StartupReporter>();
@@ -87,6 +89,8 @@ internal static class GatewayApplication
 
         // authentication-certificate's backend clients that the applied config no longer uses are let go of.
         app.Services.GetRequiredService<ConfigState>().Applied += runtime => policyServices.Certificates.Keep(runtime.CertificateThumbprints);
+
+        TelemetryRegistration.Start(app);
 
         app.Run(admin.Enabled ? context => admin.IsAdmin(context) ? admin.HandleAsync(context) : handler.InvokeAsync(context) : handler.InvokeAsync);
     }

@@ -220,9 +220,20 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
         }
     }
 
+    /// <summary>The status code the backend answered with (the last attempt's); 0 while none has answered.</summary>
+    public int BackendStatus { get; set; }
+
+    /// <summary>The section <see cref="LastError"/> happened in (the access log's LastErrorSection).</summary>
+    public string? LastErrorSection { get; private set; }
+
+    /// <summary><c>Gateway:Id</c>, for the policy-error metrics' tag; null when not set.</summary>
+    public string? GatewayId => request.GatewayId;
+
     public PolicyResult Fail(PolicyError error)
     {
         LastError = error;
+        LastErrorSection = Telemetry.PolicyTelemetry.SectionName(Section);
+        Telemetry.PolicyTelemetry.Failed(this, error);
         return PolicyResult.Failed;
     }
 
@@ -308,6 +319,9 @@ internal readonly record struct PolicyRequest(ApiRoute Api, string? OperationId,
 {
     /// <summary><c>Gateway:TrustedProxies</c>: whose <c>X-Forwarded-For</c> names the client.</summary>
     public Contracts.Net.IpRangeSet TrustedProxies { get; init; } = Contracts.Net.IpRangeSet.Empty;
+
+    /// <summary><c>Gateway:Id</c>: the <c>edgegateway.gateway.id</c> tag of policy metrics; null when not set.</summary>
+    public string? GatewayId { get; init; }
 
     /// <summary><c>Gateway:Tls:ForwardedClientCertificateHeader</c>: where a trusted proxy forwards the client's certificate; null when off.</summary>
     public ClientCertificates.ForwardedClientCertificates? ForwardedCertificates { get; init; }

@@ -14,7 +14,9 @@ internal static class BackendHandler
         AutomaticDecompression = System.Net.DecompressionMethods.None,
         UseCookies = false,
         EnableMultipleHttp2Connections = true,
-        ActivityHeadersPropagator = null,
+        // The gateway's trace context replaces the client's on the way to the backend (YARP's propagator removes the
+        // client's traceparent/tracestate, then injects the current activity's). Only runs when an activity exists.
+        ActivityHeadersPropagator = new Yarp.ReverseProxy.Forwarder.ReverseProxyPropagator(System.Diagnostics.DistributedContextPropagator.CreateDefaultPropagator()),
         ConnectTimeout = TimeSpan.FromSeconds(15),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
     };

@@ -22,12 +22,18 @@ internal sealed partial class GatewayRequestHandler(
     ResilienceHandler resilience,
     HealthEndpoints health,
     RequestCounters counters,
+    Telemetry.RequestTelemetry telemetry,
     GatewaySettings settings,
     ILoggerFactory loggerFactory)
 {
     private readonly string region = settings.Gateway.Region ?? string.Empty;
 
     private readonly Contracts.Net.IpRangeSet trustedProxies = settings.TrustedProxies;
+
+    private readonly string? gatewayId = settings.Gateway.Id;
+
+    /// <summary><c>Telemetry:Tracing:AcceptIncoming</c>: false drops the client's trace headers (see <see cref="Telemetry.IgnoreIncomingPropagator"/>).</summary>
+    private readonly bool acceptIncoming = settings.RequestTelemetry.AcceptIncoming;
 
     private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.GatewayRequestHandler");
 
@@ -53,6 +59,7 @@ internal sealed partial class GatewayRequestHandler(
         if (runtime is null)
         {
             counters.Record(StatusCodes.Status503ServiceUnavailable, TimeSpan.Zero);
+            telemetry.NotReady(StatusCodes.Status503ServiceUnavailable);
             return GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayErrors.NotReady);
         }
 
@@ -61,21 +68,29 @@ internal sealed partial class GatewayRequestHandler(
 
     private async Task ProxyAsync(HttpContext context, GatewayRuntime runtime, string path, long started)
     {
+        var facts = telemetry.Begin(); // null when nothing observes the gateway: nothing allocated for telemetry
         try
         {
-            await RouteAndForwardAsync(context, runtime, path);
+            await RouteAndForwardAsync(context, runtime, path, facts);
         }
         finally
         {
-            counters.Record(context.Response.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-            if (context.Features.Get<PolicyRun>() is { HasEndWork: true } run)
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            counters.Record(context.Response.StatusCode, elapsed);
+            var run = context.Features.Get<PolicyRun>();
+            if (facts is not null)
+            {
+                telemetry.Finish(context, facts, run, elapsed);
+            }
+
+            if (run is { HasEndWork: true })
             {
                 await run.RunEndWorkAsync(logger); // after the response, however it ended: counts, bandwidth, concurrency slots
             }
         }
     }
 
-    private async Task RouteAndForwardAsync(HttpContext context, GatewayRuntime runtime, string path)
+    private async Task RouteAndForwardAsync(HttpContext context, GatewayRuntime runtime, string path, Telemetry.RequestFacts? facts)
     {
         var request = context.Request;
         var rejected = RequestChecks.Check(request, out var rejection);
@@ -92,6 +107,12 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
+        if (facts is not null)
+        {
+            facts.Api = api;
+            facts.Revision = runtime.Revision;
+        }
+
         if (Cors.IsPreflight(request) && PreflightSteps(api, path.AsSpan(prefixLength), request) is { } cors)
         {
             Cors.AnswerPreflight(context, cors);
@@ -103,6 +124,11 @@ internal sealed partial class GatewayRequestHandler(
         {
             await GatewayErrors.WriteAsync(context, StatusCodes.Status404NotFound, GatewayErrors.NoOperation);
             return;
+        }
+
+        if (facts is not null)
+        {
+            facts.OperationId = operation.Operation?.Id;
         }
 
         var headerKey = request.Headers[api.KeyHeader];
@@ -118,6 +144,8 @@ internal sealed partial class GatewayRequestHandler(
             if (check.Outcome != SubscriptionOutcome.Valid)
             {
                 var message = check.Outcome == SubscriptionOutcome.Missing ? GatewayErrors.MissingKey : GatewayErrors.InvalidKey;
+                telemetry.Rejected(facts, Telemetry.GatewayAttributes.Reasons.SubscriptionKey, "subscription",
+                    check.Outcome == SubscriptionOutcome.Missing ? "SubscriptionKeyNotFound" : "SubscriptionKeyInvalid", message);
                 await GatewayErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, message);
                 return;
             }
@@ -128,12 +156,24 @@ internal sealed partial class GatewayRequestHandler(
         var pipeline = (operation.Operation?.Policies ?? api.Policies).For(check.ProductId);
         var productName = !pipeline.IsEmpty && check.ProductId is { } productId && runtime.ProductNames.TryGetValue(productId, out var name) ? name : null;
 
+        if (facts is not null)
+        {
+            facts.ProductId = check.ProductId;
+            facts.SubscriptionId = check.SubscriptionId;
+        }
+
         // Hop-by-hop fields the client named in Connection go before policies run (and before the transformer copies).
         HopByHopHeaders.RemoveNamed(request.Headers);
+        if (!acceptIncoming && System.Diagnostics.Activity.Current is null)
+        {
+            // Nobody traces here, so no propagator replaces the client's trace headers: they do not reach the backend.
+            request.Headers.Remove("traceparent");
+            request.Headers.Remove("tracestate");
+        }
 
         // The request's one object: the transformer and the policies read it (see PolicyRun).
         var run = new PolicyRun(context, pipeline, new PolicyRequest(api, operation.Operation?.Id, check.SubscriptionId,
-            check.SubscriptionId is null ? null : presented, check.ProductId, productName, region) { TrustedProxies = trustedProxies, ForwardedCertificates = forwardedCertificates })
+            check.SubscriptionId is null ? null : presented, check.ProductId, productName, region) { TrustedProxies = trustedProxies, ForwardedCertificates = forwardedCertificates, GatewayId = gatewayId })
         {
             Operation = operation.Operation,
             Remainder = RawRemainder.From(rawTarget, api.PrefixSegments),
@@ -176,8 +216,14 @@ internal sealed partial class GatewayRequestHandler(
         // (Inline, not a helper method: an awaited helper would cost every request one more state machine.)
         var cluster = api.Cluster;
         ForwarderError error;
+        var forwardStarted = facts is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         if (run.BackendUrl is { } overridden)
         {
+            if (facts is not null)
+            {
+                facts.BackendDestination = overridden;
+            }
+
             error = await forwarder.SendAsync(context, overridden, run.Forward?.Retry is null ? run.BackendClient?.Invoker ?? backendClient : run.BackendClient?.Resilient ?? resilience.Invoker,
                 ForwardConfig(cluster, request, overridden, run), api.Transformer);
         }
@@ -201,6 +247,11 @@ internal sealed partial class GatewayRequestHandler(
             }
 
             destination.RequestStarted();
+            if (facts is not null)
+            {
+                facts.BackendDestination = destination.Address;
+            }
+
             ForwarderError? outcome = null;
             try
             {
@@ -224,9 +275,16 @@ internal sealed partial class GatewayRequestHandler(
             }
         }
 
+        if (facts is not null)
+        {
+            facts.BackendElapsed = System.Diagnostics.Stopwatch.GetElapsedTime(forwardStarted);
+            facts.BackendStatus = run.BackendStatus;
+            facts.BackendMethod = request.Method;
+        }
+
         if (error != ForwarderError.None)
         {
-            await OnForwarderErrorAsync(context, api, error, run);
+            await OnForwarderErrorAsync(context, api, error, run, facts);
         }
         else if (run.LastError is not null && !context.Response.HasStarted)
         {
@@ -343,7 +401,7 @@ internal sealed partial class GatewayRequestHandler(
         }
     }
 
-    private Task OnForwarderErrorAsync(HttpContext context, ApiRoute api, ForwarderError error, PolicyRun run)
+    private Task OnForwarderErrorAsync(HttpContext context, ApiRoute api, ForwarderError error, PolicyRun run, Telemetry.RequestFacts? facts)
     {
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
@@ -370,6 +428,13 @@ internal sealed partial class GatewayRequestHandler(
         }
 
         var timedOut = error == ForwarderError.RequestTimedOut;
+        if (facts is not null)
+        {
+            facts.ErrorSource = "forward-request";
+            facts.ErrorReason = timedOut ? "Timeout" : "BackendConnectionFailure";
+            facts.ErrorMessage = timedOut ? GatewayErrors.BackendTimeout : GatewayErrors.BackendFailed;
+        }
+
         if (run.HasPolicies)
         {
             run.Fail(new PolicyError("forward-request", timedOut ? "Timeout" : "BackendConnectionFailure",

@@ -84,6 +84,11 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
         var proxied = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         if (proxyResponse is not null)
         {
+            if (httpContext.Features.Get<PolicyRun>() is { } answered)
+            {
+                answered.BackendStatus = (int)proxyResponse.StatusCode; // telemetry: the backend's own answer, before outbound
+            }
+
             HopByHopHeaders.RemoveNamed(proxyResponse.Headers, httpContext.Response.Headers);
             if (proxied && httpContext.Features.Get<PolicyRun>() is { Pipeline.Outbound.Length: > 0 } run)
             {

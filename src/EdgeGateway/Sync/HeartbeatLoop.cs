@@ -20,6 +20,7 @@ internal sealed class HeartbeatLoop : IDisposable
     private readonly TimeSpan interval;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly string? gatewayId;
     private TaskCompletionSource revisionApplied = NewSignal();
     private long reportedRevision = -1;
 
@@ -30,6 +31,7 @@ internal sealed class HeartbeatLoop : IDisposable
         this.heartbeats = heartbeats;
         this.state = state;
         interval = settings.ManagementPlane.HeartbeatInterval;
+        gatewayId = settings.Gateway.Id;
         this.time = time;
         logger = loggerFactory.CreateLogger(Log.Category);
         state.Applied += OnApplied;
@@ -85,7 +87,13 @@ internal sealed class HeartbeatLoop : IDisposable
             var code = await client.SendHeartbeatAsync(heartbeat, timeout, cancellationToken);
             if ((int)code >= 400)
             {
+                Telemetry.SyncTelemetry.HeartbeatFailed(gatewayId);
                 Log.HeartbeatFailed(logger, $"HTTP {(int)code}");
+            }
+            else
+            {
+                // Only an accepted beat empties the traffic window; a failed one's counts go out with the next beat.
+                heartbeats.Accepted(heartbeat);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -94,6 +102,7 @@ internal sealed class HeartbeatLoop : IDisposable
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
             // The poll loop reports reachability; a failed heartbeat is only worth a debug line.
+            Telemetry.SyncTelemetry.HeartbeatFailed(gatewayId);
             Log.HeartbeatFailed(logger, ManagementPlaneClient.Describe(ex));
         }
         catch (Exception ex)

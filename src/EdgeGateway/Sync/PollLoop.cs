@@ -72,6 +72,10 @@ internal sealed class PollLoop(SnapshotPoller poller, SyncStatus status, ConfigS
     {
         var now = time.GetUtcNow();
         failures = outcome.Failed ? failures + 1 : 0;
+        if (outcome.Failed)
+        {
+            Telemetry.SyncTelemetry.SyncFailed(settings.Gateway.Id);
+        }
         switch (outcome.Result)
         {
             case PollResult.Applied:

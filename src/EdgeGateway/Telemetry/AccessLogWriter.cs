@@ -1,0 +1,48 @@
+using System.Buffers;
+
+namespace EdgeGateway.Telemetry;
+
+/// <summary>
+/// The access log's one writer: takes lines off the channel, serialises them into one reused buffer and writes them to
+/// stdout, flushing when the channel is empty. At stop it writes what is already queued (bounded by the host's shutdown
+/// timeout), so the last requests' lines are not lost.
+/// </summary>
+internal sealed partial class AccessLogWriter(AccessLog log, ILogger<AccessLogWriter> logger) : BackgroundService
+{
+    /// <summary>Where the lines go: stdout unless a test gives its own stream.</summary>
+    internal Stream Output { get; init; } = Console.OpenStandardOutput();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var reader = log.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(CancellationToken.None))
+            {
+                while (buffer.WrittenCount < 64 * 1024 && reader.TryRead(out var entry))
+                {
+                    AccessLog.Write(entry, buffer);
+                }
+
+                await Output.WriteAsync(buffer.WrittenMemory, CancellationToken.None);
+                await Output.FlushAsync(CancellationToken.None);
+                buffer.ResetWrittenCount();
+            }
+        }
+        catch (IOException ex)
+        {
+            // stdout closed (the collector went away): the log stops; requests are not affected.
+            LogOutputFailed(logger, ex.Message);
+        }
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        log.Complete();
+        return base.StopAsync(cancellationToken);
+    }
+
+    [LoggerMessage(400, LogLevel.Warning, "The access log could not write to stdout and stopped: {Reason}")]
+    private static partial void LogOutputFailed(ILogger logger, string reason);
+}
