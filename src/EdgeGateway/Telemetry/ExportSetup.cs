@@ -14,12 +14,12 @@ internal static class ExportSetup
     public const string ServiceName = "edgegateway";
 
     /// <summary>Our spans, ASP.NET Core's server span (the parent) and HttpClient's client span (YARP's backend call).</summary>
-    public static readonly string[] Sources = ["EdgeGateway", "Microsoft.AspNetCore", "System.Net.Http"];
+    public static readonly string[] Sources = [GatewayTelemetry.SourceName, "Microsoft.AspNetCore", "System.Net.Http"];
 
     /// <summary>One meter per component (the names are the public contract) and .NET's own HTTP, Kestrel and runtime meters.</summary>
     public static readonly string[] Meters =
     [
-        "EdgeGateway.Proxy", "EdgeGateway.Policies", "EdgeGateway.Sync", "EdgeGateway.Backup", "EdgeGateway.Redis",
+        .. GatewayTelemetry.MeterNames,
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime",
     ];
 
