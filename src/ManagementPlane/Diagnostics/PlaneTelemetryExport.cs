@@ -47,6 +47,17 @@ internal static partial class PlaneTelemetryExport
         }
 
         telemetry.Logs = app.Services.GetService<LoggerProvider>();
+        if (telemetry.Tracer is not null)
+        {
+            // The server span's status code, whatever answered (an endpoint, the exception handler, a 401 from the admin-key
+            // filter): Application Insights' request result and OTLP's http.response.status_code read it.
+            app.Use(static async (context, next) =>
+            {
+                await next(context);
+                System.Diagnostics.Activity.Current?.SetTag("http.response.status_code", context.Response.StatusCode);
+            });
+        }
+
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             if (!telemetry.Shutdown())

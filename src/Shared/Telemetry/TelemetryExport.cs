@@ -1,5 +1,6 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -96,7 +97,7 @@ internal sealed class TelemetryExport
 
             if (settings.OtlpTraces)
             {
-                traces.AddOtlpExporter();
+                traces.AddOtlpExporter(o => Otlp(o, settings, "TRACES"));
             }
 
             if (settings.AzureMonitor)
@@ -116,7 +117,7 @@ internal sealed class TelemetryExport
                 .AddMeter([.. meters]);
             if (settings.OtlpMetrics)
             {
-                metrics.AddOtlpExporter();
+                metrics.AddOtlpExporter(o => Otlp(o, settings, "METRICS"));
             }
 
             if (settings.AzureMonitor)
@@ -146,7 +147,7 @@ internal sealed class TelemetryExport
                 o.SetResourceBuilder(Describe(ResourceBuilder.CreateEmpty(), identity));
                 if (settings.OtlpLogs)
                 {
-                    o.AddOtlpExporter();
+                    o.AddOtlpExporter(e => Otlp(e, settings, "LOGS"));
                 }
 
                 if (settings.AzureMonitor)
@@ -200,6 +201,13 @@ internal sealed class TelemetryExport
 
         return resource.AddTelemetrySdk().AddEnvironmentVariableDetector();
     }
+
+    /// <summary>
+    /// The protocol the settings name (http/protobuf unless grpc is asked for): the endpoint, headers and timeout the
+    /// exporter reads from the OTEL_* settings itself.
+    /// </summary>
+    private static void Otlp(OtlpExporterOptions options, TelemetryExportSettings settings, string signal) =>
+        options.Protocol = settings.OtlpGrpc(signal) ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
 
     /// <summary>
     /// Azure Monitor's exporter, set so it never writes outside memory and never calls home: offline storage off (containers

@@ -33,6 +33,14 @@ internal sealed record TelemetryExportSettings
 
     public string OtlpProtocol { get; init; } = "http/protobuf";
 
+    /// <summary>
+    /// The protocol per signal (traces, metrics, logs): its own OTEL_EXPORTER_OTLP_{SIGNAL}_PROTOCOL, else the general one,
+    /// else http/protobuf, as the OpenTelemetry spec says (the .NET exporter's own default would be grpc).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> OtlpProtocols { get; init; } = new Dictionary<string, string>();
+
+    public bool OtlpGrpc(string signal) => (OtlpProtocols.TryGetValue(signal, out var protocol) ? protocol : OtlpProtocol) == "grpc";
+
     public bool Prometheus { get; init; }
 
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
@@ -74,9 +82,10 @@ internal sealed record TelemetryExportSettings
         var general = Endpoint(config, "OTEL_EXPORTER_OTLP_ENDPOINT");
         var perSignal = Signals.Select(s => Endpoint(config, $"OTEL_EXPORTER_OTLP_{s}_ENDPOINT")).ToArray();
         var protocol = Protocol(config, "OTEL_EXPORTER_OTLP_PROTOCOL") ?? "http/protobuf";
+        var protocols = new Dictionary<string, string>();
         foreach (var signal in Signals)
         {
-            _ = Protocol(config, $"OTEL_EXPORTER_OTLP_{signal}_PROTOCOL");
+            protocols[signal] = Protocol(config, $"OTEL_EXPORTER_OTLP_{signal}_PROTOCOL") ?? protocol;
         }
 
         foreach (var key in new[] { "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_METRIC_EXPORT_INTERVAL", "OTEL_BSP_SCHEDULE_DELAY", "OTEL_BSP_MAX_QUEUE_SIZE",
@@ -101,6 +110,7 @@ internal sealed record TelemetryExportSettings
             OtlpLogs = (general ?? perSignal[2]) is not null,
             OtlpTarget = target is null ? null : target.GetLeftPart(UriPartial.Authority),
             OtlpProtocol = protocol,
+            OtlpProtocols = protocols,
         };
     }
 
