@@ -23,7 +23,7 @@ internal static class ExportSetup
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime",
     ];
 
-    /// <summary>Reads the exporter settings (a malformed one stops the start: exit 1) and builds what they ask for.</summary>
+    /// <summary>Reads the exporter settings (a malformed one stops the start: exit 1); what they ask for is built once the server listens.</summary>
     public static TelemetryExport? Start(WebApplicationBuilder builder, GatewaySettings settings)
     {
         TelemetryExportSettings export;
@@ -37,7 +37,7 @@ internal static class ExportSetup
         }
 
         var identity = new TelemetryIdentity(ServiceName, Health.ThisAssembly.Version, TelemetryIdentity.NewInstanceId(), settings.Gateway.Id);
-        var telemetry = TelemetryExport.Start(export, identity, builder.Configuration, builder.Logging, Sources, Meters);
+        var telemetry = TelemetryExport.Create(export, identity, builder.Configuration, builder.Logging, Sources, Meters);
         builder.Services.AddSingleton(export);
         if (telemetry is not null)
         {

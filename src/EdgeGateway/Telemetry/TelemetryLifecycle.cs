@@ -1,10 +1,9 @@
 using EdgeGateway.Telemetry.Export;
-using OpenTelemetry.Logs;
 
 namespace EdgeGateway.Telemetry;
 
 /// <summary>
-/// Says at start which exporters are on (never the connection string or OTLP headers), and flushes them when the host
+/// Builds the exporters once the server listens and says which are on (never the connection string or OTLP headers), and flushes them when the host
 /// has stopped: after the drain, within Telemetry:ShutdownTimeout, so a collector that hangs delays the exit by that much at most.
 /// </summary>
 internal sealed partial class TelemetryLifecycle(IHostApplicationLifetime lifetime, TelemetryExportSettings settings, IServiceProvider services,
@@ -17,7 +16,8 @@ internal sealed partial class TelemetryLifecycle(IHostApplicationLifetime lifeti
         var export = services.GetService<TelemetryExport>();
         if (export is not null)
         {
-            export.Logs = services.GetService<LoggerProvider>();
+            // Off the path to the first request: the providers are built once the server listens, then the line says so.
+            lifetime.ApplicationStarted.Register(() => export.StartBuilding(() => LogExporters(logger, settings.Describe())));
             lifetime.ApplicationStopped.Register(() =>
             {
                 if (!export.Shutdown())
@@ -27,7 +27,7 @@ internal sealed partial class TelemetryLifecycle(IHostApplicationLifetime lifeti
             });
         }
 
-        if (export is not null || settings.Disabled)
+        else if (settings.Disabled)
         {
             lifetime.ApplicationStarted.Register(() => LogExporters(logger, settings.Describe()));
         }

@@ -1,5 +1,4 @@
 using EdgeGateway.Telemetry.Export;
-using OpenTelemetry.Logs;
 
 namespace ManagementPlane.Diagnostics;
 
@@ -25,7 +24,7 @@ internal static partial class PlaneTelemetryExport
     {
         var settings = TelemetryExportSettings.Read(builder.Configuration);
         var version = typeof(PlaneTelemetryExport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-        var telemetry = TelemetryExport.Start(settings, new TelemetryIdentity(ServiceName, version, TelemetryIdentity.NewInstanceId(), null),
+        var telemetry = TelemetryExport.Create(settings, new TelemetryIdentity(ServiceName, version, TelemetryIdentity.NewInstanceId(), null),
             builder.Configuration, builder.Logging, Sources, Meters);
         builder.Services.AddSingleton(settings);
         return telemetry;
@@ -36,18 +35,19 @@ internal static partial class PlaneTelemetryExport
     {
         var settings = app.Services.GetRequiredService<TelemetryExportSettings>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ManagementPlane.Telemetry");
-        if (telemetry is not null || settings.Disabled)
-        {
-            LogExporters(logger, settings.Describe());
-        }
-
         if (telemetry is null)
         {
+            if (settings.Disabled)
+            {
+                LogExporters(logger, settings.Describe());
+            }
+
             return;
         }
 
-        telemetry.Logs = app.Services.GetService<LoggerProvider>();
-        if (telemetry.Tracer is not null)
+        // Off the path to the first request: the providers are built once the server listens, then the line says so.
+        app.Lifetime.ApplicationStarted.Register(() => telemetry.StartBuilding(() => LogExporters(logger, settings.Describe())));
+        if (settings.Traces)
         {
             // The server span's status code, whatever answered (an endpoint, the exception handler, a 401 from the admin-key
             // filter): Application Insights' request result and OTLP's http.response.status_code read it.

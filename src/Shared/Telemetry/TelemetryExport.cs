@@ -20,58 +20,54 @@ internal sealed record TelemetryIdentity(string DefaultServiceName, string Versi
 }
 
 /// <summary>
-/// The OpenTelemetry providers of one process, built only when an exporter is configured (<see cref="TelemetryExportSettings.Any"/>):
-/// traces and metrics through <see cref="Sdk"/>'s own builders (their small private service collections, not the host's
-/// container, so nothing is added to the host's start-up resolution), logs through the host's logging builder beside the
-/// console logger. Everything exports from background threads through bounded queues (the SDK's defaults: 2048 spans or
-/// log records, dropped when full); <see cref="Shutdown"/> flushes within <see cref="TelemetryExportSettings.ShutdownTimeout"/>.
+/// The OpenTelemetry providers of one process, only when an exporter is configured (<see cref="TelemetryExportSettings.Any"/>),
+/// and built on a background thread once the server listens (<see cref="StartBuilding"/>): their set-up (a small service
+/// container per provider, the exporters' HTTP clients) measured about as long as the whole rest of the start, so it is
+/// kept off the path to the first request. Traces and metrics use <see cref="Sdk"/>'s own builders (not the host's
+/// container); logs reach OpenTelemetry through a <see cref="DeferredLoggerProvider"/> beside the console logger. Requests
+/// answered before the build completes (the first few milliseconds) are not in the traces and metrics. Everything exports
+/// from background threads through bounded queues (the SDK's defaults: 2048 spans or log records, dropped when full);
+/// <see cref="Shutdown"/> flushes within <see cref="TelemetryExportSettings.ShutdownTimeout"/>.
 /// </summary>
 internal sealed class TelemetryExport
 {
     private readonly TelemetryExportSettings settings;
+    private readonly TelemetryIdentity identity;
+    private readonly IConfiguration config;
+    private readonly string[] sources;
+    private readonly string[] meters;
+    private readonly DeferredLoggerProvider? logs;
+    private Task built = Task.CompletedTask;
+    private Lazy<RequestDelegate>? scrapeBranch;
 
-    private TelemetryExport(TelemetryExportSettings settings, TracerProvider? tracer, MeterProvider? meters)
+    private TelemetryExport(TelemetryExportSettings settings, TelemetryIdentity identity, IConfiguration config, string[] sources, string[] meters,
+        DeferredLoggerProvider? logs)
     {
         this.settings = settings;
-        Tracer = tracer;
-        Meters = meters;
+        this.identity = identity;
+        this.config = config;
+        this.sources = sources;
+        this.meters = meters;
+        this.logs = logs;
     }
 
-    public TracerProvider? Tracer { get; }
+    public TracerProvider? Tracer { get; private set; }
 
-    public MeterProvider? Meters { get; }
+    public MeterProvider? Meters { get; private set; }
 
-    /// <summary>The host's OpenTelemetry logger provider, once the host is built (shut down with the others).</summary>
-    public LoggerProvider? Logs { get; set; }
+    /// <summary>OpenTelemetry's logger provider, once built (shut down with the others).</summary>
+    public LoggerProvider? Logs { get; private set; }
+
+    public TelemetryExportSettings Settings => settings;
 
     /// <summary>Serves the Prometheus text format (with Telemetry:Prometheus:Enabled, once <see cref="BuildScrape"/> ran); null otherwise.</summary>
     public RequestDelegate? Scrape { get; private set; }
 
     /// <summary>
-    /// The exporter's scraping middleware as a pipeline of its own (a branch of <paramref name="app"/> that only it is in), so
-    /// a caller that owns the routing (the gateway's one terminal handler) calls it for <c>/metrics</c> and no other request pays for it.
+    /// Reads nothing and builds nothing yet: registers the deferred log provider in <paramref name="logging"/> and returns
+    /// what <see cref="StartBuilding"/> builds later; null when no exporter is configured.
     /// </summary>
-    public RequestDelegate? BuildScrape(IApplicationBuilder app)
-    {
-        if (settings.Prometheus && Meters is { } meters && Scrape is null)
-        {
-            var branch = app.New();
-            branch.UseOpenTelemetryPrometheusScrapingEndpoint(meters, static _ => true, null, null, null);
-            branch.Run(static context =>
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return Task.CompletedTask;
-            });
-            Scrape = branch.Build();
-        }
-
-        return Scrape;
-    }
-
-    public TelemetryExportSettings Settings => settings;
-
-    /// <summary>Builds the trace and metric providers (null when nothing is configured) and adds the log exporter to <paramref name="logging"/>.</summary>
-    public static TelemetryExport? Start(TelemetryExportSettings settings, TelemetryIdentity identity, IConfiguration config, ILoggingBuilder logging,
+    public static TelemetryExport? Create(TelemetryExportSettings settings, TelemetryIdentity identity, IConfiguration config, ILoggingBuilder logging,
         IEnumerable<string> sources, IEnumerable<string> meters)
     {
         if (!settings.Any)
@@ -79,22 +75,45 @@ internal sealed class TelemetryExport
             return null;
         }
 
-        TracerProvider? tracer = null;
+        DeferredLoggerProvider? logs = null;
+        if (settings.Logs)
+        {
+            // Our [LoggerMessage] logs at the configured level; the framework's own chatter (two Information lines per request
+            // from hosting, one per HttpClient call) only from Warning up, as on the console.
+            logs = new DeferredLoggerProvider();
+            logging.AddProvider(logs);
+            logging.AddFilter<DeferredLoggerProvider>("Microsoft", LogLevel.Warning);
+            logging.AddFilter<DeferredLoggerProvider>("System", LogLevel.Warning);
+            logging.AddFilter<DeferredLoggerProvider>("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        }
+
         if (settings.Traces)
         {
-            // .NET 10's ASP.NET Core puts the HTTP semantic-convention attributes (http.request.method, url.path, http.route,
-            // http.response.status_code, server.address) and the "GET /route" name on its own server span only when asked:
+            // .NET 10's ASP.NET Core puts the HTTP semantic-convention attributes (http.request.method, url.path,
+            // http.response.status_code, server.address) and the "GET /path" name on its own server span only when asked:
             // without them Azure Monitor shows every request as "Microsoft.AspNetCore.Hosting.HttpRequestIn" with code 0.
             // This replaces the OpenTelemetry.Instrumentation.AspNetCore package (a DiagnosticListener per request).
             AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
+        }
+
+        return new TelemetryExport(settings, identity, config, [.. sources], [.. meters], logs);
+    }
+
+    /// <summary>Builds the providers on a thread-pool thread; <paramref name="done"/> runs once they export (the start-up line).</summary>
+    public void StartBuilding(Action done) => built = Task.Run(() =>
+    {
+        Build();
+        done();
+    });
+
+    private void Build()
+    {
+        if (settings.Traces)
+        {
             var traces = Sdk.CreateTracerProviderBuilder()
                 .ConfigureServices(services => services.AddSingleton(config))
-                .ConfigureResource(r => Describe(r, identity));
-            foreach (var source in sources)
-            {
-                traces.AddSource(source);
-            }
-
+                .ConfigureResource(r => Describe(r, identity))
+                .AddSource(sources);
             if (settings.OtlpTraces)
             {
                 traces.AddOtlpExporter(o => Otlp(o, settings, "TRACES"));
@@ -105,16 +124,15 @@ internal sealed class TelemetryExport
                 traces.AddAzureMonitorTraceExporter(o => AzureMonitor(o, settings));
             }
 
-            tracer = traces.Build();
+            Tracer = traces.Build();
         }
 
-        MeterProvider? meterProvider = null;
         if (settings.Metrics)
         {
             var metrics = Sdk.CreateMeterProviderBuilder()
                 .ConfigureServices(services => services.AddSingleton(config))
                 .ConfigureResource(r => Describe(r, identity))
-                .AddMeter([.. meters]);
+                .AddMeter(meters);
             if (settings.OtlpMetrics)
             {
                 metrics.AddOtlpExporter(o => Otlp(o, settings, "METRICS"));
@@ -130,17 +148,14 @@ internal sealed class TelemetryExport
                 metrics.AddPrometheusExporter();
             }
 
-            meterProvider = metrics.Build();
+            Meters = metrics.Build();
         }
 
-        if (settings.Logs)
+        if (logs is not null)
         {
-            // Our [LoggerMessage] logs at the configured level; the framework's own chatter (two Information lines per request
-            // from hosting, one per HttpClient call) only from Warning up, as on the console.
-            logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft", LogLevel.Warning);
-            logging.AddFilter<OpenTelemetryLoggerProvider>("System", LogLevel.Warning);
-            logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft.Hosting.Lifetime", LogLevel.Information);
-            logging.AddOpenTelemetry(o =>
+            var services = new ServiceCollection();
+            services.AddSingleton(config);
+            services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddOpenTelemetry(o =>
             {
                 o.IncludeFormattedMessage = true;
                 o.ParseStateValues = true;
@@ -154,10 +169,47 @@ internal sealed class TelemetryExport
                 {
                     o.AddAzureMonitorLogExporter(a => AzureMonitor(a, settings));
                 }
+            }));
+            var provider = services.BuildServiceProvider();
+            var factory = provider.GetRequiredService<ILoggerFactory>();
+            Logs = provider.GetService<LoggerProvider>();
+            logs.Connect(factory);
+        }
+    }
+
+    /// <summary>
+    /// The exporter's scraping middleware as a pipeline of its own (a branch of <paramref name="app"/> that only it is in), so
+    /// a caller that owns the routing (the gateway's one terminal handler) calls it for <c>/metrics</c> and no other request
+    /// pays for it. Until the providers are built (the first moments after start) it answers 503.
+    /// </summary>
+    public RequestDelegate? BuildScrape(IApplicationBuilder app)
+    {
+        if (settings.Prometheus && !settings.Disabled && Scrape is null)
+        {
+            scrapeBranch = new Lazy<RequestDelegate>(() =>
+            {
+                var branch = app.New();
+                branch.UseOpenTelemetryPrometheusScrapingEndpoint(Meters, static _ => true, null, null, null);
+                branch.Run(static context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                });
+                return branch.Build();
             });
+            Scrape = context =>
+            {
+                if (Meters is null)
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return Task.CompletedTask;
+                }
+
+                return scrapeBranch.Value(context);
+            };
         }
 
-        return new TelemetryExport(settings, tracer, meterProvider);
+        return Scrape;
     }
 
     /// <summary>
@@ -167,24 +219,30 @@ internal sealed class TelemetryExport
     /// </summary>
     public bool Shutdown()
     {
-        var budget = (int)settings.ShutdownTimeout.TotalMilliseconds;
+        var deadline = DateTime.UtcNow + settings.ShutdownTimeout;
+        if (!built.Wait(settings.ShutdownTimeout))
+        {
+            return false;
+        }
+
+        var budget = (int)Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds);
         var work = new List<Task>(3);
         if (Tracer is { } tracer)
         {
             work.Add(Task.Factory.StartNew(() => tracer.Shutdown(budget), TaskCreationOptions.LongRunning));
         }
 
-        if (Meters is { } meters)
+        if (Meters is { } meterProvider)
         {
-            work.Add(Task.Factory.StartNew(() => meters.Shutdown(budget), TaskCreationOptions.LongRunning));
+            work.Add(Task.Factory.StartNew(() => meterProvider.Shutdown(budget), TaskCreationOptions.LongRunning));
         }
 
-        if (Logs is { } logs)
+        if (Logs is { } logProvider)
         {
-            work.Add(Task.Factory.StartNew(() => logs.Shutdown(budget), TaskCreationOptions.LongRunning));
+            work.Add(Task.Factory.StartNew(() => logProvider.Shutdown(budget), TaskCreationOptions.LongRunning));
         }
 
-        return Task.WaitAll([.. work], settings.ShutdownTimeout + TimeSpan.FromMilliseconds(100));
+        return Task.WaitAll([.. work], TimeSpan.FromMilliseconds(budget + 100));
     }
 
     /// <summary>
