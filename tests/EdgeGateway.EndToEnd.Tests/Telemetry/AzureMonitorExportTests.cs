@@ -23,6 +23,8 @@ public sealed class AzureMonitorExportTests
         await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, env: env);
         using var planeFolder = new ConfigFolder();
         await using var plane = await ManagementPlaneProcess.StartAsync(planeFolder.Path, env: env);
+        await ExportScenario.ExportingAsync(gateway);
+        await ExportScenario.ExportingAsync(plane);
 
         using var ok = await gateway.Client.GetAsync("/echo/items");
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);

@@ -25,6 +25,7 @@ public sealed class CollectorDownTests
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = down,
             ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = $"InstrumentationKey=00000000-0000-0000-0000-00000000d0e1;IngestionEndpoint={down}/",
         }));
+        await ExportScenario.ExportingAsync(gateway);
 
         await SendAllAsync(gateway);
 
@@ -50,6 +51,7 @@ public sealed class CollectorDownTests
         });
         await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile,
             ["--Gateway:ShutdownTimeout=00:00:01", "--Telemetry:ShutdownTimeout=00:00:02"], env);
+        await ExportScenario.ExportingAsync(gateway);
 
         await SendAllAsync(gateway, 300);
         await receiver.WaitForAsync(r => r.HeldCount >= 1, "an export held by the hanging collector");

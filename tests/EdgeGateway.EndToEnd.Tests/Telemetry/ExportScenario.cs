@@ -1,3 +1,5 @@
+using EdgeGateway.EndToEnd.Tests.Infrastructure;
+
 namespace EdgeGateway.EndToEnd.Tests.Telemetry;
 
 /// <summary>
@@ -24,6 +26,23 @@ internal static class ExportScenario
             ["APPLICATIONINSIGHTS_STATSBEAT_DISABLED"] = "true",
         };
         return env;
+    }
+
+    /// <summary>
+    /// Waits for the start-up line that says the exporters are built (they are built once the server listens, so requests
+    /// answered before it are not in the telemetry).
+    /// </summary>
+    public static Task ExportingAsync(GatewayProcess gateway) => gateway.PrintedAsync("[440] Telemetry export:");
+
+    /// <summary>The plane's line for the same (event 1400).</summary>
+    public static async Task ExportingAsync(ManagementPlaneProcess plane)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!plane.Output.Contains("[1400]", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the plane did not say it exports within 60 s:\n{plane.Output}");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>The trace id and parent span id of a W3C <c>traceparent</c> (<c>00-TRACE-SPAN-FLAGS</c>).</summary>

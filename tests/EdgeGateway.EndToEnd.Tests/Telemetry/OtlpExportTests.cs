@@ -71,6 +71,7 @@ public sealed class OtlpExportTests
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.HttpEndpoint,
             ["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-collector-token={Token}",
         }));
+        await ExportScenario.ExportingAsync(plane);
 
         using var gateways = await plane.Admin.GetAsync("/gateways");
         Assert.Equal(HttpStatusCode.OK, gateways.StatusCode);

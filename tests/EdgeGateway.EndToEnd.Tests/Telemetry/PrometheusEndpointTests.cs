@@ -29,6 +29,7 @@ public sealed class PrometheusEndpointTests
               "subscriptions": [ { "id": "sub-prom", "scope": "apis/keyed", "primaryKey": "{{Key}}" } ] }
             """);
         await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, ["--Telemetry:Prometheus:Enabled=true"]);
+        await ExportScenario.ExportingAsync(gateway);
 
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/open/a")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.Client.GetAsync("/keyed/a")).StatusCode);
@@ -66,6 +67,7 @@ public sealed class PrometheusEndpointTests
             { "schemaVersion": 1, "apis": [ { "id": "open", "path": "/open", "subscriptionRequired": false, "backend": { "urls": ["{{backend.Url}}"] } } ] }
             """);
         await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, ["--Telemetry:Prometheus:Enabled=true", "--Gateway:AdminUrls="]);
+        await ExportScenario.ExportingAsync(gateway);
 
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/open/a")).StatusCode);
         var metrics = PrometheusText.Parse(await gateway.Client.GetStringAsync("/metrics"));
