@@ -108,7 +108,7 @@ internal sealed record TelemetryExportSettings
             OtlpTraces = (general ?? perSignal[0]) is not null,
             OtlpMetrics = (general ?? perSignal[1]) is not null,
             OtlpLogs = (general ?? perSignal[2]) is not null,
-            OtlpTarget = target is null ? null : target.GetLeftPart(UriPartial.Authority),
+            OtlpTarget = target is null ? null : $"{target.Scheme}://{target.Authority}",
             OtlpProtocol = protocol,
             OtlpProtocols = protocols,
         };
@@ -199,7 +199,7 @@ internal sealed record TelemetryExportSettings
                 throw new TelemetrySettingsException($"{ConnectionStringKey}: its IngestionEndpoint is not an absolute http:// or https:// URL");
             }
 
-            ingestion = uri.GetLeftPart(UriPartial.Authority);
+            ingestion = $"{uri.Scheme}://{uri.Authority}";
         }
 
         return (value, ingestion);

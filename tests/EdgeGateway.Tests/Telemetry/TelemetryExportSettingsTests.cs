@@ -52,7 +52,7 @@ public sealed class TelemetryExportSettingsTests
     }
 
     [Theory]
-    [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "not a connection string")]
+    [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "garbage-value-xyz")]
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "IngestionEndpoint=https://x/")]
     [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://collector")]
     [InlineData("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json")]
