@@ -12,6 +12,9 @@ namespace EdgeGateway.EndToEnd.Tests.Telemetry;
 /// </summary>
 public sealed class AzureMonitorExportTests
 {
+    /// <summary>Azure Monitor's metric reader exports once a minute whatever OTEL_METRIC_EXPORT_INTERVAL says: a generous wait.</summary>
+    private static readonly TimeSpan MetricWait = TimeSpan.FromSeconds(150);
+
     [Fact]
     public async Task GatewayAndPlane_SendRequestsDependenciesMetricsAndLogs()
     {
@@ -49,15 +52,15 @@ public sealed class AzureMonitorExportTests
             && i.Data("message")?.Contains("dead", StringComparison.Ordinal) == true, "the backend failure's log, in the request's operation");
         Assert.Equal("Warning", warning.Data("severityLevel"));
 
-        await receiver.WaitForMetricAsync("edgegateway.requests", i => i.Property("edgegateway.api.id") == "dead" && i.Property("edgegateway.status_class") == "5xx");
+        await receiver.WaitForMetricAsync("edgegateway.requests", i => i.Property("edgegateway.api.id") == "dead" && i.Property("edgegateway.status_class") == "5xx", MetricWait);
         await receiver.WaitForAsync(i => i.Name == "Message" && i.CloudRole == "edgegateway" && i.Data("message")?.StartsWith("EdgeGateway listening on", StringComparison.Ordinal) == true,
             "the gateway's start-up line");
 
-        var planeRequest = await receiver.WaitForAsync(i => i.Name == "Request" && i.CloudRole == "edgegateway-management" && i.Data("url")?.EndsWith("/gateways", StringComparison.Ordinal) == true, "the plane's GET /gateways");
+        var planeRequest = await receiver.WaitForAsync(i => i.Name == "Request" && i.CloudRole == "edgegateway-management" && i.Data("url")?.EndsWith("/gateways", StringComparison.Ordinal) == true, "the plane's GET /gateways", MetricWait);
         Assert.True(planeRequest.Data("responseCode") == "200", planeRequest.ToString());
         await receiver.WaitForAsync(i => i.Name == "Message" && i.CloudRole == "edgegateway-management"
             && i.Data("message")?.StartsWith("Telemetry export: Azure Monitor", StringComparison.Ordinal) == true, "the plane's start-up line");
-        await receiver.WaitForMetricAsync("http.server.request.duration", i => i.CloudRole == "edgegateway-management");
+        await receiver.WaitForMetricAsync("http.server.request.duration", i => i.CloudRole == "edgegateway-management", MetricWait);
 
         Assert.Empty(receiver.Rejected);
         Assert.DoesNotContain(AzureMonitorReceiver.InstrumentationKey, gateway.Output, StringComparison.Ordinal);
