@@ -12,7 +12,7 @@
 # PROPAGATION_POLL_US (1000), FANOUT_CLIENTS (200), FANOUT_HOLD (20), FANOUT_WAIT (30),
 # BACKUPSTART_RUNS (11), BACKUPSIZE_RUNS (5), BACKUPSIZE_CASES, POLICIES_SCENARIOS ("a key b c"),
 # POLICIES_IP_FILTER (1), POLICIES_ROUNDS (THROUGHPUT_ROUNDS), MICRO_JOB (short), MICRO_FILTER (*),
-# BENCH_PORT_BASE (18080; uses 13 ports from there), BENCH_SKIP_INSTALL=1, BENCH_KEEP=1 (keep the temp dir
+# BENCH_PORT_BASE (18080; uses 16 ports from there), TELEMETRY_RUNS, TELEMETRY_SCRAPE_S, TELEMETRY_EXTRA_ENV, BENCH_SKIP_INSTALL=1, BENCH_KEEP=1 (keep the temp dir
 # with logs and configs), BENCH_STEP_TIMEOUT (300 s per benchmark), RESULTS_MD (output file).
 # bench/run.sh micro (BenchmarkDotNet, bench/micro) is not run by default; alone it needs no gateway binary.
 set -euo pipefail
@@ -20,7 +20,7 @@ set -euo pipefail
 
 # The benchmarks run when none is named, in this order. A new benchmark is a bench/NAME.sh that
 # sources lib.sh, calls bench_init and ends with write_section NAME FILE; add its name here.
-DEFAULT_BENCHMARKS=(coldstart throughput policies memory propagation fanout backupstart backupsize image)
+DEFAULT_BENCHMARKS=(coldstart throughput policies memory propagation fanout backupstart backupsize image telemetry)
 # Benchmarks that build and run their own code: no gateway binary, proxies or backend needed.
 STANDALONE_BENCHMARKS=(micro)
 
@@ -55,7 +55,7 @@ if ((needs_gateway)); then
     ensure_tools
     resolve_gateway
     ensure_firstok
-    require_free_ports $(seq "$BENCH_PORT_BASE" $((BENCH_PORT_BASE + 12)))
+    require_free_ports $(seq "$BENCH_PORT_BASE" $((BENCH_PORT_BASE + 15)))
 fi
 export BENCH_PREPARED=1 RESULTS_MD
 

@@ -38,4 +38,7 @@ public sealed record HeartbeatRequest
     public long? LastBackupRevision { get; init; }
 
     public string? LastBackupError { get; init; }
+
+    /// <summary>What this instance served since its last accepted heartbeat; absent from gateways before it existed.</summary>
+    public TrafficSummary? Traffic { get; init; }
 }

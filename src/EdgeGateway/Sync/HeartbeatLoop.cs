@@ -90,6 +90,11 @@ internal sealed class HeartbeatLoop : IDisposable
                 Telemetry.SyncTelemetry.HeartbeatFailed(gatewayId);
                 Log.HeartbeatFailed(logger, $"HTTP {(int)code}");
             }
+            else
+            {
+                // Only an accepted beat empties the traffic window; a failed one's counts go out with the next beat.
+                heartbeats.Accepted(heartbeat);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

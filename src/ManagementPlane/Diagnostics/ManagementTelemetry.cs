@@ -36,5 +36,16 @@ internal static class ManagementTelemetry
     /// </summary>
     public static readonly Counter<long> SnapshotsSigned = Meter.CreateCounter<long>("managementplane.snapshots.signed");
 
-    public static readonly Counter<long> Heartbeats = Meter.CreateCounter<long>("managementplane.heartbeats");
+    /// <summary>Heartbeats accepted (and stored).</summary>
+    public static readonly Counter<long> Heartbeats = Meter.CreateCounter<long>("managementplane.heartbeats", "{heartbeat}");
+
+    /// <summary>
+    /// Heartbeats refused, by <c>reason</c>: <c>unauthorized</c> (a token that is not the gateway's, expired or revoked: a fleet
+    /// that stopped reporting), <c>invalid_id</c>, <c>invalid_body</c>, <c>invalid_traffic</c> (a gateway bug: its traffic stops
+    /// showing in the status).
+    /// </summary>
+    public static readonly Counter<long> HeartbeatsRejected = Meter.CreateCounter<long>("managementplane.heartbeats.rejected", "{heartbeat}");
+
+    /// <summary>Name of the gauge of remembered gateway instances by <c>gateway</c> and <c>state</c> (see <c>HeartbeatStore</c>).</summary>
+    public const string InstancesGauge = "managementplane.gateways.instances";
 }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Backup.Providers;
 using EdgeGateway.Contracts.Sync;
+using ManagementPlane.Diagnostics;
 using ManagementPlane.Hosting;
 using ManagementPlane.State;
 using Microsoft.Extensions.Options;
@@ -14,9 +16,9 @@ namespace ManagementPlane.Sync;
 /// and is shared between instances. Instances not heard from for <c>Management:Heartbeats:ForgetAfter</c>, and the
 /// oldest beyond <c>Management:Heartbeats:MaxInstancesPerGateway</c>, are forgotten: dropped from memory at once, and
 /// their stored heartbeats deleted when the folder is swept (at each status call, and when a new instance appears,
-/// which is when the folder grows).
+/// which is when the folder grows). Publishes the <c>managementplane.gateways.instances</c> gauge from what it holds.
 /// </summary>
-internal sealed partial class HeartbeatStore(IObjectStore store, IOptions<ManagementOptions> options, TimeProvider time, ILogger<HeartbeatStore> logger)
+internal sealed partial class HeartbeatStore : IDisposable
 {
     private const string Folder = "heartbeats/";
     private const string Extension = ".json";
@@ -24,6 +26,45 @@ internal sealed partial class HeartbeatStore(IObjectStore store, IOptions<Manage
     // Per gateway (lower-case id), per instance id: the last heartbeat and the ETag of the stored copy it came from or went
     // to, so a sweep downloads only heartbeats written by another management-plane instance.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Entry>> gateways = new(StringComparer.Ordinal);
+    private readonly IObjectStore store;
+    private readonly IOptions<ManagementOptions> options;
+    private readonly TimeProvider time;
+    private readonly ILogger<HeartbeatStore> logger;
+
+    // A Meter of this store's own under the plane's meter name: listeners subscribe by name, and disposing it with the store
+    // (tests start many planes in one process) stops the gauge from reading a store that is gone.
+    private readonly Meter meter = new(ManagementTelemetry.Name);
+
+    public HeartbeatStore(IObjectStore store, IOptions<ManagementOptions> options, TimeProvider time, ILogger<HeartbeatStore> logger)
+    {
+        this.store = store;
+        this.options = options;
+        this.time = time;
+        this.logger = logger;
+        meter.CreateObservableGauge(ManagementTelemetry.InstancesGauge, MeasureInstances, "{instance}",
+            "Gateway instances this management-plane instance remembers, by gateway and state (current, stale, gone, stopped), from the heartbeats it holds in memory.");
+    }
+
+    /// <summary>The meter this store's gauge is on (tests listen to their own plane's).</summary>
+    internal Meter Meter => meter;
+
+    public void Dispose() => meter.Dispose();
+
+    /// <summary>Every state of every known gateway, zeros included, so a series drops to 0 instead of vanishing.</summary>
+    private IEnumerable<Measurement<long>> MeasureInstances()
+    {
+        var now = time.GetUtcNow();
+        var interval = options.Value.HeartbeatInterval;
+        foreach (var (gateway, instances) in gateways)
+        {
+            var byState = instances.Values.GroupBy(e => InstanceCondition.Of(e.Beat, now, interval)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            foreach (var state in InstanceCondition.All)
+            {
+                yield return new Measurement<long>(byState.GetValueOrDefault(state),
+                    new KeyValuePair<string, object?>("gateway", gateway), new KeyValuePair<string, object?>("state", state));
+            }
+        }
+    }
 
     public async Task RecordAsync(string gatewayId, HeartbeatRequest beat, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {

@@ -6,11 +6,9 @@ using Microsoft.Extensions.Options;
 
 namespace ManagementPlane.Sync;
 
-/// <summary><c>GET /gateways/{id}/status</c>: each instance's last heartbeat, and whether it is current, stale, gone or stopped.</summary>
+/// <summary><c>GET /gateways/{id}/status</c>: each instance's last heartbeat, and whether it is current, stale, gone or stopped; and the fleet's traffic.</summary>
 internal static class StatusEndpoints
 {
-    private static readonly TimeSpan GoneAfter = TimeSpan.FromMinutes(10);
-
     public static RouteGroupBuilder MapGatewayStatus(this RouteGroupBuilder admin)
     {
         admin.MapGet("/gateways/{id}/status", StatusAsync).Produces<GatewayStatus>().ProducesProblem(404);
@@ -31,25 +29,27 @@ internal static class StatusEndpoints
         }
 
         var now = time.GetUtcNow();
-        var staleAfter = options.Value.HeartbeatInterval * 3;
-        var instances = (await heartbeats.ListAsync(gateway.Id, context.RequestAborted)).Select(b =>
+        var interval = options.Value.HeartbeatInterval;
+        var beats = await heartbeats.ListAsync(gateway.Id, context.RequestAborted);
+        var instances = beats.Select(b =>
         {
-            var age = now - b.ReceivedAt;
             var beat = b.Heartbeat;
-            var condition = beat.Stopping ? "stopped" : age > GoneAfter ? "gone" : age > staleAfter ? "stale" : "current";
-            return new InstanceStatus(beat.InstanceId!, condition, b.ReceivedAt, beat.AppliedRevision, beat.AppliedRevision == gateway.SnapshotRevision,
+            return new InstanceStatus(beat.InstanceId!, InstanceCondition.Of(b, now, interval), b.ReceivedAt, beat.AppliedRevision, beat.AppliedRevision == gateway.SnapshotRevision,
                 beat.Version, beat.HostName, beat.ConfigAgeSeconds, beat.UptimeSeconds, beat.LastSyncError, beat.RequestsTotal, beat.RequestsFailed,
-                beat.LastBackupRevision, beat.LastBackupError);
+                beat.LastBackupRevision, beat.LastBackupError, FleetTraffic.Of(beat.Traffic));
         }).ToList();
-        return Results.Json(new GatewayStatus(gateway.Id, gateway.SnapshotRevision, instances), ApiJsonContext.Api.GatewayStatus);
+        var live = beats.Where(b => InstanceCondition.Of(b, now, interval) == InstanceCondition.Current && b.Heartbeat.Traffic is not null).Select(b => b.Heartbeat.Traffic!);
+        return Results.Json(new GatewayStatus(gateway.Id, gateway.SnapshotRevision, instances, FleetTraffic.Sum(live)), ApiJsonContext.Api.GatewayStatus);
     }
 }
 
-internal sealed record GatewayStatus(string GatewayId, long LatestRevision, IReadOnlyList<InstanceStatus> Instances);
+/// <summary><c>traffic</c>: the last traffic window of each <c>current</c> instance, summed (absent when none reported one).</summary>
+internal sealed record GatewayStatus(string GatewayId, long LatestRevision, IReadOnlyList<InstanceStatus> Instances, TrafficStatus? Traffic);
 
 /// <summary>
 /// <c>state</c>: current, stale (no heartbeat for 3 × Management:HeartbeatInterval), gone (none for 10 minutes) or stopped
-/// (its last heartbeat said it was stopping). Forgotten after Management:Heartbeats:ForgetAfter.
+/// (its last heartbeat said it was stopping). Forgotten after Management:Heartbeats:ForgetAfter. <c>traffic</c>: what the
+/// instance served between its last two accepted heartbeats (absent from gateways that do not report it).
 /// </summary>
 internal sealed record InstanceStatus(
     string InstanceId,
@@ -65,4 +65,5 @@ internal sealed record InstanceStatus(
     long RequestsTotal,
     long RequestsFailed,
     long? LastBackupRevision,
-    string? LastBackupError);
+    string? LastBackupError,
+    TrafficStatus? Traffic);

@@ -156,25 +156,36 @@ internal static partial class SyncEndpoints
     {
         if (!SnapshotValidator.IsValidId(id))
         {
+            HeartbeatRejected("invalid_id");
             return Problems.InvalidId("gateway", id);
         }
 
         var (loaded, denied) = await AuthenticateAsync(context, store, auth, time, id);
         if (denied is not null)
         {
+            HeartbeatRejected("unauthorized");
             return denied;
         }
 
         var body = await RequestBody.ReadJsonAsync(context, SyncJsonContext.Default.HeartbeatRequest, context.RequestAborted);
         if (body.Error is not null)
         {
+            HeartbeatRejected("invalid_body");
             return body.Error;
         }
 
         var beat = body.Value!;
         if (!SnapshotValidator.IsValidId(beat.InstanceId))
         {
+            HeartbeatRejected("invalid_body");
             return Problems.BadRequest("'instanceId' is required: letters, digits, '-', '_', '.', up to 80 characters", [new ProblemError("instanceId", "required, a valid id")]);
+        }
+
+        if (TrafficValidation.Validate(beat.Traffic) is { Count: > 0 } trafficErrors)
+        {
+            HeartbeatRejected("invalid_traffic");
+            LogTrafficRefused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory), id, beat.InstanceId!, trafficErrors[0].Path, trafficErrors[0].Message);
+            return Problems.BadRequest("'traffic' is not a valid traffic summary; see errors", trafficErrors);
         }
 
         // Gateways before the 'stopping' field said goodbye with lastSyncError "stopping".
@@ -189,10 +200,16 @@ internal static partial class SyncEndpoints
         return Results.NoContent();
     }
 
+    private static void HeartbeatRejected(string reason) =>
+        ManagementTelemetry.HeartbeatsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
     private const string LogCategory = "ManagementPlane.Sync";
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Holding a long poll of gateway {GatewayId} for up to {Seconds:0.#} s (revision {Revision} is current)")]
     private static partial void LogHolding(ILogger logger, string gatewayId, double seconds, long revision);
+
+    [LoggerMessage(EventId = 1420, Level = LogLevel.Warning, Message = "Refused a heartbeat of gateway {GatewayId} instance {InstanceId}: {Field} {Problem} (the gateway keeps the window and sends it again)")]
+    private static partial void LogTrafficRefused(ILogger logger, string gatewayId, string instanceId, string field, string problem);
 
     private static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max] + "…";
 }

@@ -44,6 +44,9 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The process id: for reading its memory from /proc.</summary>
+    public int ProcessId => process.Id;
+
     public int ExitCode => process.ExitCode;
 
     /// <summary>Starts the gateway without waiting for it: for tests of failed starts.</summary>

@@ -21,6 +21,7 @@ public sealed class ManagementPlaneProcess : IAsyncDisposable
     private static readonly Lazy<string> Binary = new(Locate, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly ConcurrentQueue<string> output = new();
     private Process process;
+    private IDictionary<string, string>? environment;
 
     private ManagementPlaneProcess(Process process, string storePath, int port)
     {
@@ -46,10 +47,11 @@ public sealed class ManagementPlaneProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', output);
 
-    public static async Task<ManagementPlaneProcess> StartAsync(string storePath, int? port = null)
+    /// <summary>Starts the plane on <paramref name="storePath"/> (a free port unless <paramref name="port"/>) with <paramref name="env"/> added to its environment (kept for <see cref="RestartAsync"/>), and waits until it answers.</summary>
+    public static async Task<ManagementPlaneProcess> StartAsync(string storePath, int? port = null, IDictionary<string, string>? env = null)
     {
         var p = port ?? Ports.Free();
-        var mp = new ManagementPlaneProcess(Launch(storePath, p), storePath, p);
+        var mp = new ManagementPlaneProcess(Launch(storePath, p, env), storePath, p) { environment = env };
         await mp.WaitReadyAsync();
         return mp;
     }
@@ -58,7 +60,7 @@ public sealed class ManagementPlaneProcess : IAsyncDisposable
     public async Task RestartAsync()
     {
         Kill();
-        process = Launch(StorePath, Port);
+        process = Launch(StorePath, Port, environment);
         Capture(process);
         await WaitReadyAsync();
     }
@@ -159,7 +161,7 @@ public sealed class ManagementPlaneProcess : IAsyncDisposable
     /// The plane's keys are settings, apart from its state: real keys, written once next to the store
     /// (<c>management-plane-keys/</c>) and passed as files, so a restart on the same store keeps them and gateways keep trusting it.
     /// </summary>
-    private static Process Launch(string storePath, int port)
+    private static Process Launch(string storePath, int port, IDictionary<string, string>? env)
     {
         var keys = Path.Combine(storePath, "management-plane-keys");
         var signingKey = Path.Combine(keys, "signing-key.pem");
@@ -185,6 +187,11 @@ public sealed class ManagementPlaneProcess : IAsyncDisposable
         psi.Environment["Management__SigningKeyFile"] = signingKey;
         psi.Environment["Management__EncryptionKeyFile"] = encryptionKey;
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        foreach (var (key, value) in env ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
+        }
+
         return Process.Start(psi)!;
     }
 

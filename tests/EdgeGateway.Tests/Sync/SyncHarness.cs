@@ -50,12 +50,15 @@ internal sealed class SyncHarness : IDisposable
         Applier = new SnapshotApplier(State, Settings, Clock);
         Poller = new SnapshotPoller(Client, Applier, State, Confirmations, Settings, Clock);
         Loop = new PollLoop(Poller, Status, State, Client, Tokens, Settings, Clock, Logs);
-        Heartbeats = new HeartbeatLoop(Client, new HeartbeatBuilder(State, Status, new EdgeGateway.Proxy.RequestCounters(), Clock), State, Settings, Clock, Logs);
+        Heartbeats = new HeartbeatLoop(Client, new HeartbeatBuilder(State, Status, Counters, Clock), State, Settings, Clock, Logs);
     }
 
     public FakeTimeProvider Clock { get; } = new(Now);
 
     public CapturingLoggerFactory Logs { get; } = new();
+
+    /// <summary>The request counters the heartbeats report from (Record them as the request handler does).</summary>
+    public EdgeGateway.Proxy.RequestCounters Counters { get; } = new();
 
     public GatewaySettings Settings { get; }
 

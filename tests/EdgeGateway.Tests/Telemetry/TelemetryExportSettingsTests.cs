@@ -1,0 +1,71 @@
+using EdgeGateway.Telemetry.Export;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeGateway.Tests.Telemetry;
+
+/// <summary>
+/// Which exporters the settings turn on, and what the start-up line says about them: never the connection string's key,
+/// never an endpoint's path or user info; nothing at all without an exporter or with OTEL_SDK_DISABLED=true.
+/// </summary>
+public sealed class TelemetryExportSettingsTests
+{
+    private static TelemetryExportSettings Read(params (string Key, string Value)[] values) =>
+        TelemetryExportSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build());
+
+    [Fact]
+    public void NothingConfigured_NoProvider()
+    {
+        var settings = Read();
+        Assert.False(settings.Any);
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.ShutdownTimeout);
+    }
+
+    [Fact]
+    public void PerSignalEndpoint_TurnsOnOnlyThatSignal()
+    {
+        var settings = Read(("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://collector:4318/v1/metrics"));
+        Assert.True(settings.Metrics);
+        Assert.False(settings.Traces);
+        Assert.False(settings.Logs);
+        Assert.Equal("OTLP http/protobuf (metrics to http://collector:4318)", settings.Describe());
+    }
+
+    [Fact]
+    public void Describe_NeverShowsTheKeyOrTheEndpointsUserInfo()
+    {
+        var settings = Read(("APPLICATIONINSIGHTS_CONNECTION_STRING", "InstrumentationKey=secret-key-123;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://user:pw@collector.example:4317/otlp"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ("Telemetry:Prometheus:Enabled", "true"));
+        var line = settings.Describe();
+        Assert.Equal("Azure Monitor (traces, metrics, logs to https://westeurope-5.in.applicationinsights.azure.com); "
+            + "OTLP grpc (traces, metrics, logs to https://collector.example:4317); Prometheus (/metrics)", line);
+        Assert.DoesNotContain("secret-key", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SdkDisabled_WinsOverEveryExporter()
+    {
+        var settings = Read(("OTEL_SDK_DISABLED", "TRUE"), ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"), ("Telemetry:Prometheus:Enabled", "true"));
+        Assert.False(settings.Any);
+        Assert.Equal("none (OTEL_SDK_DISABLED=true)", settings.Describe());
+    }
+
+    [Theory]
+    [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "garbage-value-xyz")]
+    [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "IngestionEndpoint=https://x/")]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://collector")]
+    [InlineData("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json")]
+    [InlineData("OTEL_METRIC_EXPORT_INTERVAL", "-5")]
+    [InlineData("Telemetry:ShutdownTimeout", "00:10:00")]
+    [InlineData("Telemetry:Prometheus:Enabled", "on")]
+    public void Malformed_NamesTheSetting(string key, string value)
+    {
+        var ex = Assert.Throws<TelemetrySettingsException>(() => Read((key, value)));
+        Assert.StartsWith(key, ex.Message, StringComparison.Ordinal);
+        if (key == TelemetryExportSettings.ConnectionStringKey)
+        {
+            Assert.DoesNotContain(value, ex.Message, StringComparison.Ordinal); // a secret: said what is wrong, never shown
+        }
+    }
+}
