@@ -23,12 +23,14 @@ internal sealed class AccessLog
 
     private readonly double sampleRatio;
     private readonly string? region;
+    private readonly Contracts.Net.IpRangeSet trustedProxies;
     private long dropped;
 
-    public AccessLog(double sampleRatio, string? region)
+    public AccessLog(double sampleRatio, string? region, Contracts.Net.IpRangeSet trustedProxies)
     {
         this.sampleRatio = sampleRatio;
         this.region = region;
+        this.trustedProxies = trustedProxies;
     }
 
     /// <summary>Lines dropped because the channel was full.</summary>
@@ -67,7 +69,7 @@ internal sealed class AccessLog
             BackendTimeMs = facts.BackendStatus != 0 ? (long)facts.BackendElapsed.TotalMilliseconds : null,
             BackendMethod = facts.BackendMethod,
             BackendUrl = facts.BackendDestination,
-            CallerIpAddress = run?.ClientIp ?? context.Connection.RemoteIpAddress?.ToString(),
+            CallerIpAddress = run?.ClientIp ?? Proxy.ClientAddress.Resolve(context, trustedProxies)?.ToString(), // X-Forwarded-For from a trusted proxy
             RequestSize = request.ContentLength,
             ResponseSize = context.Response.ContentLength,
             Cache = run?.Cache is { } cache ? (cache.Hit is not null ? "hit" : "miss") : "none",

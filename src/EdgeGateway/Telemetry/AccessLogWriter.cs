@@ -7,10 +7,9 @@ namespace EdgeGateway.Telemetry;
 /// stdout, flushing when the channel is empty. At stop it writes what is already queued (bounded by the host's shutdown
 /// timeout), so the last requests' lines are not lost.
 /// </summary>
-internal sealed partial class AccessLogWriter(AccessLog log, ILogger<AccessLogWriter> logger) : BackgroundService
+internal sealed partial class AccessLogWriter(AccessLog log, AccessLogSink sink, ILogger<AccessLogWriter> logger) : BackgroundService
 {
-    /// <summary>Where the lines go: stdout unless a test gives its own stream.</summary>
-    internal Stream Output { get; init; } = Console.OpenStandardOutput();
+    private Stream Output => sink.Stream;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,4 +44,10 @@ internal sealed partial class AccessLogWriter(AccessLog log, ILogger<AccessLogWr
 
     [LoggerMessage(400, LogLevel.Warning, "The access log could not write to stdout and stopped: {Reason}")]
     private static partial void LogOutputFailed(ILogger logger, string reason);
+}
+
+/// <summary>Where access log lines go: stdout (a test registers its own).</summary>
+internal sealed class AccessLogSink(Stream stream)
+{
+    public Stream Stream { get; } = stream;
 }

@@ -9,11 +9,12 @@ internal static class TelemetryRegistration
     public static void AddRequestTelemetry(this IServiceCollection services, GatewaySettings settings, TimeProvider time)
     {
         var options = settings.RequestTelemetry;
-        var accessLog = options.AccessLogEnabled ? new AccessLog(options.AccessLogSampleRatio, settings.Gateway.Region) : null;
+        var accessLog = options.AccessLogEnabled ? new AccessLog(options.AccessLogSampleRatio, settings.Gateway.Region, settings.TrustedProxies) : null;
         services.AddSingleton(new RequestTelemetry(settings.Gateway.Id, accessLog, time));
         if (accessLog is not null)
         {
             services.AddSingleton(accessLog);
+            services.AddSingleton(_ => new AccessLogSink(Console.OpenStandardOutput()));
             services.AddHostedService<AccessLogWriter>();
         }
 

@@ -10,6 +10,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
+    private readonly ConcurrentQueue<string> standardOutput = new();
 
     private GatewayProcess(Process process, int port, int adminPort)
     {
@@ -19,7 +20,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}"), Timeout = TimeSpan.FromSeconds(30) };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); standardOutput.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -37,6 +38,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     public HttpClient Admin { get; }
 
     public string Output => string.Join('\n', output);
+
+    /// <summary>What the gateway wrote to stdout only (the access log; console logs are on stderr), a line each.</summary>
+    public IReadOnlyList<string> StandardOutputLines => [.. standardOutput];
 
     public bool HasExited => process.HasExited;
 
