@@ -3,6 +3,7 @@ using EdgeGateway.Cli;
 using EdgeGateway.Configuration;
 using EdgeGateway.Hosting;
 using EdgeGateway.Policies;
+using EdgeGateway.Telemetry;
 
 // Operator subcommands (keygen, sign, validate, check-backup, ...) run and exit without starting a server.
 if (GatewayCli.IsCommand(args))
@@ -15,6 +16,9 @@ try
 {
     var settings = GatewaySettings.Read(builder.Configuration);
     GatewayHostBuilder.ConfigureKestrel(builder, settings.Gateway);
+
+    // Exporters only when configured (none: no OpenTelemetry provider is built); a malformed OTEL_* or Telemetry:* value exits 1 here.
+    ExportSetup.Start(builder, settings);
 
     // The first config is found before anything listens (file, else backup; hybrid: backup, else the
     // management plane within ManagementPlane:StartupTimeout). No valid config in standalone mode: exit 1.

@@ -15,13 +15,17 @@ try
     var builder = WebApplication.CreateSlimBuilder(args);
     builder.AddManagementPlane();
 
+    // Exporters only when configured; a malformed OTEL_* or Telemetry:* value exits 1 here (caught below).
+    var telemetry = PlaneTelemetryExport.Start(builder);
+
     var app = builder.Build();
-    TelemetryNotice.LogIfConfigured(app.Services.GetRequiredService<ILoggerFactory>());
+    PlaneTelemetryExport.Attach(app, telemetry);
     await app.LoadManagementPlaneAsync();
     app.MapManagementPlane();
     await app.RunAsync();
 }
-catch (Exception ex) when (ex is OptionsValidationException or ObjectStoreException or ManagementConfigurationException)
+catch (Exception ex) when (ex is OptionsValidationException or ObjectStoreException or ManagementConfigurationException
+    or EdgeGateway.Telemetry.Export.TelemetrySettingsException)
 {
     // Misconfiguration: one clear message naming the setting, no stack trace.
     Console.Error.WriteLine($"ManagementPlane cannot start: {ex.Message}");

@@ -57,13 +57,13 @@ public sealed class SettingsCommandTests
     }
 
     [Fact]
-    public async Task Gateway_ApplicationInsightsConnectionString_NotedOnceAtStart_WithoutItsValue()
+    public async Task Gateway_ApplicationInsightsConnectionString_ExportLineAtStart_WithoutItsValue()
     {
         using var folder = new ConfigFolder();
         folder.Write("""{ "schemaVersion": 1, "revision": 1, "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["http://127.0.0.1:9"] } } ] }""");
         const string Secret = "InstrumentationKey=00000000-1111-2222-3333-444444444444;IngestionEndpoint=https://example.invalid/";
         await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, env: new Dictionary<string, string> { ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = Secret });
-        await gateway.PrintedAsync("[105] APPLICATIONINSIGHTS_CONNECTION_STRING is set, but exporting telemetry to Application Insights is not in this build yet");
+        await gateway.PrintedAsync("[440] Telemetry export: Azure Monitor (traces, metrics, logs to https://example.invalid)");
         Assert.DoesNotContain("00000000-1111", gateway.Output, StringComparison.Ordinal);
     }
 }

@@ -56,7 +56,7 @@ public static class StoreSettingMeanings
         new("AWS_SESSION_TOKEN", "-", "s3: default credential chain: session token"),
     ];
 
-    /// <summary>Read by both binaries today; exporting telemetry to it arrives with issue 14.</summary>
+    /// <summary>Read by both binaries: traces, metrics and logs go to Application Insights when it is set.</summary>
     public static readonly Setting ApplicationInsights = new("APPLICATIONINSIGHTS_CONNECTION_STRING", "-",
-        "Application Insights connection string; noted at start, exporting is not in this build yet");
+        "Application Insights connection string (secret): exports traces, metrics and logs to Azure Monitor");
 }

@@ -54,6 +54,11 @@ internal static class GatewaySettingsList
             list.Add(variable.Key, variable.Default, variable.Meaning);
         }
 
+        foreach (var setting in TelemetrySettingMeanings.All)
+        {
+            list.Add(setting.Key, setting.Default, setting.Meaning);
+        }
+
         return list;
     }
 

@@ -17,9 +17,15 @@ internal sealed class HealthEndpoints(ConfigState state, TimeProvider time, ISer
     private readonly BackupStatus? backup = services.GetService<BackupStatus>();
     private readonly Policies.Redis.RedisStores? redis = services.GetService<Policies.PolicyServices>()?.Redis;
 
+    /// <summary>Prometheus text (Telemetry:Prometheus:Enabled), served here only when there is no admin listener to serve it.</summary>
+    private readonly Telemetry.Export.TelemetryExport? publicMetrics =
+        Hosting.GatewayHostBuilder.AdminEndpoints(services.GetRequiredService<GatewaySettings>().Gateway).Count == 0
+            ? services.GetService<Telemetry.Export.TelemetryExport>() : null;
+
     public const string Live = "/healthz/live";
     public const string Ready = "/healthz/ready";
     public const string ApimStatus = "/status-0123456789abcdef";
+    public const string Metrics = "/metrics";
 
     private readonly DateTimeOffset started = time.GetUtcNow();
 
@@ -60,6 +66,12 @@ internal sealed class HealthEndpoints(ConfigState state, TimeProvider time, ISer
             context.Response.StatusCode = state.Current is null ? 503 : 200;
             context.Response.Headers.CacheControl = "no-store";
             task = Task.CompletedTask;
+            return true;
+        }
+
+        if (publicMetrics?.Scrape is { } scrape && path.Equals(Metrics, StringComparison.OrdinalIgnoreCase))
+        {
+            task = scrape(context);
             return true;
         }
 

@@ -70,6 +70,8 @@ internal static class GatewayApplication
 
     public static void UseGateway(this WebApplication app)
     {
+        // Prometheus's /metrics pipeline, built before the endpoints that serve it are (Telemetry:Prometheus:Enabled only).
+        app.Services.GetService<Telemetry.Export.TelemetryExport>()?.BuildScrape(app);
         var handler = app.Services.GetRequiredService<GatewayRequestHandler>();
         var admin = app.Services.GetRequiredService<AdminEndpoints>();
         var policyServices = app.Services.GetRequiredService<PolicyServices>();

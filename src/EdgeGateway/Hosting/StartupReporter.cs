@@ -46,11 +46,6 @@ internal sealed partial class StartupReporter(
             LogForwardedCertificateNeverBelieved(logger, header);
         }
 
-        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ApplicationInsightsVariable)))
-        {
-            LogApplicationInsightsNotYet(logger, ApplicationInsightsVariable);
-        }
-
         // Off the path to the first request: the watcher costs a thread and inotify set-up, and the
         // first SHA-256 loads OpenSSL (~2 ms) that the first keyed request would otherwise pay.
         var source = services.GetService<FileConfigSource>();
@@ -60,12 +55,6 @@ internal sealed partial class StartupReporter(
             _ = System.Security.Cryptography.SHA256.HashData([]);
         });
     }
-
-    /// <summary>Set by the cloud templates already; exporting to it arrives with issue 14. Its value is never logged.</summary>
-    private const string ApplicationInsightsVariable = "APPLICATIONINSIGHTS_CONNECTION_STRING";
-
-    [LoggerMessage(105, LogLevel.Information, "{Variable} is set, but exporting telemetry to Application Insights is not in this build yet: logs go to the console only")]
-    private static partial void LogApplicationInsightsNotYet(ILogger logger, string variable);
 
     [LoggerMessage(100, LogLevel.Information, "EdgeGateway listening on {Addresses}; revision {Revision} with {ApiCount} APIs from {Source}")]
     private static partial void LogStarted(ILogger logger, string addresses, long revision, int apiCount, string source);

@@ -32,6 +32,11 @@ internal static class PlaneSettingsList
             list.Add(variable.Key, variable.Default, variable.Meaning);
         }
 
+        foreach (var setting in TelemetrySettingMeanings.All)
+        {
+            list.Add(setting.Key, setting.Default, setting.Meaning);
+        }
+
         return list;
     }
 

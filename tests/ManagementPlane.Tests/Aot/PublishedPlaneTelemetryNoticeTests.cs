@@ -2,11 +2,11 @@ namespace ManagementPlane.Tests.Aot;
 
 /// <summary>
 /// The AOT plane reads APPLICATIONINSIGHTS_CONNECTION_STRING (the cloud templates set it): one Information line at start
-/// says exporting is not in this build yet, never the value; without it, no such line.
+/// says which exporters are on, never the value; without any exporter, no such line.
 /// </summary>
 public sealed class PublishedPlaneTelemetryNoticeTests
 {
-    private const string Notice = "APPLICATIONINSIGHTS_CONNECTION_STRING is set, but exporting telemetry to Application Insights is not in this build yet";
+    private const string Notice = "Telemetry export: Azure Monitor (traces, metrics, logs to https://example.invalid)";
 
     [Fact]
     public async Task ConnectionStringSet_NotedAtStart_WithoutItsValue()
@@ -15,7 +15,7 @@ public sealed class PublishedPlaneTelemetryNoticeTests
         await using var plane = new PublishedPlane(new Dictionary<string, string?> { ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = value });
         await plane.InitializeAsync();
         Assert.True(await plane.PrintedAsync(Notice), plane.Output);
-        Assert.Contains("[1300]", plane.Output, StringComparison.Ordinal);
+        Assert.Contains("[1400]", plane.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("00000000-1111", plane.Output, StringComparison.Ordinal);
     }
 
@@ -26,6 +26,6 @@ public sealed class PublishedPlaneTelemetryNoticeTests
         await plane.InitializeAsync();
         using var client = new HttpClient { BaseAddress = plane.BaseAddress };
         Assert.Equal("ready", await client.GetStringAsync("/healthz/ready")); // started and serving: the notice would be out by now
-        Assert.DoesNotContain("Application Insights", plane.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Telemetry export", plane.Output, StringComparison.Ordinal);
     }
 }

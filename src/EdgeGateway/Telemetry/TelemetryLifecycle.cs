@@ -1,0 +1,45 @@
+using EdgeGateway.Telemetry.Export;
+using OpenTelemetry.Logs;
+
+namespace EdgeGateway.Telemetry;
+
+/// <summary>
+/// Says at start which exporters are on (never the connection string or OTLP headers), and flushes them when the host
+/// has stopped: after the drain, within Telemetry:ShutdownTimeout, so a collector that hangs delays the exit by that much at most.
+/// </summary>
+internal sealed partial class TelemetryLifecycle(IHostApplicationLifetime lifetime, TelemetryExportSettings settings, IServiceProvider services,
+    ILoggerFactory loggerFactory) : IHostedService
+{
+    private readonly ILogger logger = loggerFactory.CreateLogger("EdgeGateway.Telemetry");
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var export = services.GetService<TelemetryExport>();
+        if (export is not null)
+        {
+            export.Logs = services.GetService<LoggerProvider>();
+            lifetime.ApplicationStopped.Register(() =>
+            {
+                if (!export.Shutdown())
+                {
+                    LogFlushTimedOut(logger, settings.ShutdownTimeout);
+                }
+            });
+        }
+
+        if (export is not null || settings.Disabled)
+        {
+            lifetime.ApplicationStarted.Register(() => LogExporters(logger, settings.Describe()));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(440, LogLevel.Information, "Telemetry export: {Exporters}")]
+    private static partial void LogExporters(ILogger logger, string exporters);
+
+    [LoggerMessage(441, LogLevel.Warning, "Telemetry was not all flushed within Telemetry:ShutdownTimeout ({Timeout}): the collector is slow or unreachable; what was left is dropped")]
+    private static partial void LogFlushTimedOut(ILogger logger, TimeSpan timeout);
+}
