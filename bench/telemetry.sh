@@ -144,13 +144,13 @@ rss_on=$(mem_kb "${GW_PID[on]}" VmRSS | awk '{ print $1 }')
 col() { awk -v c="$1" '$1 != "NA" { print $c }' "$WORK/tp-$2.txt" | median; }
 errors() { awk '{ s += $4 } END { print s + 0 }' "$WORK/tp-$1.txt"; }
 verdict() { awk -v r="$1" -v goal="$2" -v dir="$3" 'BEGIN { if (r == "NA" || r == "") print "n/a"; else if ((dir == "min" && r >= goal) || (dir == "max" && r <= goal)) print "met"; else print "**missed**" }'; }
-sink_count() { awk -v p="$1" '$2 ~ p { n++ } END { print n + 0 }' "$c/sink/access.log" 2>/dev/null || echo 0; }
+sink_count() { awk -v p="$1" '$2 ~ p && $3 ~ /^2/ { n++ } END { print n + 0 }' "$c/sink/access.log" 2>/dev/null || echo 0; }
 
 off_rps=$(col 1 off); on_rps=$(col 1 on)
 read -r off_cold _ <<<"$(stats <"$WORK/cold-off.ms")"
 read -r on_cold _ <<<"$(stats <"$WORK/cold-on.ms")"
 rps_ratio=$(ratio "$on_rps" "$off_rps"); cold_ratio=$(ratio "$on_cold" "$off_cold")
-round_ratios=$(paste -d' ' "$WORK/tp-on.txt" "$WORK/tp-off.txt" | awk '{ if ($1 == "NA" || $5 == "NA" || $5 == 0) printf " n/a |"; else printf " %.2f× |", $1 / $5 }')
+round_ratios=$(paste -d' ' "$WORK/tp-on.txt" "$WORK/tp-off.txt" | awk '{ if ($1 == "NA" || $5 == "NA" || $5 == 0) printf " n/a"; else printf " %.2f×", $1 / $5 }')
 scrapes_ok=$(grep -c '^200$' "$WORK/scrapes.txt" || true); scrapes_all=$(wc -l <"$WORK/scrapes.txt")
 
 {
@@ -177,11 +177,16 @@ scrapes_ok=$(grep -c '^200$' "$WORK/scrapes.txt" || true); scrapes_all=$(wc -l <
     echo "| requests/s (median of rounds) | $(fmt "$rps_ratio" 2)× | ≥ 0.9× | $(verdict "$rps_ratio" 0.9 min) |"
     echo "| cold start (median) | $(fmt "$cold_ratio" 2)× | ≤ 1.1× | $(verdict "$cold_ratio" 1.1 max) |"
     echo
-    echo "Requests/s on/off per round:$round_ratios"
+    echo "Requests/s on/off per round:$round_ratios."
     echo
-    echo "What the sink received during the whole benchmark (cold starts included): OTLP traces $(sink_count '^/v1/traces'),"
+    echo "Requests the sink answered 2xx during the whole benchmark (cold starts included): OTLP traces $(sink_count '^/v1/traces'),"
     echo "metrics $(sink_count '^/v1/metrics'), logs $(sink_count '^/v1/logs'); Azure Monitor $(sink_count '^/v2(\.1)?/track') requests;"
     echo "\`/metrics\` scrapes answered 200: $scrapes_ok of $scrapes_all. Resident memory after the rounds: off $(fmt "$rss_off" 0) kB, on $(fmt "$rss_on" 0) kB."
+    if (($(sink_count '.') == 0 || scrapes_ok == 0)); then
+        echo
+        echo "**Warning: the \"on\" gateway exported nothing to the sink or answered no scrape: the binary has no exporters"
+        echo "(or they are misconfigured), so the \"on\" figures above do not measure telemetry.**"
+    fi
 } >"$WORK/telemetry.md"
 
 echo

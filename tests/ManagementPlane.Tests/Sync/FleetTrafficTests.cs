@@ -155,6 +155,19 @@ public sealed class FleetTrafficTests
         Assert.Equal(0, seen["gw1/gone"]);
     }
 
+    [Fact]
+    public async Task OpenApiDocument_GatewayStatus_DescribesTheTrafficFields()
+    {
+        await using var plane = await TestPlane.StartAsync();
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await plane.Anonymous.GetStringAsync("/openapi/v1.json"))!;
+        var schemas = document["components"]!["schemas"]!.AsObject();
+
+        Assert.NotNull(schemas["GatewayStatus"]!["properties"]!["traffic"]);
+        Assert.NotNull(schemas["InstanceStatus"]!["properties"]!["traffic"]);
+        var traffic = schemas["TrafficStatus"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(["errors", "instances", "p95Ms", "rejections", "requests", "requestsPerSecond", "windowSeconds"], traffic);
+    }
+
     private static MeterListener Listen<T>(string name, Action<T, KeyValuePair<string, object?>[]> onMeasurement)
         where T : struct
     {
