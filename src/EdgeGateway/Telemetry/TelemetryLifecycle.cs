@@ -17,7 +17,7 @@ internal sealed partial class TelemetryLifecycle(IHostApplicationLifetime lifeti
         if (export is not null)
         {
             // Off the path to the first request: the providers are built once the server listens, then the line says so.
-            lifetime.ApplicationStarted.Register(() => export.StartBuilding(() => LogExporters(logger, settings.Describe())));
+            lifetime.ApplicationStarted.Register(() => export.StartBuilding(() => LogExporters(logger, settings.Describe()), what => LogBuildFailed(logger, what)));
             lifetime.ApplicationStopped.Register(() =>
             {
                 if (!export.Shutdown())
@@ -42,4 +42,7 @@ internal sealed partial class TelemetryLifecycle(IHostApplicationLifetime lifeti
 
     [LoggerMessage(441, LogLevel.Warning, "Telemetry was not all flushed within Telemetry:ShutdownTimeout ({Timeout}): the collector is slow or unreachable; what was left is dropped")]
     private static partial void LogFlushTimedOut(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(442, LogLevel.Error, "Telemetry export of {Signal} could not be built and is off for this run (serving is not affected): check that exporter's OTEL_* settings")]
+    private static partial void LogBuildFailed(ILogger logger, string signal);
 }

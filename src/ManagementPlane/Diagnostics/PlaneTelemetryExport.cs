@@ -46,7 +46,7 @@ internal static partial class PlaneTelemetryExport
         }
 
         // Off the path to the first request: the providers are built once the server listens, then the line says so.
-        app.Lifetime.ApplicationStarted.Register(() => telemetry.StartBuilding(() => LogExporters(logger, settings.Describe())));
+        app.Lifetime.ApplicationStarted.Register(() => telemetry.StartBuilding(() => LogExporters(logger, settings.Describe()), what => LogBuildFailed(logger, what)));
         if (settings.Traces)
         {
             // The server span's status code, whatever answered (an endpoint, the exception handler, a 401 from the admin-key
@@ -77,4 +77,7 @@ internal static partial class PlaneTelemetryExport
 
     [LoggerMessage(1401, LogLevel.Warning, "Telemetry was not all flushed within Telemetry:ShutdownTimeout ({Timeout}): the collector is slow or unreachable; what was left is dropped")]
     private static partial void LogFlushTimedOut(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(1402, LogLevel.Error, "Telemetry export of {Signal} could not be built and is off for this run (serving is not affected): check that exporter's OTEL_* settings")]
+    private static partial void LogBuildFailed(ILogger logger, string signal);
 }

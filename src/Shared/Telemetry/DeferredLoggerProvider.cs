@@ -21,7 +21,12 @@ internal sealed class DeferredLoggerProvider : ILoggerProvider
     /// <summary>From now on records go to <paramref name="factory"/>; the queued ones first.</summary>
     public void Connect(ILoggerFactory factory)
     {
-        target = factory;
+        // Under the lock a logger either saw no target and has enqueued already (drained below), or sees this one.
+        lock (pending)
+        {
+            target = factory;
+        }
+
         while (pending.TryDequeue(out var replay))
         {
             replay(factory);
@@ -42,14 +47,23 @@ internal sealed class DeferredLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (owner.target is { } factory)
+            if (owner.target is null)
             {
-                (inner ??= factory.CreateLogger(category)).Log(logLevel, eventId, state, exception, formatter);
+                lock (owner.pending)
+                {
+                    if (owner.target is null)
+                    {
+                        if (++owner.pendingCount <= MaxPending)
+                        {
+                            owner.pending.Enqueue(f => f.CreateLogger(category).Log(logLevel, eventId, state, exception, formatter));
+                        }
+
+                        return;
+                    }
+                }
             }
-            else if (Interlocked.Increment(ref owner.pendingCount) <= MaxPending)
-            {
-                owner.pending.Enqueue(f => f.CreateLogger(category).Log(logLevel, eventId, state, exception, formatter));
-            }
+
+            (inner ??= owner.target!.CreateLogger(category)).Log(logLevel, eventId, state, exception, formatter);
         }
     }
 }

@@ -99,14 +99,41 @@ internal sealed class TelemetryExport
         return new TelemetryExport(settings, identity, config, [.. sources], [.. meters], logs);
     }
 
-    /// <summary>Builds the providers on a thread-pool thread; <paramref name="done"/> runs once they export (the start-up line).</summary>
-    public void StartBuilding(Action done) => built = Task.Run(() =>
+    /// <summary>
+    /// Builds the providers on a thread-pool thread; <paramref name="done"/> runs once they export (the start-up line).
+    /// A provider whose exporter throws while being built (a setting the checks at start could not foresee) is left out:
+    /// <paramref name="failed"/> gets the signal and its exporters (never the exception's data, which may hold a header or
+    /// a connection string), and the others are still built, so serving and the remaining exporters carry on.
+    /// </summary>
+    public void StartBuilding(Action done, Action<string> failed) => built = Task.Run(() =>
     {
-        Build();
+        Build(failed);
         done();
     });
 
-    private void Build()
+    private void Build(Action<string> failed)
+    {
+        Guard(BuildTraces, $"traces ({Exporters(settings.OtlpTraces, false)})", failed);
+        Guard(BuildMetrics, $"metrics ({Exporters(settings.OtlpMetrics, settings.Prometheus)})", failed);
+        Guard(BuildLogs, $"logs ({Exporters(settings.OtlpLogs, false)})", failed);
+    }
+
+    private static void Guard(Action build, string what, Action<string> failed)
+    {
+        try
+        {
+            build();
+        }
+        catch (Exception)
+        {
+            failed(what);
+        }
+    }
+
+    private string Exporters(bool otlp, bool prometheus) =>
+        string.Join(", ", new[] { otlp ? "OTLP" : null, settings.AzureMonitor ? "Azure Monitor" : null, prometheus ? "Prometheus" : null }.OfType<string>());
+
+    private void BuildTraces()
     {
         if (settings.Traces)
         {
@@ -122,11 +149,18 @@ internal sealed class TelemetryExport
             if (settings.AzureMonitor)
             {
                 traces.AddAzureMonitorTraceExporter(o => AzureMonitor(o, settings));
+
+                // The Azure Monitor exporter sets the provider's sampler (the whole provider's: OTLP's spans too) to its own.
+                // Set again after it, the standard one (OTEL_TRACES_SAMPLER / _ARG, default parentbased_always_on) decides.
+                traces.SetSampler(StandardSampler.FromConfiguration(config));
             }
 
             Tracer = traces.Build();
         }
+    }
 
+    private void BuildMetrics()
+    {
         if (settings.Metrics)
         {
             var metrics = Sdk.CreateMeterProviderBuilder()
@@ -150,7 +184,10 @@ internal sealed class TelemetryExport
 
             Meters = metrics.Build();
         }
+    }
 
+    private void BuildLogs()
+    {
         if (logs is not null)
         {
             var services = new ServiceCollection();
@@ -220,9 +257,16 @@ internal sealed class TelemetryExport
     public bool Shutdown()
     {
         var deadline = DateTime.UtcNow + settings.ShutdownTimeout;
-        if (!built.Wait(settings.ShutdownTimeout))
+        try
         {
-            return false;
+            if (!built.Wait(settings.ShutdownTimeout))
+            {
+                return false;
+            }
+        }
+        catch (AggregateException)
+        {
+            // Build catches per provider; should anything still escape, what was built is flushed below all the same.
         }
 
         var budget = (int)Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds);
@@ -264,8 +308,27 @@ internal sealed class TelemetryExport
     /// The protocol the settings name (http/protobuf unless grpc is asked for): the endpoint, headers and timeout the
     /// exporter reads from the OTEL_* settings itself.
     /// </summary>
-    private static void Otlp(OtlpExporterOptions options, TelemetryExportSettings settings, string signal) =>
+    private static void Otlp(OtlpExporterOptions options, TelemetryExportSettings settings, string signal)
+    {
         options.Protocol = settings.OtlpGrpc(signal) ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+
+        // The per-signal settings, which AddOtlpExporter does not read itself: the endpoint used as is (setting it in code
+        // also stops the /v1/<signal> appending that only the general endpoint gets), winning over the general one.
+        if (settings.OtlpSignalEndpoints.TryGetValue(signal, out var endpoint))
+        {
+            options.Endpoint = endpoint;
+        }
+
+        if (settings.OtlpSignalHeaders.TryGetValue(signal, out var headers))
+        {
+            options.Headers = headers;
+        }
+
+        if (settings.OtlpSignalTimeouts.TryGetValue(signal, out var timeout))
+        {
+            options.TimeoutMilliseconds = timeout;
+        }
+    }
 
     /// <summary>
     /// Azure Monitor's exporter, set so it never writes outside memory and never calls home: offline storage off (containers
@@ -276,5 +339,11 @@ internal sealed class TelemetryExport
         options.ConnectionString = settings.AzureMonitorConnectionString;
         options.DisableOfflineStorage = true;
         options.EnableLiveMetrics = false;
+
+        // No rate limit of its own (1.10.0's default is 5 traces/s, for the whole provider) and no log dropping tied to it:
+        // every request it is given is exported, and OTEL_TRACES_SAMPLER alone decides which are (see BuildTraces).
+        options.TracesPerSecond = null;
+        options.SamplingRatio = 1.0f;
+        options.EnableTraceBasedLogsSampler = false;
     }
 }

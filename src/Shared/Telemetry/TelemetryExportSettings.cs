@@ -39,6 +39,19 @@ internal sealed record TelemetryExportSettings
     /// </summary>
     public IReadOnlyDictionary<string, string> OtlpProtocols { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Per signal (TRACES, METRICS, LOGS): its own OTEL_EXPORTER_OTLP_{SIGNAL}_ENDPOINT, used as is (no /v1/... appended) and
+    /// winning over the general endpoint, as the OpenTelemetry spec says. The .NET exporter reads these only on its
+    /// UseOtlpExporter path, not on AddOtlpExporter, so <see cref="TelemetryExport"/> sets them in code.
+    /// </summary>
+    public IReadOnlyDictionary<string, Uri> OtlpSignalEndpoints { get; init; } = new Dictionary<string, Uri>();
+
+    /// <summary>Per-signal OTEL_EXPORTER_OTLP_{SIGNAL}_HEADERS (checked, never logged); the general one is read by the exporter itself.</summary>
+    public IReadOnlyDictionary<string, string> OtlpSignalHeaders { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Per-signal OTEL_EXPORTER_OTLP_{SIGNAL}_TIMEOUT in milliseconds.</summary>
+    public IReadOnlyDictionary<string, int> OtlpSignalTimeouts { get; init; } = new Dictionary<string, int>();
+
     public bool OtlpGrpc(string signal) => (OtlpProtocols.TryGetValue(signal, out var protocol) ? protocol : OtlpProtocol) == "grpc";
 
     public bool Prometheus { get; init; }
@@ -89,11 +102,34 @@ internal sealed record TelemetryExportSettings
         }
 
         foreach (var key in new[] { "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_METRIC_EXPORT_INTERVAL", "OTEL_BSP_SCHEDULE_DELAY", "OTEL_BSP_MAX_QUEUE_SIZE",
-                     "OTEL_BLRP_SCHEDULE_DELAY", "OTEL_BLRP_MAX_QUEUE_SIZE" })
+                     "OTEL_BLRP_SCHEDULE_DELAY", "OTEL_BLRP_MAX_QUEUE_SIZE", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE",
+                     "OTEL_BSP_EXPORT_TIMEOUT", "OTEL_BLRP_EXPORT_TIMEOUT", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT",
+                     "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT" })
         {
-            if (Value(config, key) is { } number && (!int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0))
+            PositiveNumber(config, key);
+        }
+
+        BatchFitsQueue(config, "OTEL_BSP");
+        BatchFitsQueue(config, "OTEL_BLRP");
+        Headers(config, "OTEL_EXPORTER_OTLP_HEADERS");
+        var endpoints = new Dictionary<string, Uri>();
+        var headers = new Dictionary<string, string>();
+        var timeouts = new Dictionary<string, int>();
+        for (var i = 0; i < Signals.Length; i++)
+        {
+            if (perSignal[i] is { } endpoint)
             {
-                throw new TelemetrySettingsException($"{key} '{number}' is not a positive whole number (milliseconds, or a count for *_QUEUE_SIZE)");
+                endpoints[Signals[i]] = endpoint;
+            }
+
+            if (Headers(config, $"OTEL_EXPORTER_OTLP_{Signals[i]}_HEADERS") is { } signalHeaders)
+            {
+                headers[Signals[i]] = signalHeaders;
+            }
+
+            if (PositiveNumber(config, $"OTEL_EXPORTER_OTLP_{Signals[i]}_TIMEOUT") is { } signalTimeout)
+            {
+                timeouts[Signals[i]] = signalTimeout;
             }
         }
 
@@ -105,9 +141,12 @@ internal sealed record TelemetryExportSettings
             ShutdownTimeout = shutdown,
             AzureMonitorConnectionString = connectionString,
             AzureMonitorIngestionHost = ingestionHost,
-            OtlpTraces = (general ?? perSignal[0]) is not null,
-            OtlpMetrics = (general ?? perSignal[1]) is not null,
-            OtlpLogs = (general ?? perSignal[2]) is not null,
+            OtlpTraces = (perSignal[0] ?? general) is not null,
+            OtlpMetrics = (perSignal[1] ?? general) is not null,
+            OtlpLogs = (perSignal[2] ?? general) is not null,
+            OtlpSignalEndpoints = endpoints,
+            OtlpSignalHeaders = headers,
+            OtlpSignalTimeouts = timeouts,
             OtlpTarget = target is null ? null : $"{target.Scheme}://{target.Authority}",
             OtlpProtocol = protocol,
             OtlpProtocols = protocols,
@@ -153,10 +192,58 @@ internal sealed record TelemetryExportSettings
 
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new TelemetrySettingsException($"{key} '{value}' is not an absolute http:// or https:// URL, like http://otel-collector:4318");
+            // Never the value: a forgotten scheme turns "user:token@host" into a "URL" whose user info is a secret.
+            throw new TelemetrySettingsException($"{key} is not an absolute http:// or https:// URL, like http://otel-collector:4318");
         }
 
         return uri;
+    }
+
+    private static int? PositiveNumber(IConfiguration config, string key)
+    {
+        if (Value(config, key) is not { } number)
+        {
+            return null;
+        }
+
+        return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
+            : throw new TelemetrySettingsException($"{key} '{number}' is not a positive whole number (milliseconds, or a count for *_QUEUE_SIZE and *_BATCH_SIZE)");
+    }
+
+    /// <summary>
+    /// The spec says a batch "must be less than or equal to" the queue (maxExportBatchSize, default 512), and the SDK's batch
+    /// processor throws when it is not, on the background thread where nobody would see it: refused here at start instead
+    /// (a silent clamp would change a size the operator set or relied on by default).
+    /// </summary>
+    private static void BatchFitsQueue(IConfiguration config, string prefix)
+    {
+        var queueKey = $"{prefix}_MAX_QUEUE_SIZE";
+        var batchKey = $"{prefix}_MAX_EXPORT_BATCH_SIZE";
+        var queue = PositiveNumber(config, queueKey) ?? 2048;
+        var batch = PositiveNumber(config, batchKey) ?? 512;
+        if (batch > queue)
+        {
+            throw new TelemetrySettingsException($"{queueKey} ({queue}) is below {batchKey} ({batch}{(Value(config, batchKey) is null ? ", its default" : "")}): a batch must fit in the queue; raise {queueKey} or set {batchKey} to at most {queue}");
+        }
+    }
+
+    /// <summary>OTLP headers: comma-separated key=value pairs with a non-empty key (the exporter throws on anything else). Never echoed: they carry tokens.</summary>
+    private static string? Headers(IConfiguration config, string key)
+    {
+        if (Value(config, key) is not { } value)
+        {
+            return null;
+        }
+
+        foreach (var pair in value.Split(','))
+        {
+            if (pair.IndexOf('=', StringComparison.Ordinal) is var eq && (eq <= 0 || pair[..eq].Trim().Length == 0))
+            {
+                throw new TelemetrySettingsException($"{key} is not a list of key=value pairs separated by commas, like api-key=SECRET,tenant=a (a pair has no '=' or an empty key)");
+            }
+        }
+
+        return value;
     }
 
     private static string? Protocol(IConfiguration config, string key)

@@ -16,6 +16,10 @@ public sealed class TelemetrySettingsTests
     [InlineData("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")]
     [InlineData("Telemetry__Prometheus__Enabled", "yes")]
     [InlineData("Telemetry__ShutdownTimeout", "soon")]
+    [InlineData("OTEL_EXPORTER_OTLP_HEADERS", "authorization Bearer abc123")]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "user:abc123@collector:4318")]
+    [InlineData("OTEL_BSP_MAX_QUEUE_SIZE", "100")]
+    [InlineData("OTEL_BLRP_MAX_QUEUE_SIZE", "100")]
     public async Task Gateway_MalformedSetting_Exit1NamingIt(string variable, string value)
     {
         using var folder = new ConfigFolder();

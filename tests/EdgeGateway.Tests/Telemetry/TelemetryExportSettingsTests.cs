@@ -59,13 +59,37 @@ public sealed class TelemetryExportSettingsTests
     [InlineData("OTEL_METRIC_EXPORT_INTERVAL", "-5")]
     [InlineData("Telemetry:ShutdownTimeout", "00:10:00")]
     [InlineData("Telemetry:Prometheus:Enabled", "on")]
+    [InlineData("OTEL_EXPORTER_OTLP_HEADERS", "authorization Bearer s3cr3t")]
+    [InlineData("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "api-key=s3cr3t,=x")]
+    [InlineData("OTEL_BSP_MAX_QUEUE_SIZE", "100")]
+    [InlineData("OTEL_BLRP_MAX_QUEUE_SIZE", "100")]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "user:s3cr3t@collector:4318")]
     public void Malformed_NamesTheSetting(string key, string value)
     {
         var ex = Assert.Throws<TelemetrySettingsException>(() => Read((key, value)));
         Assert.StartsWith(key, ex.Message, StringComparison.Ordinal);
-        if (key == TelemetryExportSettings.ConnectionStringKey)
+        if (key == TelemetryExportSettings.ConnectionStringKey || key.Contains("HEADERS", StringComparison.Ordinal) || key.EndsWith("ENDPOINT", StringComparison.Ordinal))
         {
             Assert.DoesNotContain(value, ex.Message, StringComparison.Ordinal); // a secret: said what is wrong, never shown
         }
+    }
+
+    [Fact]
+    public void PerSignalEndpoint_WinsOverTheGeneralOne_UsedAsIs()
+    {
+        var settings = Read(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://general:4318"), ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://logs:4318/custom/logs"),
+            ("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "k=v"), ("OTEL_EXPORTER_OTLP_LOGS_TIMEOUT", "1234"));
+        Assert.Equal(new Uri("http://logs:4318/custom/logs"), settings.OtlpSignalEndpoints["LOGS"]);
+        Assert.False(settings.OtlpSignalEndpoints.ContainsKey("TRACES")); // the exporter appends /v1/traces to the general one itself
+        Assert.Equal("k=v", settings.OtlpSignalHeaders["LOGS"]);
+        Assert.Equal(1234, settings.OtlpSignalTimeouts["LOGS"]);
+        Assert.True(settings.OtlpTraces && settings.OtlpMetrics && settings.OtlpLogs);
+    }
+
+    [Fact]
+    public void BatchSizeWithinTheQueue_Accepted()
+    {
+        var settings = Read(("OTEL_BSP_MAX_QUEUE_SIZE", "100"), ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "100"), ("OTEL_BLRP_MAX_QUEUE_SIZE", "512"));
+        Assert.False(settings.Any);
     }
 }
