@@ -87,7 +87,7 @@ public sealed class CollectorDownTests
         var markerTraces = receiver.Spans.Where(IsMarker).Select(s => s.TraceId).ToHashSet();
         var kept = receiver.Spans.Count(s => !markerTraces.Contains(s.TraceId));
         Assert.True(kept > 0, "nothing that was queued while the collector hung arrived after it recovered");
-        Assert.True(kept <= SpanQueue + SpanBatch, $"{kept} of the {2 * Requests} spans made while the collector hung arrived after it recovered: "
+        Assert.True(kept <= SpanQueue + SpanBatch, $"{kept} of the {2 * Requests} spans (two per request) made while the collector hung arrived after it recovered: "
             + $"the exporter kept more than its queue bound ({SpanQueue}) plus one batch in flight ({SpanBatch})");
 
         // The collector hangs again: a stop must not wait for it.
