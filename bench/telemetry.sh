@@ -238,10 +238,6 @@ scrapes_ok=$(grep -c '^200$' "$WORK/scrapes.txt" || true); scrapes_all=$(wc -l <
         fi
         echo "| $(variant_label "$v") | $(fmt "$cmed" 1) | $(fmt "$lmed" 1) ($(fmt "$lmin" 1)–$(fmt "$lmax" 1), $ln/$RUNS) | $rec |"
     done
-    if ((!with_first)); then
-        echo
-        echo "(This binary does not list \`Telemetry:RecordFromFirstRequest\`, so the variant that records from the first request was not measured.)"
-    fi
     echo
     echo "Requests/s on/off per round:$round_ratios."
     echo
