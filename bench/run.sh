@@ -55,7 +55,7 @@ if ((needs_gateway)); then
     ensure_tools
     resolve_gateway
     ensure_firstok
-    require_free_ports $(seq "$BENCH_PORT_BASE" $((BENCH_PORT_BASE + 15)))
+    require_free_ports $(seq "$BENCH_PORT_BASE" $((BENCH_PORT_BASE + 16)))
 fi
 export BENCH_PREPARED=1 RESULTS_MD
 

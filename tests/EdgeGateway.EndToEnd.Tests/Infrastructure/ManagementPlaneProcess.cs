@@ -74,6 +74,24 @@ public sealed class ManagementPlaneProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What a container platform sends to stop an instance (a graceful stop, unlike <see cref="Kill"/>).</summary>
+    public void SendSigterm()
+    {
+        if (kill(process.Id, 15) != 0)
+        {
+            throw new InvalidOperationException("kill(SIGTERM) failed: " + System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>Waits for the process to end and returns its exit code (throws when it is still running after <paramref name="timeout"/>).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cts.Token);
+        process.WaitForExit(); // drains the redirected output
+        return process.ExitCode;
+    }
+
     /// <summary>Declarative apply of a whole config document (PUT /config).</summary>
     public async Task ApplyAsync(string configJson)
     {
@@ -221,4 +239,7 @@ public sealed class ManagementPlaneProcess : IAsyncDisposable
         return publish.ExitCode == 0 ? Path.Combine(output, "ManagementPlane")
             : throw new InvalidOperationException($"dotnet publish failed:\n{stdout.Result}\n{stderr.Result}");
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
 }

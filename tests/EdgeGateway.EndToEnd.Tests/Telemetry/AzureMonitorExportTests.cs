@@ -8,21 +8,24 @@ namespace EdgeGateway.EndToEnd.Tests.Telemetry;
 /// The AOT gateway and plane send to a stand-in for Application Insights' ingestion endpoint (the connection string's
 /// IngestionEndpoint; the test decodes the gzip JSON the real exporter posts): requests with their result codes and the
 /// gateway's attributes, the backend call as a dependency of the same operation, our metrics, and our logs correlated to
-/// the request they were written in, each under the right cloud role.
+/// the request they were written in, each under the right cloud role. The metrics are asserted after a SIGTERM: Azure
+/// Monitor's metric reader exports once a minute whatever OTEL_METRIC_EXPORT_INTERVAL says, so only the stop's flush
+/// (within Telemetry:ShutdownTimeout) can have delivered them: this is also the test that a stop flushes.
 /// </summary>
 public sealed class AzureMonitorExportTests
 {
-    /// <summary>Azure Monitor's metric reader exports once a minute whatever OTEL_METRIC_EXPORT_INTERVAL says: a generous wait.</summary>
-    private static readonly TimeSpan MetricWait = TimeSpan.FromSeconds(150);
-
     [Fact]
-    public async Task GatewayAndPlane_SendRequestsDependenciesMetricsAndLogs()
+    public async Task GatewayAndPlane_SendRequestsDependenciesMetricsAndLogs_AndAStopFlushesTheMetrics()
     {
         await using var receiver = await AzureMonitorReceiver.StartAsync();
         await using var backend = await TestBackend.StartAsync();
         using var folder = new ConfigFolder();
         folder.Write(ExportScenario.Config(backend.Url));
-        var env = ExportScenario.Fast(new() { ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = receiver.ConnectionString });
+        var env = ExportScenario.Fast(new()
+        {
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = receiver.ConnectionString,
+            ["Telemetry__ShutdownTimeout"] = "00:00:20",
+        });
         await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, env: env);
         using var planeFolder = new ConfigFolder();
         await using var plane = await ManagementPlaneProcess.StartAsync(planeFolder.Path, env: env);
@@ -52,15 +55,21 @@ public sealed class AzureMonitorExportTests
             && i.Data("message")?.Contains("dead", StringComparison.Ordinal) == true, "the backend failure's log, in the request's operation");
         Assert.Equal("Warning", warning.Data("severityLevel"));
 
-        await receiver.WaitForMetricAsync("edgegateway.requests", i => i.Property("edgegateway.api.id") == "dead" && i.Property("edgegateway.status_class") == "5xx", MetricWait);
         await receiver.WaitForAsync(i => i.Name == "Message" && i.CloudRole == "edgegateway" && i.Data("message")?.StartsWith("EdgeGateway listening on", StringComparison.Ordinal) == true,
             "the gateway's start-up line");
 
-        var planeRequest = await receiver.WaitForAsync(i => i.Name == "Request" && i.CloudRole == "edgegateway-management" && i.Data("url")?.EndsWith("/gateways", StringComparison.Ordinal) == true, "the plane's GET /gateways", MetricWait);
+        var planeRequest = await receiver.WaitForAsync(i => i.Name == "Request" && i.CloudRole == "edgegateway-management" && i.Data("url")?.EndsWith("/gateways", StringComparison.Ordinal) == true, "the plane's GET /gateways");
         Assert.True(planeRequest.Data("responseCode") == "200", planeRequest.ToString());
         await receiver.WaitForAsync(i => i.Name == "Message" && i.CloudRole == "edgegateway-management"
             && i.Data("message")?.StartsWith("Telemetry export: Azure Monitor", StringComparison.Ordinal) == true, "the plane's start-up line");
-        await receiver.WaitForMetricAsync("http.server.request.duration", i => i.CloudRole == "edgegateway-management", MetricWait);
+        // A stop flushes: the metric reader's last collection and export happen within the shutdown, long before its
+        // minute; once both processes have exited, nothing else can deliver them.
+        gateway.SendSigterm();
+        plane.SendSigterm();
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, await plane.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        await receiver.WaitForMetricAsync("edgegateway.requests", i => i.Property("edgegateway.api.id") == "dead" && i.Property("edgegateway.status_class") == "5xx");
+        await receiver.WaitForMetricAsync("http.server.request.duration", i => i.CloudRole == "edgegateway-management");
 
         Assert.Empty(receiver.Rejected);
         Assert.DoesNotContain(AzureMonitorReceiver.InstrumentationKey, gateway.Output, StringComparison.Ordinal);

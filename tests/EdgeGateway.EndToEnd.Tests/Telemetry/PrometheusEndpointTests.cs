@@ -38,10 +38,15 @@ public sealed class PrometheusEndpointTests
         Assert.Equal(HttpStatusCode.BadGateway, (await gateway.Client.GetAsync("/dead/a")).StatusCode);
 
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/metrics")).StatusCode);
-        using var response = await gateway.Admin.GetAsync("/metrics");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        var metrics = PrometheusText.Parse(await response.Content.ReadAsStringAsync());
+        using (var response = await gateway.Admin.GetAsync("/metrics"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        }
+
+        // The counters are recorded once a response is complete, so a client can hold the last answer a moment before
+        // they move: scrape until all five requests are counted, then check how they are broken down.
+        var metrics = await ScrapeUntilAsync(gateway.Admin, m => m.Sum("edgegateway_requests_total") >= 5 && m.Sum("edgegateway_request_duration_seconds_count") >= 5);
 
         Assert.Equal("counter", metrics.Family("edgegateway_requests_total")?.Type);
         Assert.Equal(1, Requests(metrics, "open", "2xx"));
@@ -70,8 +75,24 @@ public sealed class PrometheusEndpointTests
         await ExportScenario.ExportingAsync(gateway);
 
         Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/open/a")).StatusCode);
-        var metrics = PrometheusText.Parse(await gateway.Client.GetStringAsync("/metrics"));
+        var metrics = await ScrapeUntilAsync(gateway.Client, m => m.Sum("edgegateway_requests_total") >= 1);
         Assert.Equal(1, Requests(metrics, "open", "2xx"));
+    }
+
+    /// <summary>GET /metrics until <paramref name="done"/> holds (30 s at most): the scrape that satisfied it.</summary>
+    private static async Task<PrometheusText> ScrapeUntilAsync(HttpClient client, Func<PrometheusText, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var metrics = PrometheusText.Parse(await client.GetStringAsync("/metrics"));
+            if (done(metrics) || DateTime.UtcNow > deadline)
+            {
+                return metrics; // past the deadline, the asserts that follow say what is missing
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static double Requests(PrometheusText metrics, string api, string statusClass) =>

@@ -28,7 +28,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly List<OtlpExport> exports = [];
     private readonly List<string> rejected = [];
     private readonly Arrivals arrivals = new();
-    private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication app = null!;
     private int hanging;
 
@@ -49,10 +49,21 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public string GrpcEndpoint => $"http://127.0.0.1:{GrpcPort}";
 
     /// <summary>
-    /// When true, every export request is accepted and never answered (until the exporter gives up or this receiver
-    /// is disposed): a collector that hangs. Nothing is recorded while hanging, except in <see cref="HeldCount"/>.
+    /// When true, every export request is accepted and never answered (until the exporter gives up, <see cref="Release"/>
+    /// is called or this receiver is disposed): a collector that hangs. Nothing is recorded while hanging, except in <see cref="HeldCount"/>.
     /// </summary>
     public volatile bool Hang;
+
+    /// <summary>
+    /// The collector recovers: <see cref="Hang"/> goes off and every held export request goes on to be decoded and
+    /// recorded as if it had just arrived (what the exporter kept while the collector hung is then visible). Setting
+    /// <see cref="Hang"/> again holds the next requests until the next release.
+    /// </summary>
+    public void Release()
+    {
+        Hang = false;
+        Interlocked.Exchange(ref released, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     /// <summary>How many export requests arrived while <see cref="Hang"/> was on (each is held open).</summary>
     public int HeldCount => Volatile.Read(ref hanging);
@@ -178,9 +189,15 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     private async Task HoldAsync(CancellationToken aborted)
     {
+        var release = Volatile.Read(ref released);
+        if (!Hang)
+        {
+            return; // released between the caller's check and here: Release turns Hang off before it swaps the gate
+        }
+
         Interlocked.Increment(ref hanging);
         arrivals.Signal();
-        await released.Task.WaitAsync(aborted);
+        await release.Task.WaitAsync(aborted);
     }
 
     private void Store(OtlpExport export, IMessage request)
@@ -232,7 +249,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        released.TrySetResult();
+        Volatile.Read(ref released).TrySetResult();
         await app.StopAsync();
         await app.DisposeAsync();
     }
