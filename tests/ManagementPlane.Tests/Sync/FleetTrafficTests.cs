@@ -101,7 +101,7 @@ public sealed class FleetTrafficTests
     // Each bucket within the cap, their sum (4e14) not: 10,000 instances of it would overflow the fleet's merged total.
     [InlineData("""{"windowSeconds":10,"durationBuckets":[10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000]}""", "must add up to at most", "invalid_traffic")]
     [InlineData("""{"windowSeconds":"NaN"}""", "windowSeconds", "invalid_body")]
-    [InlineData("""{"windowSeconds":1e400}""", "windowSeconds", "invalid_body")]
+    [InlineData("""{"windowSeconds":1e400}""", "traffic.windowSeconds", "invalid_traffic")] // read as infinity
     public async Task Heartbeat_ImpossibleTraffic_400ProblemNamingTheField_NothingStored(string traffic, string field, string reason)
     {
         await using var plane = await TestPlane.StartAsync();
