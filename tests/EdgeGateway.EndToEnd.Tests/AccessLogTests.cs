@@ -23,7 +23,9 @@ public sealed class AccessLogTests : IAsyncLifetime
             { "schemaVersion": 1, "revision": 3,
               "apis": [
                 { "id": "echo", "path": "/echo", "backend": { "urls": ["{{backend.Url}}"] } },
-                { "id": "dead", "path": "/dead", "subscriptionRequired": false, "backend": { "urls": ["http://127.0.0.1:1"] } } ],
+                { "id": "dead", "path": "/dead", "subscriptionRequired": false, "backend": { "urls": ["http://127.0.0.1:1"] } },
+                { "id": "custom", "path": "/custom", "subscriptionKeyParameterNames": { "header": "X-Api-Key", "query": "apikey" },
+                  "backend": { "urls": ["{{backend.Url}}"] } } ],
               "subscriptions": [ { "id": "sub-e2e", "scope": "apis/echo", "primaryKey": "{{Key}}" } ] }
             """);
     }
@@ -47,8 +49,10 @@ public sealed class AccessLogTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         using var dead = await gateway.Client.GetAsync("/dead/x");
         Assert.Equal(HttpStatusCode.BadGateway, dead.StatusCode);
+        using var misspelt = await gateway.Client.GetAsync($"/custm/x?apikey={Key}&q=1"); // no API matched, the key under the custom name
+        Assert.Equal(HttpStatusCode.NotFound, misspelt.StatusCode);
 
-        await gateway.EventuallyAsync(() => Task.FromResult(gateway.StandardOutputLines.Count(l => l.StartsWith('{')) >= 3), "three access log lines on stdout");
+        await gateway.EventuallyAsync(() => Task.FromResult(gateway.StandardOutputLines.Count(l => l.StartsWith('{')) >= 4), "four access log lines on stdout");
         var lines = gateway.StandardOutputLines.Select(l => JsonDocument.Parse(l).RootElement).ToList(); // every stdout line is JSON
         Assert.DoesNotContain(gateway.Output.Split('\n'), l => l.Contains(Key, StringComparison.Ordinal));
 
@@ -76,6 +80,31 @@ public sealed class AccessLogTests : IAsyncLifetime
         var failed = lines.Single(l => l.GetProperty("ResponseCode").GetInt32() == 502);
         Assert.Equal("BackendConnectionFailure", failed.GetProperty("LastErrorReason").GetString());
         Assert.Equal("dead", failed.GetProperty("ApiId").GetString());
+        Assert.Equal("backend", failed.GetProperty("LastErrorSection").GetString());
+
+        var unmatched = lines.Single(l => l.GetProperty("ResponseCode").GetInt32() == 404);
+        Assert.Equal($"{gateway.BaseAddress.ToString().TrimEnd('/')}/custm/x?q=1", unmatched.GetProperty("Url").GetString());
+    }
+
+    [Fact]
+    public async Task AcceptIncomingFalse_NothingTraces_TheBackendGetsNoTraceHeadersAtAll()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, env: new Dictionary<string, string>
+        {
+            ["Telemetry__Tracing__AcceptIncoming"] = "false", // no access log, no exporter
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/traced");
+        request.Headers.Add("Ocp-Apim-Subscription-Key", Key);
+        request.Headers.Add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        request.Headers.Add("tracestate", "vendor=1");
+        request.Headers.Add("baggage", "user=alice");
+
+        using var response = await gateway.Client.SendAsync(request);
+
+        var headers = (await Echo.ReadAsync(response)).Headers;
+        Assert.DoesNotContain("traceparent", headers.Keys);
+        Assert.DoesNotContain("tracestate", headers.Keys);
+        Assert.DoesNotContain("baggage", headers.Keys);
     }
 
     [Theory]

@@ -25,10 +25,10 @@ public sealed class FleetStatusTests : PlaneFixture
     [Fact]
     public async Task TwoInstances_KnownRequests_StatusShowsEachInstancesTrafficAndTheSum()
     {
-        // A backend that answers every request 502: a failure the gateway passes on.
+        // A backend that answers every request 502 (a failure the gateway passes on), and 403 on /forbidden (its own authorisation).
         await using var failing = await TestBackend.StartAsync("failing", app => app.Use((HttpContext context, RequestDelegate _) =>
         {
-            context.Response.StatusCode = 502;
+            context.Response.StatusCode = context.Request.Path.Value!.EndsWith("/forbidden", StringComparison.Ordinal) ? 403 : 502;
             return Task.CompletedTask;
         }));
         await Plane.ApplyAsync(Config(Backend.Url, failing.Url));
@@ -47,6 +47,7 @@ public sealed class FleetStatusTests : PlaneFixture
         Assert.Equal(HttpStatusCode.OK, (await second.Client.GetAsync("/echo/a")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await second.Client.GetAsync("/echo/b")).StatusCode);
         Assert.Equal(HttpStatusCode.BadGateway, (await second.Client.GetAsync("/down/x")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await second.Client.GetAsync("/down/forbidden")).StatusCode); // the backend's 403: not a rejection
 
         // A new revision makes each instance beat at once; that beat carries the window since its start beat.
         await Plane.ApplyAsync(Config(Backend.Url, failing.Url, "later"));
@@ -62,7 +63,7 @@ public sealed class FleetStatusTests : PlaneFixture
             .OrderByDescending(t => t.GetProperty("requests").GetInt64()).ToList();
         Assert.Equal(2, windows.Count);
         Assert.Equal((6L, 0L, 1L), Counts(windows[0]));
-        Assert.Equal((3L, 1L, 0L), Counts(windows[1]));
+        Assert.Equal((4L, 1L, 0L), Counts(windows[1]));
         foreach (var window in windows)
         {
             Assert.True(window.GetProperty("p95Ms").GetDouble() > 0, window.ToString());
@@ -71,7 +72,7 @@ public sealed class FleetStatusTests : PlaneFixture
         }
 
         var sum = status.GetProperty("traffic");
-        Assert.Equal((9L, 1L, 1L), Counts(sum));
+        Assert.Equal((10L, 1L, 1L), Counts(sum));
         Assert.Equal(2, sum.GetProperty("instances").GetInt32());
         Assert.True(sum.GetProperty("p95Ms").GetDouble() > 0, sum.ToString());
     }

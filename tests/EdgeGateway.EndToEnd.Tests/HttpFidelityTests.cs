@@ -187,6 +187,21 @@ public sealed class HttpFidelityTests(HttpFidelityFixture f) : IClassFixture<Htt
         Assert.Equal("gw.example", headers["x-forwarded-host"]);
     }
 
+    // No exporter, no access log: the gateway stays out of the trace, as a plain proxy does.
+    [Fact]
+    public async Task TraceHeaders_NothingTraces_NoneInvented_TheClientsPassThroughUntouched()
+    {
+        const string clientTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        var plain = (await GetAsync("/echo/t")).Echo().Headers;
+        var traced = (await GetAsync("/echo/t", $"traceparent: {clientTraceparent}\r\ntracestate: vendor=1\r\n")).Echo().Headers;
+
+        Assert.DoesNotContain("traceparent", plain.Keys);
+        Assert.DoesNotContain("tracestate", plain.Keys);
+        Assert.Equal(clientTraceparent, traced["traceparent"]);
+        Assert.Equal("vendor=1", traced["tracestate"]);
+    }
+
     [Fact]
     public async Task BackendError_LoggedOnce()
     {

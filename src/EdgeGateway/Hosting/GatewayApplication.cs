@@ -32,13 +32,15 @@ internal static class GatewayApplication
         services.AddSingleton(initial);
         services.AddSingleton(state);
         services.AddSingleton(policyServices);
+        var propagate = TraceContextUse.Propagates(builder.Configuration, settings);
+        policyServices.PropagateTraceContext = propagate;
         services.AddSingleton<RequestCounters>();
         services.AddRequestTelemetry(settings, time);
         services.AddSingleton<HealthEndpoints>();
         services.AddSingleton<AdminEndpoints>();
         services.AddHostedService<StartupReporter>();
         services.AddHostedService<ShutdownReporter>();
-        services.AddProxy();
+        services.AddProxy(propagate);
         services.AddHostedService<ActiveHealthChecker>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Gateway.ShutdownTimeout);
 
@@ -95,10 +97,10 @@ internal static class GatewayApplication
         app.Run(admin.Enabled ? context => admin.IsAdmin(context) ? admin.HandleAsync(context) : handler.InvokeAsync(context) : handler.InvokeAsync);
     }
 
-    private static void AddProxy(this IServiceCollection services)
+    private static void AddProxy(this IServiceCollection services, bool propagateTraceContext)
     {
         services.AddHttpForwarder();
-        services.AddSingleton(_ => BackendHandler.Create());
+        services.AddSingleton(_ => BackendHandler.Create(propagateTraceContext));
         services.AddSingleton(sp => new HttpMessageInvoker(sp.GetRequiredService<SocketsHttpHandler>()));
 
         // The same connection pool, through the retry loop and the breakers' bookkeeping: only requests that need them take it.

@@ -44,6 +44,9 @@ internal sealed class GatewayConsoleLoggerProvider(LogLevel minimum, TimeProvide
         _ => "none",
     };
 
+    /// <summary>The logger category of ASP.NET Core's per-request hosting logs.</summary>
+    internal const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     private sealed class GatewayConsoleLogger(GatewayConsoleLoggerProvider provider, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
@@ -60,9 +63,14 @@ internal sealed class GatewayConsoleLoggerProvider(LogLevel minimum, TimeProvide
         }
     }
 
-    /// <summary>Framework chatter (per-request logs) only from Warning up; our own categories from the configured level.</summary>
+    /// <summary>
+    /// Framework chatter (per-request logs) only from Warning up; our own categories from the configured level. ASP.NET Core's
+    /// hosting diagnostics category is off: it logs only per-request Information/Debug lines, and while any level of it is on,
+    /// hosting starts an Activity for every request (HostingApplicationDiagnostics.BeginRequest) that nobody records.
+    /// </summary>
     private LogLevel MinimumFor(string category) =>
-        category.StartsWith("Microsoft", StringComparison.Ordinal) || category.StartsWith("Yarp", StringComparison.Ordinal)
+        category == HostingDiagnosticsCategory ? LogLevel.None
+        : category.StartsWith("Microsoft", StringComparison.Ordinal) || category.StartsWith("Yarp", StringComparison.Ordinal)
             ? (minimum > LogLevel.Warning ? minimum : LogLevel.Warning)
             : minimum;
 }

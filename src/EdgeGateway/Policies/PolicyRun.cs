@@ -232,7 +232,8 @@ internal sealed class PolicyRun(HttpContext http, PolicyPipeline pipeline, Polic
     public PolicyResult Fail(PolicyError error)
     {
         LastError = error;
-        LastErrorSection = Telemetry.PolicyTelemetry.SectionName(Section);
+        // A forward that failed is the backend section's failure (as APIM reports it), whichever section the API's policies last ran.
+        LastErrorSection = error.Source == Telemetry.PolicyTelemetry.ForwardRequest ? "backend" : Telemetry.PolicyTelemetry.SectionName(Section);
         Telemetry.PolicyTelemetry.Failed(this, error);
         return PolicyResult.Failed;
     }

@@ -65,7 +65,11 @@ internal sealed class PolicyServices(OpenIdKeyCache openIdKeys)
     public Uri EntraAuthorityHost { get; init; } = Configuration.GatewayOptions.DefaultEntraAuthorityHost;
 
     /// <summary>authentication-certificate's backend clients, one per client certificate, shared across revisions.</summary>
-    public Auth.BackendCertificates Certificates => LazyInitializer.EnsureInitialized(ref certificates, () => new Auth.BackendCertificates(Time, () => Logger));
+    public Auth.BackendCertificates Certificates => LazyInitializer.EnsureInitialized(ref certificates,
+        () => new Auth.BackendCertificates(Time, () => Logger) { PropagateTraceContext = PropagateTraceContext });
+
+    /// <summary>Backend clients write the gateway's trace context: set at start when a trace exporter or the access log is on.</summary>
+    public bool PropagateTraceContext { get; set; }
 
     private Auth.BackendCertificates? certificates;
 

@@ -7,7 +7,13 @@ namespace EdgeGateway.Proxy;
 /// </summary>
 internal static class BackendHandler
 {
-    public static SocketsHttpHandler Create() => new()
+    /// <summary>
+    /// A backend handler. <paramref name="propagateTraceContext"/> only when something uses the trace (a trace exporter or the
+    /// access log's CorrelationId): the propagator makes SocketsHttpHandler start an <c>HttpRequestOut</c> activity and write
+    /// a traceparent on every forward, which a gateway nobody traces should not pay for. Without it the client's own trace
+    /// headers reach the backend untouched, as through any plain proxy.
+    /// </summary>
+    public static SocketsHttpHandler Create(bool propagateTraceContext) => new()
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -16,7 +22,9 @@ internal static class BackendHandler
         EnableMultipleHttp2Connections = true,
         // The gateway's trace context replaces the client's on the way to the backend (YARP's propagator removes the
         // client's traceparent/tracestate, then injects the current activity's). Only runs when an activity exists.
-        ActivityHeadersPropagator = new Yarp.ReverseProxy.Forwarder.ReverseProxyPropagator(System.Diagnostics.DistributedContextPropagator.CreateDefaultPropagator()),
+        ActivityHeadersPropagator = propagateTraceContext
+            ? new Yarp.ReverseProxy.Forwarder.ReverseProxyPropagator(System.Diagnostics.DistributedContextPropagator.CreateDefaultPropagator())
+            : null,
         ConnectTimeout = TimeSpan.FromSeconds(15),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
     };

@@ -58,34 +58,75 @@ internal sealed partial class GatewayRequestHandler(
         var runtime = state.Current;
         if (runtime is null)
         {
-            counters.Record(StatusCodes.Status503ServiceUnavailable, TimeSpan.Zero);
-            telemetry.NotReady(StatusCodes.Status503ServiceUnavailable);
-            return GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayErrors.NotReady);
+            counters.Record(StatusCodes.Status503ServiceUnavailable, TimeSpan.Zero, answeredByBackend: false);
+            return telemetry.Begin() is { } notReady
+                ? NotReadyAsync(context, notReady, System.Diagnostics.Stopwatch.GetTimestamp())
+                : GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayErrors.NotReady);
         }
 
         return ProxyAsync(context, runtime, path, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
+    /// <summary>No config yet: 503, observed as any other request (metrics without an API, the span, an access log line).</summary>
+    private async Task NotReadyAsync(HttpContext context, Telemetry.RequestFacts facts, long started)
+    {
+        try
+        {
+            await GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayErrors.NotReady);
+        }
+        finally
+        {
+            telemetry.Finish(context, facts, null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
     private async Task ProxyAsync(HttpContext context, GatewayRuntime runtime, string path, long started)
     {
         var facts = telemetry.Begin(); // null when nothing observes the gateway: nothing allocated for telemetry
+        if (facts is not null)
+        {
+            facts.KeyQueries = runtime.KeyQueries;
+        }
+
         try
         {
             await RouteAndForwardAsync(context, runtime, path, facts);
         }
+        catch (Exception ex)
+        {
+            // Kestrel answers 500 after this (when nothing was sent yet): every view records that, not the 200 still set here.
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
+
+            if (facts is not null)
+            {
+                facts.ErrorReason = ex.GetType().FullName; // error.type on the span, LastErrorReason in the access log
+            }
+
+            throw;
+        }
         finally
         {
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-            counters.Record(context.Response.StatusCode, elapsed);
             var run = context.Features.Get<PolicyRun>();
-            if (facts is not null)
+            try
             {
-                telemetry.Finish(context, facts, run, elapsed);
+                if (run is { HasEndWork: true })
+                {
+                    await run.RunEndWorkAsync(logger); // after the response, however it ended: counts, bandwidth, concurrency slots
+                }
             }
-
-            if (run is { HasEndWork: true })
+            finally
             {
-                await run.RunEndWorkAsync(logger); // after the response, however it ended: counts, bandwidth, concurrency slots
+                // Recorded after the end work, so nothing in telemetry can keep a slot or a count from being released.
+                var status = context.Response.StatusCode;
+                counters.Record(status, elapsed, answeredByBackend: run is { BackendStatus: not 0, LastError: null } && run.BackendStatus == status);
+                if (facts is not null)
+                {
+                    telemetry.Finish(context, facts, run, elapsed);
+                }
             }
         }
     }
@@ -164,11 +205,13 @@ internal sealed partial class GatewayRequestHandler(
 
         // Hop-by-hop fields the client named in Connection go before policies run (and before the transformer copies).
         HopByHopHeaders.RemoveNamed(request.Headers);
-        if (!acceptIncoming && System.Diagnostics.Activity.Current is null)
+        if (!acceptIncoming)
         {
-            // Nobody traces here, so no propagator replaces the client's trace headers: they do not reach the backend.
+            // The client's trace is not ours to continue: its headers never reach the backend (when the gateway traces, the
+            // backend handler's propagator writes the gateway's own; when nothing traces, none).
             request.Headers.Remove("traceparent");
             request.Headers.Remove("tracestate");
+            request.Headers.Remove("baggage");
         }
 
         // The request's one object: the transformer and the policies read it (see PolicyRun).

@@ -20,8 +20,12 @@ internal sealed class RequestCounters
 
     public long Failed => Interlocked.Read(ref failed);
 
-    /// <summary>One finished request: its status and how long the gateway took (the fleet summary in heartbeats uses the time).</summary>
-    public void Record(int statusCode, TimeSpan elapsed)
+    /// <summary>
+    /// One finished request: its status and how long the gateway took (the fleet summary in heartbeats uses the time).
+    /// <paramref name="answeredByBackend"/>: the status is the backend's own answer passed through, so a 401/403/429 is the
+    /// backend's decision, not a rejection by the gateway (a key, a token, an IP filter, a rate limit or quota).
+    /// </summary>
+    public void Record(int statusCode, TimeSpan elapsed, bool answeredByBackend)
     {
         Interlocked.Increment(ref total);
         Interlocked.Increment(ref windowRequests);
@@ -31,7 +35,7 @@ internal sealed class RequestCounters
             Interlocked.Increment(ref failed);
             Interlocked.Increment(ref windowErrors);
         }
-        else if (statusCode is 401 or 403 or 429)
+        else if (statusCode is 401 or 403 or 429 && !answeredByBackend)
         {
             Interlocked.Increment(ref windowRejections);
         }

@@ -43,12 +43,19 @@ internal sealed class GatewayRuntime
 
         ProductNames = published.ToFrozenDictionary(p => p.Id!, p => p.Name ?? p.Id!, StringComparer.OrdinalIgnoreCase);
         Routes = new RouteTable(Apis);
+        KeyQueries = Apis.Select(a => a.KeyQuery).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         Subscriptions = new SubscriptionIndex(snapshot.Subscriptions ?? []);
         HoldsSecretValues = (snapshot.NamedValues ?? []).Any(n => n is { Secret: true, Value: not null })
             || (snapshot.Certificates ?? []).Any(c => c is { Data: not null }); // a certificate's key is a secret too
         CertificateThumbprints = policies.Certificates.Used;
         WantsClientCertificates = Policies.ClientCertificates.ClientCertificateDemand.Of(snapshot);
     }
+
+    /// <summary>
+    /// Every subscription-key query parameter name the APIs use: the access log strips them all from a URL, also for a
+    /// request that matched no API (a misspelt path still carries its key).
+    /// </summary>
+    public FrozenSet<string> KeyQueries { get; }
 
     /// <summary>A policy reads client certificates: the HTTPS listener asks new connections for one (<c>Gateway:Tls:ClientCertificates</c> auto).</summary>
     public bool WantsClientCertificates { get; }

@@ -62,7 +62,7 @@ internal sealed class AccessLog
             ProductId = facts.ProductId,
             SubscriptionId = facts.SubscriptionId,
             Method = run?.ClientMethod ?? request.Method,
-            Url = AccessLogUrl.Of(request, facts.Api?.KeyQuery),
+            Url = AccessLogUrl.Of(request, facts.Api?.KeyQuery, facts.KeyQueries),
             ResponseCode = status,
             BackendResponseCode = facts.BackendStatus,
             TotalTimeMs = (long)elapsed.TotalMilliseconds,
@@ -75,7 +75,7 @@ internal sealed class AccessLog
             Cache = run?.Cache is { } cache ? (cache.Hit is not null ? "hit" : "miss") : "none",
             LastErrorReason = error?.Reason ?? facts.ErrorReason,
             LastErrorSource = error?.Source ?? facts.ErrorSource,
-            LastErrorSection = error is null ? (facts.ErrorSource is null ? null : "inbound") : run!.LastErrorSection,
+            LastErrorSection = error is null ? SectionOf(facts.ErrorSource) : run!.LastErrorSection,
             LastErrorMessage = error?.Message ?? facts.ErrorMessage,
             IsRequestSuccess = status < 400 && error is null && facts.ErrorReason is null,
             CorrelationId = facts.TraceId?.ToHexString(),
@@ -90,6 +90,14 @@ internal sealed class AccessLog
             GatewayTelemetry.AccessLogDropped.Add(1);
         }
     }
+
+    /// <summary>The section of an error the handler recorded itself: a failed forward is the backend's, a refused key inbound.</summary>
+    private static string? SectionOf(string? errorSource) => errorSource switch
+    {
+        null => null,
+        PolicyTelemetry.ForwardRequest => "backend",
+        _ => "inbound",
+    };
 
     /// <summary>One entry as one JSON line (with its newline) into <paramref name="buffer"/>; absent values are left out.</summary>
     public static void Write(AccessLogEntry e, IBufferWriter<byte> buffer)

@@ -11,6 +11,9 @@ namespace EdgeGateway.Telemetry;
 /// </summary>
 internal static class PolicyTelemetry
 {
+    /// <summary>The error source of a failed backend call (its section is always <c>backend</c>).</summary>
+    public const string ForwardRequest = "forward-request";
+
     public static string SectionName(Sections section) => section switch
     {
         Sections.Inbound => "inbound",
@@ -46,7 +49,7 @@ internal static class PolicyTelemetry
             GatewayTelemetry.Rejections.Add(1, tags);
         }
 
-        if (Activity.Current is { IsAllDataRequested: true } activity)
+        if (RequestTelemetry.Recorded(Activity.Current) is { } activity)
         {
             activity.AddEvent(new ActivityEvent(error.Source, tags: new ActivityTagsCollection
             {

@@ -10,7 +10,7 @@ namespace EdgeGateway.Telemetry;
 internal sealed class RequestFacts(Activity? activity, DateTimeOffset startedAt)
 {
     /// <summary>The server span (ASP.NET Core's hosting activity) when it records data; null otherwise.</summary>
-    public Activity? Activity { get; } = activity is { IsAllDataRequested: true } ? activity : null;
+    public Activity? Activity { get; } = RequestTelemetry.Recorded(activity);
 
     /// <summary>The trace id of the request's activity, recorded or not: the access log's CorrelationId.</summary>
     public ActivityTraceId? TraceId { get; } = activity?.TraceId;
@@ -26,6 +26,9 @@ internal sealed class RequestFacts(Activity? activity, DateTimeOffset startedAt)
     public string? SubscriptionId { get; set; }
 
     public long? Revision { get; set; }
+
+    /// <summary>The applied config's subscription-key query names (see <see cref="Routing.GatewayRuntime.KeyQueries"/>); null before the first config.</summary>
+    public IReadOnlySet<string>? KeyQueries { get; set; }
 
     /// <summary>The backend's base URL once a forward started.</summary>
     public string? BackendDestination { get; set; }

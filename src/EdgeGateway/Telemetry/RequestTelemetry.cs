@@ -13,9 +13,18 @@ internal sealed class RequestTelemetry(string? gatewayId, AccessLog? accessLog, 
 
     public AccessLog? AccessLog { get; } = accessLog;
 
-    /// <summary>Anything that would use a <see cref="RequestFacts"/>: a metric listener, an activity, the access log.</summary>
-    public bool Observed => Activity.Current is not null || AccessLog is not null || GatewayTelemetry.Requests.Enabled
+    /// <summary>Anything that would use a <see cref="RequestFacts"/>: a metric listener, a recorded activity, the access log.</summary>
+    public bool Observed => AccessLog is not null || Recorded(Activity.Current) is not null || GatewayTelemetry.Requests.Enabled
         || GatewayTelemetry.RequestDuration.Enabled || GatewayTelemetry.BackendDuration.Enabled || GatewayTelemetry.Io.Enabled;
+
+    /// <summary>
+    /// <paramref name="activity"/> when a listener records it, else null. ASP.NET Core's hosting makes an activity of its own
+    /// (<c>new Activity(name)</c>, from the unnamed default source, with IsAllDataRequested true) whenever its logger or a
+    /// diagnostic listener is on: nobody exports that one, so it gets no tags or events. Only an activity a listener sampled
+    /// comes from a named source.
+    /// </summary>
+    public static Activity? Recorded(Activity? activity) =>
+        activity is { IsAllDataRequested: true } && activity.Source.Name.Length != 0 ? activity : null;
 
     /// <summary>The facts object for a request that is observed, else null (nothing allocated).</summary>
     public RequestFacts? Begin() => Observed ? new RequestFacts(Activity.Current, time.GetUtcNow()) : null;
@@ -88,18 +97,6 @@ internal sealed class RequestTelemetry(string? gatewayId, AccessLog? accessLog, 
         AccessLog?.Offer(context, facts, run, elapsed, GatewayId);
     }
 
-    /// <summary>A request that ended before routing (no config yet): counted without an API.</summary>
-    public void NotReady(int status)
-    {
-        if (GatewayTelemetry.Requests.Enabled)
-        {
-            var tags = new TagList { { GatewayAttributes.StatusClass, GatewayAttributes.StatusClassOf(status) } };
-            AddCommon(ref tags, null, GatewayId);
-            GatewayTelemetry.Requests.Add(1, tags);
-            GatewayTelemetry.RequestDuration.Record(0, tags);
-        }
-    }
-
     /// <summary>
     /// Bytes in and out as the request's and response's Content-Length declare them: the cheap honest measure (no stream
     /// wrapper on every body). A chunked body without a Content-Length is not counted; docs/telemetry.md says so.
@@ -145,15 +142,23 @@ internal sealed class RequestTelemetry(string? gatewayId, AccessLog? accessLog, 
     /// the span is named <c>{method} {API path}</c> (low cardinality, as <c>http.route</c> would be). Never the query
     /// (it may hold the subscription key). An instrumentation that already named the span is left alone.
     /// </summary>
-    private static void Describe(Activity activity, HttpRequest request, Routing.ApiRoute? api)
+    internal static void Describe(Activity activity, HttpRequest request, Routing.ApiRoute? api)
     {
-        var method = request.Method;
+        // Semconv: a method outside the nine known ones is _OTHER (the raw token in http.request.method_original) and names the
+        // span "HTTP": a scanner's random methods must not make unbounded span names.
+        var method = KnownMethod(request.Method);
+        var spanMethod = method ?? "HTTP";
         if (activity.DisplayName == activity.OperationName)
         {
-            activity.DisplayName = api is null ? method : string.Concat(method, " ", api.Prefix.Length == 0 ? "/" : api.Prefix);
+            activity.DisplayName = api is null ? spanMethod : string.Concat(spanMethod, " ", api.Prefix.Length == 0 ? "/" : api.Prefix);
         }
 
-        activity.SetTag("http.request.method", method);
+        activity.SetTag("http.request.method", method ?? "_OTHER");
+        if (method is null)
+        {
+            activity.SetTag("http.request.method_original", request.Method);
+        }
+
         activity.SetTag("url.scheme", request.Scheme);
         activity.SetTag("url.path", request.Path.Value);
         if (request.Host.HasValue)
@@ -174,6 +179,21 @@ internal sealed class RequestTelemetry(string? gatewayId, AccessLog? accessLog, 
             var other => other,
         });
     }
+
+    /// <summary>The method's canonical name when it is one of HTTP's nine (case-sensitive, as methods are); null otherwise.</summary>
+    internal static string? KnownMethod(string method) => method switch
+    {
+        "GET" => HttpMethods.Get,
+        "HEAD" => HttpMethods.Head,
+        "POST" => HttpMethods.Post,
+        "PUT" => HttpMethods.Put,
+        "DELETE" => HttpMethods.Delete,
+        "CONNECT" => HttpMethods.Connect,
+        "OPTIONS" => HttpMethods.Options,
+        "TRACE" => HttpMethods.Trace,
+        "PATCH" => HttpMethods.Patch,
+        _ => null,
+    };
 
     private static void SetIf(Activity activity, string name, string? value)
     {

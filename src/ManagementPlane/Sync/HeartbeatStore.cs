@@ -34,6 +34,7 @@ internal sealed partial class HeartbeatStore : IDisposable
     // A Meter of this store's own under the plane's meter name: listeners subscribe by name, and disposing it with the store
     // (tests start many planes in one process) stops the gauge from reading a store that is gone.
     private readonly Meter meter = new(ManagementTelemetry.Name);
+    private readonly Counter<long> rejected;
 
     public HeartbeatStore(IObjectStore store, IOptions<ManagementOptions> options, TimeProvider time, ILogger<HeartbeatStore> logger)
     {
@@ -43,7 +44,11 @@ internal sealed partial class HeartbeatStore : IDisposable
         this.logger = logger;
         meter.CreateObservableGauge(ManagementTelemetry.InstancesGauge, MeasureInstances, "{instance}",
             "Gateway instances this management-plane instance remembers, by gateway and state (current, stale, gone, stopped), from the heartbeats it holds in memory.");
+        rejected = meter.CreateCounter<long>(ManagementTelemetry.HeartbeatsRejected, "{heartbeat}", "Heartbeats refused, by reason.");
     }
+
+    /// <summary>A heartbeat refused (<c>managementplane.heartbeats.rejected</c>, tag <c>reason</c>): counted on this store's meter.</summary>
+    public void Rejected(string reason) => rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>The meter this store's gauge is on (tests listen to their own plane's).</summary>
     internal Meter Meter => meter;

@@ -156,34 +156,34 @@ internal static partial class SyncEndpoints
     {
         if (!SnapshotValidator.IsValidId(id))
         {
-            HeartbeatRejected("invalid_id");
+            heartbeats.Rejected("invalid_id");
             return Problems.InvalidId("gateway", id);
         }
 
         var (loaded, denied) = await AuthenticateAsync(context, store, auth, time, id);
         if (denied is not null)
         {
-            HeartbeatRejected("unauthorized");
+            heartbeats.Rejected("unauthorized");
             return denied;
         }
 
         var body = await RequestBody.ReadJsonAsync(context, SyncJsonContext.Default.HeartbeatRequest, context.RequestAborted);
         if (body.Error is not null)
         {
-            HeartbeatRejected("invalid_body");
+            heartbeats.Rejected("invalid_body");
             return body.Error;
         }
 
         var beat = body.Value!;
         if (!SnapshotValidator.IsValidId(beat.InstanceId))
         {
-            HeartbeatRejected("invalid_body");
+            heartbeats.Rejected("invalid_body");
             return Problems.BadRequest("'instanceId' is required: letters, digits, '-', '_', '.', up to 80 characters", [new ProblemError("instanceId", "required, a valid id")]);
         }
 
         if (TrafficValidation.Validate(beat.Traffic) is { Count: > 0 } trafficErrors)
         {
-            HeartbeatRejected("invalid_traffic");
+            heartbeats.Rejected("invalid_traffic");
             LogTrafficRefused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory), id, beat.InstanceId!, trafficErrors[0].Path, trafficErrors[0].Message);
             return Problems.BadRequest("'traffic' is not a valid traffic summary; see errors", trafficErrors);
         }
@@ -199,9 +199,6 @@ internal static partial class SyncEndpoints
         await heartbeats.RecordAsync(GatewayEndpoints.Find(loaded.State, id)!.Id, beat, time.GetUtcNow(), context.RequestAborted);
         return Results.NoContent();
     }
-
-    private static void HeartbeatRejected(string reason) =>
-        ManagementTelemetry.HeartbeatsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     private const string LogCategory = "ManagementPlane.Sync";
 

@@ -11,8 +11,15 @@ namespace ManagementPlane.Sync;
 /// </summary>
 internal static class TrafficValidation
 {
-    /// <summary>A million requests a second for thirty years: anything above is a bug or an attack, and summing stays clear of overflow.</summary>
-    public const long MaxCount = 1_000_000_000_000_000;
+    /// <summary>
+    /// A million requests a second for three years: anything above is a bug or an attack. Each count, and the sum of one
+    /// summary's duration buckets, stays at or below it, so adding up <see cref="MaxInstancesSummed"/> instances' windows
+    /// (the fleet sum, the merged buckets' total in the p95) stays far from <see cref="long.MaxValue"/>.
+    /// </summary>
+    public const long MaxCount = 100_000_000_000_000;
+
+    /// <summary>The most instances a fleet sum adds (<c>Management:Heartbeats:MaxInstancesPerGateway</c>'s upper limit).</summary>
+    public const long MaxInstancesSummed = 10_000;
 
     public static List<ProblemError> Validate(TrafficSummary? traffic)
     {
@@ -43,9 +50,16 @@ internal static class TrafficValidation
             }
             else
             {
+                long sum = 0;
                 for (var i = 0; i < buckets.Length; i++)
                 {
                     Count(errors, $"traffic.durationBuckets[{i}]", buckets[i]);
+                    sum += Math.Clamp(buckets[i], 0, MaxCount); // at most 40 x MaxCount: no overflow here either
+                }
+
+                if (sum > MaxCount)
+                {
+                    errors.Add(new ProblemError("traffic.durationBuckets", $"must add up to at most {MaxCount} requests"));
                 }
             }
         }

@@ -14,7 +14,7 @@ public sealed class TrafficWindowTests : IDisposable
     {
         foreach (var status in statuses)
         {
-            sync.Counters.Record(status, TimeSpan.FromMilliseconds(status >= 500 ? 900 : 3));
+            sync.Counters.Record(status, TimeSpan.FromMilliseconds(status >= 500 ? 900 : 3), answeredByBackend: false);
         }
     }
 
@@ -35,6 +35,21 @@ public sealed class TrafficWindowTests : IDisposable
         Assert.InRange(traffic.P95Ms!.Value, 600, 1300);
         Assert.Equal(9, sync.Counters.Total);
         Assert.Equal(2, sync.Counters.Failed);
+    }
+
+    [Fact]
+    public void Peek_BackendsOwn401403429_AreNotRejections()
+    {
+        foreach (var status in new[] { 401, 403, 429 })
+        {
+            sync.Counters.Record(status, TimeSpan.FromMilliseconds(3), answeredByBackend: true); // the backend's own authorisation said no
+        }
+
+        sync.Counters.Record(403, TimeSpan.FromMilliseconds(3), answeredByBackend: false); // an ip-filter of the gateway's
+
+        var traffic = sync.Counters.Peek(10);
+        Assert.Equal(4, traffic.Requests);
+        Assert.Equal(1, traffic.Rejections);
     }
 
     [Fact]

@@ -22,6 +22,41 @@ public sealed class AccessLogUnitTests
     }
 
     [Fact]
+    public void Url_NoApiMatched_EveryKeyNameTheConfigUses_IsStripped()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Scheme = "https";
+        context.Request.Host = new HostString("api.example.com");
+        context.Request.Path = "/ordrs/1"; // a misspelt path: no API, so no API's key name
+        context.Request.QueryString = new QueryString("?apikey=secret-1&page=2&X-Key=secret-2");
+        context.Response.StatusCode = 404;
+        var log = new AccessLog(1.0, null, Contracts.Net.IpRangeSet.Empty);
+        var facts = new RequestFacts(null, DateTimeOffset.UnixEpoch)
+        {
+            KeyQueries = new HashSet<string>(["subscription-key", "apikey", "x-key"], StringComparer.OrdinalIgnoreCase),
+        };
+
+        log.Offer(context, facts, null, TimeSpan.Zero, null);
+
+        Assert.True(log.Reader.TryRead(out var entry));
+        Assert.Equal("https://api.example.com/ordrs/1?page=2", entry!.Url);
+    }
+
+    [Fact]
+    public void FailedForward_WithoutPolicies_IsInSectionBackend()
+    {
+        var context = new DefaultHttpContext();
+        context.Response.StatusCode = 502;
+        var log = new AccessLog(1.0, null, Contracts.Net.IpRangeSet.Empty);
+        var facts = new RequestFacts(null, DateTimeOffset.UnixEpoch) { ErrorSource = "forward-request", ErrorReason = "BackendConnectionFailure" };
+
+        log.Offer(context, facts, null, TimeSpan.Zero, null);
+
+        Assert.True(log.Reader.TryRead(out var entry));
+        Assert.Equal("backend", entry!.LastErrorSection);
+    }
+
+    [Fact]
     public void Line_IsOneJsonObject_AbsentValuesLeftOut()
     {
         var context = new DefaultHttpContext();

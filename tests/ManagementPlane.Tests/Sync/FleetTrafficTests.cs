@@ -89,34 +89,53 @@ public sealed class FleetTrafficTests
     }
 
     [Theory]
-    [InlineData("""{"windowSeconds":10,"requests":-1}""", "traffic.requests")]
-    [InlineData("""{"windowSeconds":10,"requests":2000000000000000000}""", "traffic.requests")]
-    [InlineData("""{"windowSeconds":-10,"requests":1}""", "traffic.windowSeconds")]
-    [InlineData("""{"windowSeconds":10,"errors":-3}""", "traffic.errors")]
-    [InlineData("""{"windowSeconds":10,"rejections":-3}""", "traffic.rejections")]
-    [InlineData("""{"windowSeconds":10,"p95Ms":-0.5}""", "traffic.p95Ms")]
-    [InlineData("""{"windowSeconds":10,"durationBuckets":[1,2,3]}""", "traffic.durationBuckets")]
-    [InlineData("""{"windowSeconds":10,"durationBuckets":[0,0,0,0,0,0,0,-5,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}""", "traffic.durationBuckets[7]")]
-    [InlineData("""{"windowSeconds":"NaN"}""", "windowSeconds")]
-    [InlineData("""{"windowSeconds":1e400}""", "windowSeconds")]
-    public async Task Heartbeat_ImpossibleTraffic_400ProblemNamingTheField_NothingStored(string traffic, string field)
+    [InlineData("""{"windowSeconds":10,"requests":-1}""", "traffic.requests", "invalid_traffic")]
+    [InlineData("""{"windowSeconds":10,"requests":2000000000000000000}""", "traffic.requests", "invalid_traffic")]
+    [InlineData("""{"windowSeconds":10,"rejections":200000000000000}""", "traffic.rejections", "invalid_traffic")]
+    [InlineData("""{"windowSeconds":-10,"requests":1}""", "traffic.windowSeconds", "invalid_traffic")]
+    [InlineData("""{"windowSeconds":10,"errors":-3}""", "traffic.errors", "invalid_traffic")]
+    [InlineData("""{"windowSeconds":10,"rejections":-3}""", "traffic.rejections", "invalid_traffic")]
+    [InlineData("""{"windowSeconds":10,"p95Ms":-0.5}""", "traffic.p95Ms", "invalid_traffic")]
+    [InlineData("""{"windowSeconds":10,"durationBuckets":[1,2,3]}""", "traffic.durationBuckets", "invalid_traffic")]
+    [InlineData("""{"windowSeconds":10,"durationBuckets":[0,0,0,0,0,0,0,-5,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}""", "traffic.durationBuckets[7]", "invalid_traffic")]
+    // Each bucket within the cap, their sum (4e14) not: 10,000 instances of it would overflow the fleet's merged total.
+    [InlineData("""{"windowSeconds":10,"durationBuckets":[10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000,10000000000000]}""", "must add up to at most", "invalid_traffic")]
+    [InlineData("""{"windowSeconds":"NaN"}""", "windowSeconds", "invalid_body")]
+    [InlineData("""{"windowSeconds":1e400}""", "traffic.windowSeconds", "invalid_traffic")] // read as infinity
+    public async Task Heartbeat_ImpossibleTraffic_400ProblemNamingTheField_NothingStored(string traffic, string field, string reason)
     {
         await using var plane = await TestPlane.StartAsync();
         var token = await plane.SeedGatewayAsync();
+        var store = plane.Host.Services.GetRequiredService<HeartbeatStore>();
         long refused = 0;
-        using var listener = Listen<long>("managementplane.heartbeats.rejected", (value, tags) =>
+        using var listener = new MeterListener
         {
-            if (tags.Any(t => t.Key == "reason" && t.Value is "invalid_traffic" or "invalid_body"))
+            // This plane's store only: other tests' planes (some sending invalid bodies) count on their own meters.
+            InstrumentPublished = (instrument, l) =>
             {
-                Interlocked.Add(ref refused, value);
+                if (instrument.Meter == store.Meter && instrument.Name == ManagementTelemetry.HeartbeatsRejected)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "reason", Value: string r } && r == reason)
+                {
+                    Interlocked.Add(ref refused, value);
+                }
             }
         });
+        listener.Start();
 
         var problem = await Problem.AssertAsync(await BeatAsync(plane, token, """{"instanceId":"buggy","traffic":""" + traffic + "}"), 400);
 
         Assert.Contains(field, problem.ToJsonString(), StringComparison.Ordinal);
         Assert.Empty((await plane.GetJsonAsync("/gateways/gw1/status"))["instances"]!.AsArray());
-        Assert.True(Interlocked.Read(ref refused) >= 1, "managementplane.heartbeats.rejected did not count the refusal");
+        Assert.Equal(1, Interlocked.Read(ref refused));
     }
 
     [Fact]
@@ -166,23 +185,5 @@ public sealed class FleetTrafficTests
         Assert.NotNull(schemas["InstanceStatus"]!["properties"]!["traffic"]);
         var traffic = schemas["TrafficStatus"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal);
         Assert.Equal(["errors", "instances", "p95Ms", "rejections", "requests", "requestsPerSecond", "windowSeconds"], traffic);
-    }
-
-    private static MeterListener Listen<T>(string name, Action<T, KeyValuePair<string, object?>[]> onMeasurement)
-        where T : struct
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == ManagementTelemetry.Name && instrument.Name == name)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<T>((_, value, tags, _) => onMeasurement(value, tags.ToArray()));
-        listener.Start();
-        return listener;
     }
 }

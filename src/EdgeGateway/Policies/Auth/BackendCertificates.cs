@@ -19,6 +19,9 @@ internal sealed partial class BackendCertificates(TimeProvider time, Func<ILogge
     /// <summary>A certificate that expires sooner than this is logged as a warning whenever a config loads it.</summary>
     public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(30);
 
+    /// <summary>Whether the clients write the gateway's traceparent (see <see cref="Proxy.BackendHandler.Create"/>).</summary>
+    public bool PropagateTraceContext { get; init; }
+
     private readonly Dictionary<string, BackendClient> clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock gate = new();
 
@@ -39,7 +42,7 @@ internal sealed partial class BackendCertificates(TimeProvider time, Func<ILogge
                 return existing;
             }
 
-            var client = new BackendClient(certificate, time, new DeferredLogger(logger));
+            var client = new BackendClient(certificate, time, new DeferredLogger(logger), PropagateTraceContext);
             clients[certificate.Thumbprint] = client;
             created = true;
             LogCreated(logger(), certificate.Thumbprint, certificate.Subject);

@@ -14,10 +14,10 @@ internal sealed class BackendClient : IDisposable
     private readonly SocketsHttpHandler handler;
     private readonly ResilienceHandler resilience;
 
-    public BackendClient(X509Certificate2 certificate, TimeProvider time, ILogger logger)
+    public BackendClient(X509Certificate2 certificate, TimeProvider time, ILogger logger, bool propagateTraceContext = false)
     {
         Certificate = certificate;
-        handler = BackendHandler.Create(); // as the gateway's own backend client, plus the certificate
+        handler = BackendHandler.Create(propagateTraceContext); // as the gateway's own backend client, plus the certificate
         handler.SslOptions.ClientCertificates = new X509CertificateCollection { certificate };
         // Offered whatever CAs the server names: APIM presents its certificate the same way.
         handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
