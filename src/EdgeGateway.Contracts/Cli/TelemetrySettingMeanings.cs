@@ -10,6 +10,7 @@ public static class TelemetrySettingMeanings
     [
         new("Telemetry:Prometheus:Enabled", "false", "true serves Prometheus text at /metrics (the gateway: on Gateway:AdminUrls when set)"),
         new("Telemetry:ShutdownTimeout", "00:00:05", "longest a stop waits for exporters to flush, after the drain"),
+        new("Telemetry:RecordFromFirstRequest", "false", "true: exporters are built before the server listens, so the first requests are traced and counted (slower start)"),
         new("OTEL_EXPORTER_OTLP_ENDPOINT", "-", "OTLP collector URL (http:// or https://): traces, metrics and logs"),
         new("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "-", "OTLP URL for traces only (full URL, with /v1/traces over HTTP)"),
         new("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "-", "OTLP URL for metrics only (full URL, with /v1/metrics over HTTP)"),

@@ -16,8 +16,9 @@ internal sealed partial class TelemetryLifecycle(IHostApplicationLifetime lifeti
         var export = services.GetService<TelemetryExport>();
         if (export is not null)
         {
-            // Off the path to the first request: the providers are built once the server listens, then the line says so.
-            lifetime.ApplicationStarted.Register(() => export.StartBuilding(() => LogExporters(logger, settings.Describe()), what => LogBuildFailed(logger, what)));
+            // Off the path to the first request: the providers are built once the server listens, then the line says so
+            // (hosted services start before the server: with Telemetry:RecordFromFirstRequest they are built here, first).
+            export.Start(lifetime, () => LogExporters(logger, settings.Describe()), what => LogBuildFailed(logger, what));
             lifetime.ApplicationStopped.Register(() =>
             {
                 if (!export.Shutdown())

@@ -46,7 +46,8 @@ internal static partial class PlaneTelemetryExport
         }
 
         // Off the path to the first request: the providers are built once the server listens, then the line says so.
-        app.Lifetime.ApplicationStarted.Register(() => telemetry.StartBuilding(() => LogExporters(logger, settings.Describe()), what => LogBuildFailed(logger, what)));
+        // (With Telemetry:RecordFromFirstRequest: built here, before the server listens.)
+        telemetry.Start(app.Lifetime, () => LogExporters(logger, settings.Describe()), what => LogBuildFailed(logger, what));
         if (settings.Traces)
         {
             // The server span's status code, whatever answered (an endpoint, the exception handler, a 401 from the admin-key

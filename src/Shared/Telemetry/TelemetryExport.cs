@@ -111,6 +111,29 @@ internal sealed class TelemetryExport
         done();
     });
 
+    /// <summary>
+    /// Builds the providers on the calling thread, before the server listens (Telemetry:RecordFromFirstRequest): the first
+    /// request is then traced and counted like any other, and the start waits for the set-up.
+    /// </summary>
+    public void BuildNow(Action done, Action<string> failed)
+    {
+        Build(failed);
+        done();
+    }
+
+    /// <summary>Builds now or once the server listens, as Telemetry:RecordFromFirstRequest says.</summary>
+    public void Start(IHostApplicationLifetime lifetime, Action done, Action<string> failed)
+    {
+        if (settings.RecordFromFirstRequest)
+        {
+            BuildNow(done, failed);
+        }
+        else
+        {
+            lifetime.ApplicationStarted.Register(() => StartBuilding(done, failed));
+        }
+    }
+
     private void Build(Action<string> failed)
     {
         Guard(BuildTraces, $"traces ({Exporters(settings.OtlpTraces, false)})", failed);

@@ -16,6 +16,7 @@ public sealed class TelemetrySettingsTests
     [InlineData("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")]
     [InlineData("Telemetry__Prometheus__Enabled", "yes")]
     [InlineData("Telemetry__ShutdownTimeout", "soon")]
+    [InlineData("Telemetry__RecordFromFirstRequest", "first")]
     [InlineData("OTEL_EXPORTER_OTLP_HEADERS", "authorization Bearer abc123")]
     [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "user:abc123@collector:4318")]
     [InlineData("OTEL_BSP_MAX_QUEUE_SIZE", "100")]
