@@ -2,6 +2,7 @@ using Backup.Providers;
 using Backup.Providers.Configuration;
 using ManagementPlane.Auth;
 using ManagementPlane.Config;
+using ManagementPlane.Portal;
 using ManagementPlane.Resources;
 using ManagementPlane.Snapshots;
 using ManagementPlane.State;
@@ -74,6 +75,7 @@ internal static class ManagementPlaneExtensions
         services.AddSingleton<StartupLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupLoader>());
         services.AddHostedService<StateWatcher>();
+        services.AddPortal();
         return builder;
     }
 
@@ -100,6 +102,9 @@ internal static class ManagementPlaneExtensions
         admin.MapCertificates();
         admin.MapGlobalPolicies();
         admin.MapConfig();
+        admin.MapPortalAdmin();
+
+        app.MapPortal();
         return app;
     }
 }

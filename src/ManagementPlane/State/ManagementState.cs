@@ -49,6 +49,9 @@ internal sealed class StoredSubscription
     public string? PrimaryKeyHash { get; set; }
 
     public string? SecondaryKeyHash { get; set; }
+
+    /// <summary>The portal account that owns it (<c>PortalAccount.Id</c>); absent for subscriptions an admin created.</summary>
+    public string? OwnerId { get; set; }
 }
 
 internal sealed class StoredNamedValue

