@@ -26,6 +26,7 @@ need_apt jq jq
 need_apt redis-server redis-server   # shared counters and response cache: the tests start their own on free ports
 need_apt podman podman runc   # the container image tests build the Dockerfile and run both images (runc: crun fails on hybrid cgroups)
 need_apt runc runc
+need_apt chromium chromium   # the developer portal's browser tests (Playwright drives /usr/bin/chromium; no browser download)
 
 log "npm packages from their lock files (storage emulators, OpenAPI example documents)"
 for dir in tests/emulators tests/ManagementPlane.Tests/oas tests/infra-tools; do
