@@ -255,6 +255,23 @@ public sealed class AccessPolicyTests(AccessPolicyFixture f) : IClassFixture<Acc
         Assert.False(f.Reached("no-key"));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not-a-key")]
+    public async Task Cors_RefusedKeyFromAnAllowedOrigin_401CarriesAllowOriginSoThePageCanReadIt(string? key)
+    {
+        using var allowed = await f.Direct.Client.SendAsync(Get("/cors/items/refused-key", origin: "https://app.example.com", key: key));
+        using var unlisted = await f.Direct.Client.SendAsync(Get("/cors/items/refused-key", origin: "https://evil.example.com", key: key));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        Assert.Equal("https://app.example.com", Header(allowed, "Access-Control-Allow-Origin"));
+        Assert.Equal("true", Header(allowed, "Access-Control-Allow-Credentials"));
+        Assert.Contains("Origin", Header(allowed, "Vary"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, unlisted.StatusCode);
+        Assert.Null(Header(unlisted, "Access-Control-Allow-Origin"));
+        Assert.False(f.Reached("refused-key"));
+    }
+
     [Fact]
     public async Task Cors_AnyOrigin_WildcardWithoutVary()
     {

@@ -12,7 +12,8 @@ namespace EdgeGateway.Policies;
 /// preflight. In inbound, on an actual request, the first cors step takes over the response's CORS headers: whatever
 /// response goes out (the backend's, return-response, an error) loses the Access-Control-* headers it had and carries the
 /// allowing policy's own, or none when no cors allowed origin and method; an unmatched GET or HEAD gets an empty 200 when
-/// <c>terminateUnmatchedRequest</c> (APIM's default) and goes on otherwise.
+/// <c>terminateUnmatchedRequest</c> (APIM's default) and goes on otherwise. The handler's own 401 for a missing or invalid
+/// key carries the allowing step's headers too (<see cref="AllowRejection"/>), so the calling page can read it.
 /// Everything is compiled at load into sets and ready-made header values.
 /// </summary>
 internal sealed class Cors : PolicyStep
@@ -113,6 +114,29 @@ internal sealed class Cors : PolicyStep
             if (step.Terminates)
             {
                 break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The CORS headers of an answer the gateway gives before any policy runs (a missing or invalid subscription key), from
+    /// the same steps that answered the request's preflight: without them a browser hides the 401 from the page that called
+    /// (try-it shows a network error instead of "Access denied due to invalid subscription key"). Nothing when no step allows
+    /// the origin and method.
+    /// </summary>
+    public static void AllowRejection(HttpContext http, ReadOnlySpan<Cors> steps)
+    {
+        foreach (var step in steps)
+        {
+            if (step.Allows(http.Request, preflight: false))
+            {
+                step.WriteActualHeaders(http);
+                return;
+            }
+
+            if (step.Terminates)
+            {
+                return;
             }
         }
     }

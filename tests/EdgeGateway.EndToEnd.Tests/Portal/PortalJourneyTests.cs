@@ -145,6 +145,16 @@ public sealed class PortalJourneyTests(PortalBrowserHost host, PortalGatewayStac
         Assert.Equal("cancelled", (await stack.SubscriptionAsync(id)).GetProperty("state").GetString());
         await stack.WaitForLatestRevisionAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, await stack.CallWithKeyAsync(key));
+
+        // Try-it with the old key pasted in (not signed in): the page shows the gateway's 401, not a network error.
+        var anonymous = await host.Browser.NewPageAsync(stack.PortalUrl);
+        await anonymous.GotoAsync($"/portal/apis/{PortalStack.ApiId}/operations/{PortalStack.OperationId}");
+        var form = anonymous.Locator("form#try-it");
+        await form.GetByLabel("Subscription key", new LocatorGetByLabelOptions { Exact = true }).FillAsync(key);
+        await form.GetByLabel("id", new LocatorGetByLabelOptions { Exact = true }).FillAsync("1");
+        await form.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Send" }).ClickAsync();
+        await Expect(anonymous.Locator("#try-it-status")).ToContainTextAsync("401", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await Expect(anonymous.Locator("#try-it-body")).ToContainTextAsync("invalid subscription key", new LocatorAssertionsToContainTextOptions { IgnoreCase = true });
     }
 
     [Fact]
