@@ -228,6 +228,24 @@ tail -n 0 -F "$demo/gateway.log" 2>/dev/null &   # the gateway's log, here too (
 logs_pid=$!
 start_gateway
 
+# The developer portal (served by the management plane at /portal): settings, descriptions, a cors policy so try-it
+# pages may call the gateway, and a ready consumer account (its password generated once and kept with the demo's state).
+portal_email=consumer@example.com
+[ -f "$demo/portal-consumer-password" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$demo/portal-consumer-password")
+portal_password=$(cat "$demo/portal-consumer-password")
+curl -sSf -X PUT "$mp/portal-settings" -H "$auth" -H "Content-Type: application/json" \
+  -d "{\"title\":\"EdgeGateway demo portal\",\"gatewayUrl\":\"http://127.0.0.1:$gw_port\",\"signUp\":\"approval\"}" >/dev/null
+curl -sSf -X PUT "$mp/apis/echo/description" -H "$auth" -H "Content-Type: text/markdown" \
+  --data-binary 'Echoes every request back as JSON: method, path, query and headers. Try **Get an item** with your key.' >/dev/null
+curl -sSf -X PUT "$mp/products/starter/description" -H "$auth" -H "Content-Type: text/markdown" \
+  --data-binary 'The demo product: the *Echo API*, a key at once.' >/dev/null
+curl -sSf -X PUT "$mp/policies" -H "$auth" -H "Content-Type: application/json" -d "{\"inbound\":[{\"type\":\"cors\",
+  \"allowedOrigins\":[\"$mp\"],\"allowedMethods\":[\"GET\",\"POST\",\"PUT\",\"DELETE\"],
+  \"allowedHeaders\":[\"Ocp-Apim-Subscription-Key\",\"Content-Type\"],\"terminateUnmatchedRequest\":false}]}" >/dev/null
+code=$(curl -sS -o "$demo/portal-consumer.json" -w '%{http_code}' -X POST "$mp/accounts" -H "$auth" -H "Content-Type: application/json" \
+  -d "{\"email\":\"$portal_email\",\"displayName\":\"Demo consumer\",\"password\":\"$portal_password\"}")
+case "$code" in 201 | 409) ;; *) echo "creating the portal's demo consumer failed ($code): $(cat "$demo/portal-consumer.json")"; exit 1 ;; esac
+
 rel=${demo#"$root"/}
 cat <<MSG
 
@@ -237,6 +255,7 @@ EdgeGateway demo is running (state, logs and pid files in $rel/).
   gateway token:    in $rel/gateway-token (ManagementPlane__TokenFile; expires $expiry)
   gateway admin:    http://127.0.0.1:$admin_port   (full status; the public port answers /status-0123456789abcdef empty)
   OpenAPI document: $mp/openapi/v1.json
+  developer portal: $mp/portal   sign in as $portal_email, password $portal_password  (in $rel/portal-consumer-password)
   binaries:         ${gateway_bin#"$root"/}, ${plane_bin#"$root"/}
 
 Call an API through the gateway:
