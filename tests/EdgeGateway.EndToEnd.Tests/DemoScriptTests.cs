@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EdgeGateway.EndToEnd.Tests.Infrastructure;
 
 namespace EdgeGateway.EndToEnd.Tests;
@@ -14,6 +15,7 @@ public sealed class DemoScriptTests
         Assert.Contains("kill $(cat", demo.Output, StringComparison.Ordinal);   // the drill is in the hints
         Assert.StartsWith("GatewayKey gw1&", demo.GatewayToken, StringComparison.Ordinal);   // the token, in its file
         await WalkthroughTests.AssertDemoWorksAsync(demo);
+        await AssertPrintedPortalConsumerSignsInAsync(demo);
         var firstGateway = demo.Pid("gateway");
 
         // Stopping the plane stops only the plane.
@@ -45,6 +47,29 @@ public sealed class DemoScriptTests
         demo.Interrupt();
         await demo.WaitForExitAsync(TimeSpan.FromSeconds(90));
         Assert.All(parts, pid => Assert.False(DemoScript.IsAlive(pid), $"pid {pid} still runs after Ctrl+C"));
+    }
+
+    /// <summary>The portal URL and consumer account run.sh prints: the account signs in with the printed password.</summary>
+    private static async Task AssertPrintedPortalConsumerSignsInAsync(DemoScript demo)
+    {
+        var printed = Regex.Match(demo.Output, @"developer portal: (http://\S+)/portal +sign in as (\S+), password (\S+)");
+        Assert.True(printed.Success, "no portal line in:\n" + demo.Output);
+        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        using var browser = new HttpClient(handler) { BaseAddress = new Uri(printed.Groups[1].Value) };
+        var page = await browser.GetStringAsync("/portal/signin");
+        var fields = new Dictionary<string, string> { ["email"] = printed.Groups[2].Value, ["password"] = printed.Groups[3].Value };
+        foreach (Match input in Regex.Matches(page, "<input[^>]*type=\"hidden\"[^>]*>"))
+        {
+            var name = Regex.Match(input.Value, "name=\"([^\"]*)\"").Groups[1].Value;
+            fields[name] = System.Net.WebUtility.HtmlDecode(Regex.Match(input.Value, "value=\"([^\"]*)\"").Groups[1].Value);
+        }
+
+        using var signIn = await browser.PostAsync("/portal/signin", new FormUrlEncodedContent(fields));
+        Assert.True(signIn.StatusCode is HttpStatusCode.Found or HttpStatusCode.SeeOther, $"sign-in answered {(int)signIn.StatusCode}: {await signIn.Content.ReadAsStringAsync()}");
+        var location = signIn.Headers.Location!;
+        Assert.Equal("/portal/subscriptions", location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString);
+        using var subscriptions = await browser.GetAsync("/portal/subscriptions");
+        Assert.Contains("My subscriptions", await subscriptions.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task<HttpStatusCode> DemoCallAsync(DemoScript demo)
