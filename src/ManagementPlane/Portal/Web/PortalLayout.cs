@@ -1,4 +1,5 @@
 using System.Text;
+using ManagementPlane.Portal.Consumer;
 
 namespace ManagementPlane.Portal.Web;
 
@@ -11,9 +12,9 @@ internal static class PortalLayout
 {
     /// <summary>The full HTML document for <paramref name="page"/>.</summary>
     /// <param name="settings">Title and logo of the portal.</param>
-    /// <param name="viewer">The signed-in consumer (nav shows My subscriptions and Sign out) or null (Sign in, Sign up).</param>
+    /// <param name="context">The request: its session (helper C's <see cref="PortalSession"/>) decides the nav (My subscriptions and Sign out, or Sign in and Sign up).</param>
     /// <param name="page">The page's title and body.</param>
-    public static string Render(PortalSettings settings, PortalViewer? viewer, PortalPage page)
+    public static string Render(PortalSettings settings, HttpContext context, PortalPage page)
     {
         var html = new StringBuilder(4096);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -26,7 +27,7 @@ internal static class PortalLayout
         }
 
         html.Append("</head>\n<body>\n");
-        AppendHeader(html, settings, viewer);
+        AppendHeader(html, settings, context);
         html.Append("<main id=\"main\">\n<h1>").Append(Html.Encode(page.Heading ?? page.Title)).Append("</h1>\n")
             .Append(page.Body)
             .Append("\n</main>\n<footer><p>").Append(Html.Encode(settings.Title))
@@ -40,15 +41,13 @@ internal static class PortalLayout
     }
 
     /// <summary>The page as a result: HTML, its status, no caching (pages show per-consumer state), a strict content security policy.</summary>
-    public static IResult Result(PortalSettings settings, PortalViewer? viewer, PortalPage page) =>
-        new PortalHtmlResult(Render(settings, viewer, page), page.StatusCode, ContentSecurityPolicy(settings, page));
+    /// <remarks>Renders now (not when the result executes), so the anti-forgery field may still set its cookie.</remarks>
+    public static IResult Result(PortalSettings settings, HttpContext context, PortalPage page) =>
+        new PortalHtmlResult(Render(settings, context, page), page.StatusCode, ContentSecurityPolicy(settings, page));
 
-    /// <summary>Resolves the settings (<see cref="IPortalContent"/>) and the viewer (<see cref="IPortalViewerSource"/>) and renders the page.</summary>
-    public static async Task<IResult> PageAsync(HttpContext context, PortalPage page)
-    {
-        var (settings, viewer) = await ContextAsync(context);
-        return Result(settings, viewer, page);
-    }
+    /// <summary>Reads the settings (<see cref="IPortalContent"/>) and renders the page.</summary>
+    public static async Task<IResult> PageAsync(HttpContext context, PortalPage page) =>
+        Result(await SettingsAsync(context), context, page);
 
     /// <summary>A page that says what is wrong, in an element with <c>role="alert"</c>, with the given status (400, 404, 422, 429...).</summary>
     public static Task<IResult> ErrorAsync(HttpContext context, int statusCode, string title, string message) =>
@@ -58,17 +57,11 @@ internal static class PortalLayout
     public static Task<IResult> NotFoundAsync(HttpContext context) =>
         ErrorAsync(context, StatusCodes.Status404NotFound, "Not found", "This page does not exist, or is not published.");
 
-    /// <summary>The portal's settings and the signed-in consumer for this request (both from DI).</summary>
-    public static async Task<(PortalSettings Settings, PortalViewer? Viewer)> ContextAsync(HttpContext context)
-    {
-        var services = context.RequestServices;
-        var settings = await services.GetRequiredService<IPortalContent>().GetSettingsAsync(context.RequestAborted);
-        var viewerSource = services.GetService<IPortalViewerSource>();
-        var viewer = viewerSource is null ? null : await viewerSource.GetViewerAsync(context, context.RequestAborted);
-        return (settings, viewer);
-    }
+    /// <summary>The portal's settings (title, logo, gateway URL) from <see cref="IPortalContent"/>.</summary>
+    public static Task<PortalSettings> SettingsAsync(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IPortalContent>().GetSettingsAsync(context.RequestAborted);
 
-    private static void AppendHeader(StringBuilder html, PortalSettings settings, PortalViewer? viewer)
+    private static void AppendHeader(StringBuilder html, PortalSettings settings, HttpContext context)
     {
         html.Append("<header>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<a class=\"brand\" href=\"/portal\">");
         if (IsSafeLogo(settings.Logo))
@@ -79,6 +72,7 @@ internal static class PortalLayout
 
         html.Append("<span>").Append(Html.Encode(settings.Title)).Append("</span></a>\n")
             .Append("<nav aria-label=\"Main\"><ul>\n<li><a href=\"/portal\">Catalogue</a></li>\n");
+        var viewer = PortalSession.Current(context);
         if (viewer is null)
         {
             html.Append("<li><a href=\"/portal/signin\">Sign in</a></li>\n<li><a href=\"/portal/signup\">Sign up</a></li>\n");
@@ -87,9 +81,7 @@ internal static class PortalLayout
         {
             html.Append("<li><a href=\"/portal/subscriptions\">My subscriptions</a></li>\n")
                 .Append("<li class=\"viewer\">").Append(Html.Encode(viewer.DisplayName)).Append("</li>\n")
-                .Append("<li><form method=\"post\" action=\"/portal/signout\">")
-                .Append(Html.Hidden(viewer.AntiforgeryFieldName, viewer.AntiforgeryToken))
-                .Append("<button type=\"submit\">Sign out</button></form></li>\n");
+                .Append("<li>").Append(PortalSignOutForm.Render(context)).Append("</li>\n");
         }
 
         html.Append("</ul></nav>\n</header>\n");
