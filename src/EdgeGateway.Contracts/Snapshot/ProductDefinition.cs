@@ -10,6 +10,9 @@ public sealed record ProductDefinition
 
     public bool? SubscriptionRequired { get; init; }
 
+    /// <summary>APIM's name: subscriptions a consumer asks for in the developer portal wait (<c>submitted</c>) until an admin approves them. Default false.</summary>
+    public bool? ApprovalRequired { get; init; }
+
     /// <summary>published (default) or notPublished: see <see cref="ProductStates"/>.</summary>
     public string? State { get; init; }
 

@@ -25,6 +25,9 @@ internal sealed class PortalAccount
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? ApprovedAt { get; set; }
+
+    /// <summary>The subscriptions the last disable suspended (helper S): enabling restores exactly these, not ones an admin suspended.</summary>
+    public List<string>? SuspendedSubscriptionIds { get; set; }
 }
 
 internal static class AccountStates
