@@ -1,3 +1,5 @@
+using ManagementPlane.Portal.Consumer;
+
 namespace ManagementPlane.Portal;
 
 /// <summary>Where the portal plugs into the plane's host; each part adds its own registrations in its own file.</summary>
@@ -7,6 +9,7 @@ internal static class PortalRegistration
     {
         services.AddPortalStore();
         services.AddPortalWeb();
+        services.AddPortalConsumer();
         return services;
     }
 

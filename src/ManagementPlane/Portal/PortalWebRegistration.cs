@@ -1,3 +1,5 @@
+using ManagementPlane.Portal.Consumer;
+
 namespace ManagementPlane.Portal;
 
 /// <summary>Helpers P and C: the pages. P owns the catalogue, API pages, layout and try-it; C owns accounts, sessions and subscriptions pages.</summary>
@@ -9,5 +11,5 @@ internal static class PortalWebRegistration
     public static WebApplication MapPortalCatalogue(this WebApplication app) => Web.CatalogueRegistration.MapPortalCataloguePages(app);
 
     /// <summary>Helper C: sign-up, sign-in, sign-out, invitations, /portal/subscriptions.</summary>
-    public static WebApplication MapPortalAccountPages(this WebApplication app) => app;
+    public static WebApplication MapPortalAccountPages(this WebApplication app) => app.MapPortalConsumer();
 }
