@@ -53,7 +53,7 @@ public sealed class PortalJourneyTests(PortalBrowserHost host, PortalGatewayStac
         // The API page: description, operations, the document and the reference.
         await page.GotoAsync($"/portal/apis/{PortalStack.ApiId}");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Orders");
-        await Expect(page.Locator("main strong")).ToHaveTextAsync("your");
+        await Expect(page.Locator("main strong", new PageLocatorOptions { HasText = "your" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Operations" })).ToBeVisibleAsync();
         await Expect(page.Locator($"a[href='/portal/apis/{PortalStack.ApiId}/operations/{PortalStack.OperationId}']")).ToContainTextAsync("GET");
         await Screenshots.SaveAsync(page, "api");
