@@ -187,9 +187,9 @@ internal sealed partial class GatewayRequestHandler(
                 var message = check.Outcome == SubscriptionOutcome.Missing ? GatewayErrors.MissingKey : GatewayErrors.InvalidKey;
                 telemetry.Rejected(facts, api.Id, Telemetry.GatewayAttributes.Reasons.SubscriptionKey, "subscription",
                     check.Outcome == SubscriptionOutcome.Missing ? "SubscriptionKeyNotFound" : "SubscriptionKeyInvalid", message);
-                if (request.Headers.Origin.Count > 0 && (operation.Operation?.Policies ?? api.Policies).For(null).Cors is { Length: > 0 } cors)
+                if (request.Headers.Origin.Count > 0 && (operation.Operation?.Policies ?? api.Policies).For(null).Cors is { Length: > 0 } allowing)
                 {
-                    Cors.AllowRejection(context, cors); // the steps that answered its preflight: the page may read the 401
+                    Cors.AllowRejection(context, allowing); // the steps that answered its preflight: the page may read the 401
                 }
 
                 await GatewayErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, message);
