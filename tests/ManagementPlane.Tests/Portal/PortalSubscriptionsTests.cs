@@ -169,6 +169,22 @@ public sealed class PortalSubscriptionsTests : IAsyncLifetime
         await Problem.AssertAsync(await plane.Client.DeleteAsync($"/accounts/{ann}"), 404);
     }
 
+    [Fact]
+    public async Task AdminPut_WithOwnerId_GivesTheSubscriptionToThatAccount_UnknownOwnerIs400()
+    {
+        var ann = await AccountAsync("ann");
+
+        await plane.PutOkAsync("/subscriptions/for-ann", $$"""{"scope":"products/starter","ownerId":"{{ann}}"}""");
+        var problem = await Problem.AssertAsync(await plane.PutAsync("/subscriptions/for-nobody", $$"""{"scope":"products/starter","ownerId":"{{new string('0', 32)}}"}"""), 400);
+
+        Assert.Contains("ownerId", Problem.ErrorPaths(problem));
+        var owned = Assert.Single(await Subscriptions.ListAsync(ann, default));
+        Assert.Equal("for-ann", owned.Id);
+        Assert.NotNull(owned.PrimaryKey);
+        await plane.PutOkAsync("/subscriptions/for-ann", """{"ownerId":""}""");
+        Assert.Empty(await Subscriptions.ListAsync(ann, default));
+    }
+
     private async Task<string> AccountAsync(string name)
     {
         var created = await plane.PostJsonAsync("/accounts", $$"""{"email":"{{name}}@example.com","displayName":"{{name}}","password":"password-{{name}}"}""");
