@@ -1,6 +1,7 @@
 using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Contracts.Validation;
 using ManagementPlane.Hosting;
+using ManagementPlane.Portal;
 using ManagementPlane.State;
 
 namespace ManagementPlane.Resources;
@@ -56,7 +57,7 @@ internal static class SubscriptionEndpoints
         }
     }
 
-    private static async Task<IResult> PutAsync(HttpContext context, StateStore store, SecretProtector protector, string id)
+    private static async Task<IResult> PutAsync(HttpContext context, StateStore store, SecretProtector protector, IPortalAccounts accounts, string id)
     {
         if (!SnapshotValidator.IsValidId(id))
         {
@@ -70,6 +71,12 @@ internal static class SubscriptionEndpoints
         }
 
         var request = body.Value!;
+        if (request.OwnerId is { Length: > 0 } ownerId && await accounts.GetAsync(ownerId, context.RequestAborted) is null)
+        {
+            return Problems.BadRequest($"'ownerId' names no portal account ('{(ownerId.Length > 40 ? ownerId[..40] + "…" : ownerId)}'; GET /accounts lists them)",
+                [new ProblemError("ownerId", "no such account")]);
+        }
+
         return await Crud.PutAsync(context, store, What, id, Crud.Key("subscriptions", id), s => Find(s, id) is not null,
             (state, mutation, exists) =>
             {
@@ -102,6 +109,8 @@ internal static class SubscriptionEndpoints
                 subscription.Scope = request.Scope ?? subscription.Scope;
                 subscription.Name = request.Name ?? subscription.Name;
                 subscription.State = request.State ?? subscription.State;
+                // "" takes a subscription away from its account; absent keeps the owner.
+                subscription.OwnerId = request.OwnerId is null ? subscription.OwnerId : request.OwnerId.Length == 0 ? null : request.OwnerId;
                 return null;
             },
             s => Show(Find(s, id)!), ApiJsonContext.Api.SubscriptionResource);
@@ -147,7 +156,8 @@ internal static class SubscriptionEndpoints
     }
 }
 
-internal sealed record SubscriptionRequest(string? Name, string? Scope, string? State, string? PrimaryKey, string? SecondaryKey);
+/// <summary><see cref="OwnerId"/>: the portal account the subscription belongs to (it sees it and its keys in the portal); "" removes the owner.</summary>
+internal sealed record SubscriptionRequest(string? Name, string? Scope, string? State, string? PrimaryKey, string? SecondaryKey, string? OwnerId = null);
 
 /// <summary><see cref="OwnerId"/>: the portal account that owns it (<c>GET /accounts/{id}</c>); absent for subscriptions an admin created.</summary>
 internal sealed record SubscriptionResource(string Id, string? Name, string Scope, string State, string? OwnerId = null);

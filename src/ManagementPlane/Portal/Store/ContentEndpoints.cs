@@ -48,18 +48,6 @@ internal static class ContentEndpoints
         return admin;
     }
 
-    /// <summary>Stores an imported document as the API's portal document: JSON or YAML as it came.</summary>
-    public static Task StoreDocumentAsync(PortalContentStore content, string apiId, byte[] document, CancellationToken cancellationToken)
-    {
-        var text = Encoding.UTF8.GetString(document).TrimStart('\uFEFF');
-        var format = text.TrimStart().StartsWith('{') ? "json" : "yaml";
-        return content.UpdateApiAsync(apiId, a =>
-        {
-            a.OpenApiDocument = text;
-            a.OpenApiFormat = format;
-        }, cancellationToken);
-    }
-
     private static async Task<IResult> GetDescriptionAsync(HttpContext context, StateStore store, string id, string what, Func<CancellationToken, Task<string?>> read)
     {
         if (await CheckExistsAsync(context, store, id, what) is { } problem)
@@ -132,7 +120,7 @@ internal static class ContentEndpoints
             return Problems.Invalid(parsed.Errors, "the body is not a readable OpenAPI document");
         }
 
-        await StoreDocumentAsync(content, id, bytes.Value, context.RequestAborted);
+        await content.SaveOpenApiAsync(id, bytes.Value, context.RequestAborted);
         return Results.NoContent();
     }
 

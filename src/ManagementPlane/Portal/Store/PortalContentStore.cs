@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json.Serialization.Metadata;
 using Backup.Providers;
 
@@ -34,9 +35,17 @@ internal sealed partial class PortalContentStore(PortalObjects objects, TimeProv
     public Task<ProductContent> UpdateProductAsync(string productId, Action<ProductContent> change, CancellationToken cancellationToken) =>
         UpdateAsync(PortalKeys.Product(productId), PortalStoreJsonContext.Default.ProductContent, change, cancellationToken);
 
-    public Task DeleteApiAsync(string apiId, CancellationToken cancellationToken) => DeleteAsync(PortalKeys.Api(apiId), cancellationToken);
-
-    public Task DeleteProductAsync(string productId, CancellationToken cancellationToken) => DeleteAsync(PortalKeys.Product(productId), cancellationToken);
+    /// <summary>The API's portal document, JSON or YAML as it came (the download offers it as such).</summary>
+    public Task SaveOpenApiAsync(string apiId, byte[] document, CancellationToken cancellationToken)
+    {
+        var text = Encoding.UTF8.GetString(document).TrimStart('\uFEFF');
+        var format = text.TrimStart().StartsWith('{') ? "json" : "yaml";
+        return UpdateApiAsync(apiId, a =>
+        {
+            a.OpenApiDocument = text;
+            a.OpenApiFormat = format;
+        }, cancellationToken);
+    }
 
     /// <summary>
     /// After the head-record write that removed the API or product: its content goes too, best effort (the write is done;
@@ -59,7 +68,7 @@ internal sealed partial class PortalContentStore(PortalObjects objects, TimeProv
     {
         try
         {
-            await ContentEndpoints.StoreDocumentAsync(this, apiId, document, CancellationToken.None);
+            await SaveOpenApiAsync(apiId, document, CancellationToken.None);
         }
         catch (Exception ex) when (ex is Backup.Providers.ObjectStoreException or OperationCanceledException)
         {
