@@ -32,6 +32,12 @@ internal static class PortalMarkdown
 
         var pipeline = Pipeline.Value;
         var document = Markdig.Markdown.Parse(markdown, pipeline);
+        // The page has the one <h1>: a description's "#" heading is a section of it.
+        foreach (var heading in document.Descendants<HeadingBlock>())
+        {
+            heading.Level = Math.Min(heading.Level + 1, 6);
+        }
+
         foreach (var link in document.Descendants<LinkInline>().ToList())
         {
             if (!IsAllowedUrl(link.Url))
