@@ -15,9 +15,16 @@ internal static class PortalStoreRegistration
         services.AddSingleton<IPortalAccounts>(sp => sp.GetRequiredService<PortalAccountStore>());
         services.AddSingleton<AccountLifecycle>();
         services.AddSingleton<IConsumerSubscriptions, ConsumerSubscriptionService>();
+        // The admin bodies' metadata, for the OpenAPI document's schemas (answers name their JsonTypeInfo directly).
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(PortalAdminJsonContext.Api));
         return services;
     }
 
     /// <summary>Admin endpoints (behind the admin key, in the OpenAPI document).</summary>
-    public static RouteGroupBuilder MapPortalAdmin(this RouteGroupBuilder admin) => admin;
+    public static RouteGroupBuilder MapPortalAdmin(this RouteGroupBuilder admin) => admin
+        .MapPortalSettings()
+        .MapAccounts()
+        .MapInvitations()
+        .MapPortalContent()
+        .MapSubscriptionApprovals();
 }

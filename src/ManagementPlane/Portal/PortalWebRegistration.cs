@@ -8,7 +8,7 @@ internal static class PortalWebRegistration
     public static IServiceCollection AddPortalWeb(this IServiceCollection services) => services;
 
     /// <summary>Helper P: /portal, /portal/products/{id}, /portal/apis/{id}, operation pages, assets.</summary>
-    public static WebApplication MapPortalCatalogue(this WebApplication app) => app;
+    public static WebApplication MapPortalCatalogue(this WebApplication app) => Web.CatalogueRegistration.MapPortalCataloguePages(app);
 
     /// <summary>Helper C: sign-up, sign-in, sign-out, invitations, /portal/subscriptions.</summary>
     public static WebApplication MapPortalAccountPages(this WebApplication app) => app.MapPortalConsumer();

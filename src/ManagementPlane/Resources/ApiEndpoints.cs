@@ -3,6 +3,8 @@ using EdgeGateway.Contracts.Validation;
 using ManagementPlane.Hosting;
 using ManagementPlane.Import;
 using ManagementPlane.State;
+using ManagementPlane.Portal.Store;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace ManagementPlane.Resources;
@@ -68,7 +70,18 @@ internal static class ApiEndpoints
             s => Find(s, id)!, ApiJsonContext.Api.ApiDefinition);
     }
 
-    private static Task<IResult> DeleteAsync(HttpContext context, StateStore store, string id) =>
+    private static async Task<IResult> DeleteAsync(HttpContext context, StateStore store, PortalContentStore content, string id)
+    {
+        var result = await DeleteFromStateAsync(context, store, id);
+        if (result is NoContent)
+        {
+            await content.ForgetAsync(What, id);
+        }
+
+        return result;
+    }
+
+    private static Task<IResult> DeleteFromStateAsync(HttpContext context, StateStore store, string id) =>
         Crud.DeleteAsync(context, store, What, id, Crud.Key("apis", id), s => Find(s, id) is not null, (state, mutation) =>
         {
             state.Apis.RemoveAll(a => Crud.SameId(a.Id, id));
@@ -89,7 +102,7 @@ internal static class ApiEndpoints
             }
         });
 
-    private static async Task<IResult> ImportAsync(HttpContext context, StateStore store, IOptions<ManagementOptions> options,
+    private static async Task<IResult> ImportAsync(HttpContext context, StateStore store, IOptions<ManagementOptions> options, PortalContentStore content,
         string? id, string? path, string? backendUrl)
     {
         if (string.IsNullOrEmpty(id) || !SnapshotValidator.IsValidId(id))
@@ -136,6 +149,12 @@ internal static class ApiEndpoints
                 return null;
             },
             s => new ImportResult(Find(s, id)!, parsed.Skipped), ApiJsonContext.Api.ImportResult);
+        if (response is IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK or StatusCodes.Status201Created })
+        {
+            // Imported: the document as it came is what the portal shows and offers for download.
+            await content.KeepImportedAsync(id, bytes.Value);
+        }
+
         return response;
     }
 

@@ -1,7 +1,9 @@
 using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Contracts.Validation;
 using ManagementPlane.Hosting;
+using ManagementPlane.Portal.Store;
 using ManagementPlane.State;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ManagementPlane.Resources;
 
@@ -19,13 +21,24 @@ internal static class ProductEndpoints
             .Produces<ProductDefinition>().ProducesProblem(404);
         admin.MapPut("/products/{id}", PutAsync).Accepts<ProductDefinition>("application/json")
             .Produces<ProductDefinition>().Produces<ProductDefinition>(201).ProducesProblem(400).ProducesProblem(412);
-        admin.MapDelete("/products/{id}", (HttpContext c, StateStore s, string id) =>
-                Crud.DeleteAsync(c, s, What, id, Crud.Key("products", id), st => Find(st, id) is not null, (st, m) => st.Products.RemoveAll(p => Crud.SameId(p.Id, id))))
+        admin.MapDelete("/products/{id}", DeleteAsync)
             .Produces(204).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
         return admin;
     }
 
     private static ProductDefinition? Find(ManagementState state, string id) => state.Products.Find(p => Crud.SameId(p.Id, id));
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, StateStore store, PortalContentStore content, string id)
+    {
+        var result = await Crud.DeleteAsync(context, store, What, id, Crud.Key("products", id), st => Find(st, id) is not null,
+            (st, m) => st.Products.RemoveAll(p => Crud.SameId(p.Id, id)));
+        if (result is NoContent)
+        {
+            await content.ForgetAsync(What, id);
+        }
+
+        return result;
+    }
 
     private static async Task<IResult> PutAsync(HttpContext context, StateStore store, string id)
     {

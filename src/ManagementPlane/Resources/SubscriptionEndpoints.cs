@@ -35,7 +35,7 @@ internal static class SubscriptionEndpoints
 
     private static StoredSubscription? Find(ManagementState state, string id) => state.Subscriptions.Find(s => Crud.SameId(s.Id, id));
 
-    private static SubscriptionResource Show(StoredSubscription s) => new(s.Id, s.Name, s.Scope, s.State);
+    internal static SubscriptionResource Show(StoredSubscription s) => new(s.Id, s.Name, s.Scope, s.State, s.OwnerId);
 
     internal static string Purpose(string id, bool primary) => $"subscriptions/{id.ToLowerInvariant()}/{(primary ? "primary" : "secondary")}";
 
@@ -149,7 +149,8 @@ internal static class SubscriptionEndpoints
 
 internal sealed record SubscriptionRequest(string? Name, string? Scope, string? State, string? PrimaryKey, string? SecondaryKey);
 
-internal sealed record SubscriptionResource(string Id, string? Name, string Scope, string State);
+/// <summary><see cref="OwnerId"/>: the portal account that owns it (<c>GET /accounts/{id}</c>); absent for subscriptions an admin created.</summary>
+internal sealed record SubscriptionResource(string Id, string? Name, string Scope, string State, string? OwnerId = null);
 
 /// <summary>Null for a key that was only ever given as a hash (through <c>PUT /config</c>).</summary>
 internal sealed record SubscriptionSecrets(string? PrimaryKey, string? SecondaryKey);

@@ -9,7 +9,7 @@ namespace ManagementPlane.Portal.Store;
 /// catalogue reads every product's content, so reads are kept for <see cref="CacheFor"/>: a page view costs no store request
 /// on Blob or S3. This instance's own writes replace the cached copy at once; another instance's show within that time.
 /// </summary>
-internal sealed class PortalContentStore(PortalObjects objects, TimeProvider time) : IPortalContent
+internal sealed partial class PortalContentStore(PortalObjects objects, TimeProvider time, ILogger<PortalContentStore> logger) : IPortalContent
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 
@@ -37,6 +37,35 @@ internal sealed class PortalContentStore(PortalObjects objects, TimeProvider tim
     public Task DeleteApiAsync(string apiId, CancellationToken cancellationToken) => DeleteAsync(PortalKeys.Api(apiId), cancellationToken);
 
     public Task DeleteProductAsync(string productId, CancellationToken cancellationToken) => DeleteAsync(PortalKeys.Product(productId), cancellationToken);
+
+    /// <summary>
+    /// After the head-record write that removed the API or product: its content goes too, best effort (the write is done;
+    /// a leftover object is harmless, it shows nowhere and a new resource with that id overwrites it).
+    /// </summary>
+    public async Task ForgetAsync(string what, string id)
+    {
+        try
+        {
+            await DeleteAsync(what == "API" ? PortalKeys.Api(id) : PortalKeys.Product(id), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is Backup.Providers.ObjectStoreException or OperationCanceledException)
+        {
+            LogLeftOver(logger, what, id, ex.Message);
+        }
+    }
+
+    /// <summary>After a successful import: the document as it came becomes the API's portal document, best effort.</summary>
+    public async Task KeepImportedAsync(string apiId, byte[] document)
+    {
+        try
+        {
+            await ContentEndpoints.StoreDocumentAsync(this, apiId, document, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is Backup.Providers.ObjectStoreException or OperationCanceledException)
+        {
+            LogImportNotKept(logger, apiId, ex.Message);
+        }
+    }
 
     private async Task<T?> GetCachedAsync<T>(string key, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
@@ -77,4 +106,10 @@ internal sealed class PortalContentStore(PortalObjects objects, TimeProvider tim
         await objects.DeleteAsync(key, cancellationToken);
         cache.TryRemove(key, out _);
     }
+
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "The portal content of the deleted {What} {Id} could not be deleted ({Reason}); it is left in the store, unused")]
+    private static partial void LogLeftOver(ILogger logger, string what, string id, string reason);
+
+    [LoggerMessage(EventId = 1507, Level = LogLevel.Warning, Message = "The API {ApiId} was imported, but its OpenAPI document could not be kept for the portal ({Reason}); PUT /apis/{ApiId}/openapi stores it")]
+    private static partial void LogImportNotKept(ILogger logger, string apiId, string reason);
 }

@@ -1,0 +1,50 @@
+using Microsoft.Net.Http.Headers;
+
+namespace ManagementPlane.Portal.Web;
+
+/// <summary><c>GET /portal/assets/{name}</c>: embedded assets with a strong ETag; a versioned URL is immutable.</summary>
+internal static class PortalAssetEndpoints
+{
+    public static WebApplication MapPortalAssets(this WebApplication app)
+    {
+        app.MapGet(PortalAssets.Prefix + "{name}", Serve).ExcludeFromDescription();
+        return app;
+    }
+
+    internal static IResult Serve(HttpContext context, string name)
+    {
+        if (PortalAssets.Get(name) is not { } asset)
+        {
+            return Results.NotFound();
+        }
+
+        var response = context.Response;
+        var headers = response.Headers;
+        headers.ETag = asset.ETag;
+        headers.XContentTypeOptions = "nosniff";
+        // The version in the URL is the content's hash: that URL never changes meaning. Without it, revalidate.
+        headers.CacheControl = context.Request.Query["v"] == asset.Version
+            ? "public, max-age=31536000, immutable"
+            : "no-cache";
+        if (asset.Gzip is not null)
+        {
+            headers.Vary = HeaderNames.AcceptEncoding;
+        }
+
+        if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == asset.ETag || t.Trim() == "*")))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (asset.Gzip is not null && AcceptsGzip(context.Request))
+        {
+            headers.ContentEncoding = "gzip";
+            return Results.Bytes(asset.Gzip, asset.ContentType);
+        }
+
+        return Results.Bytes(asset.Content, asset.ContentType);
+    }
+
+    private static bool AcceptsGzip(HttpRequest request) =>
+        request.Headers.AcceptEncoding.Any(v => v is not null && v.Contains("gzip", StringComparison.OrdinalIgnoreCase));
+}
