@@ -5,7 +5,7 @@ namespace ManagementPlane.Portal.Consumer;
 /// <summary>Reads a posted form and checks its anti-forgery field before anything else looks at it.</summary>
 internal static class ConsumerForms
 {
-    /// <summary>The form when it is a form post with a valid anti-forgery field; null otherwise (answer with <see cref="ConsumerPage.Forged"/>).</summary>
+    /// <summary>The form when it is a form post with a valid anti-forgery field; null otherwise (answer with <see cref="ConsumerPage.ForgedAsync"/>).</summary>
     public static async Task<IFormCollection?> ReadCheckedAsync(HttpContext context)
     {
         if (!context.Request.HasFormContentType)

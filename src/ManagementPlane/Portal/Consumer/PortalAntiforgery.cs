@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 
 namespace ManagementPlane.Portal.Consumer;
 
@@ -17,7 +16,7 @@ internal static class PortalAntiforgery
 
     /// <summary>The hidden input to put inside every POST form (already HTML). May set the anonymous cookie: call before the response starts.</summary>
     public static string Field(HttpContext context) =>
-        $"<input type=\"hidden\" name=\"{FieldName}\" value=\"{HtmlEncoder.Default.Encode(Token(context))}\">";
+        $"<input type=\"hidden\" name=\"{FieldName}\" value=\"{ManagementPlane.Portal.Web.Html.Attr(Token(context))}\">";
 
     /// <summary>The token a form of this request carries.</summary>
     public static string Token(HttpContext context)

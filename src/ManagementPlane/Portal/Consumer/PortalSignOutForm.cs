@@ -5,5 +5,5 @@ internal static class PortalSignOutForm
 {
     public static string Render(HttpContext context) => PortalSession.Current(context) is null
         ? ""
-        : $"""<form method="post" action="/portal/signout">{PortalAntiforgery.Field(context)}<button type="submit">Sign out</button></form>""";
+        : $"""<form method="post" action="/portal/signout" class="signout">{PortalAntiforgery.Field(context)}<button type="submit">Sign out</button></form>""";
 }

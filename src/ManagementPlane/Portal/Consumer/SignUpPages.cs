@@ -1,4 +1,6 @@
+using ManagementPlane.Portal.Web;
 using Microsoft.AspNetCore.Mvc;
+
 namespace ManagementPlane.Portal.Consumer;
 
 /// <summary>GET|POST /portal/signup: self-service with approval, or with an invitation link, per portal setting.</summary>
@@ -15,7 +17,7 @@ internal static class SignUpPages
     private static async Task<IResult> ShowAsync(HttpContext context, [FromServices] IPortalContent content, string? invitation)
     {
         var settings = await content.GetSettingsAsync(context.RequestAborted);
-        return Form(context, settings, Clip(invitation), null, null, null, StatusCodes.Status200OK);
+        return await FormAsync(context, settings, Clip(invitation), null, null, null, StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> SignUpAsync(HttpContext context, [FromServices] IPortalAccounts accounts, [FromServices] IPortalContent content, ILogger<SessionCookie> logger)
@@ -23,7 +25,7 @@ internal static class SignUpPages
         var form = await ConsumerForms.ReadCheckedAsync(context);
         if (form is null)
         {
-            return ConsumerPage.Forged(context, logger);
+            return await ConsumerPage.ForgedAsync(context, logger);
         }
 
         var settings = await content.GetSettingsAsync(context.RequestAborted);
@@ -40,44 +42,40 @@ internal static class SignUpPages
         return result.Outcome switch
         {
             SignUpOutcome.Active => ConsumerPage.Redirect($"/portal/signin?message={Messages.SignedUp}"),
-            SignUpOutcome.Pending or SignUpOutcome.Exists => ConsumerPage.Html(context, "Sign up",
-                $"<h1>Sign up</h1>{ConsumerPage.Status(WaitingText)}"),
-            SignUpOutcome.InvitationRequired => Form(context, settings, invitation, email, displayName,
+            SignUpOutcome.Pending or SignUpOutcome.Exists => await ConsumerPage.HtmlAsync(context, "Sign up", Html.Notice(WaitingText)),
+            SignUpOutcome.InvitationRequired => await FormAsync(context, settings, invitation, email, displayName,
                 "This sign-up needs a valid invitation link: the one given is unknown, used or expired. Ask an administrator for a new one.", StatusCodes.Status400BadRequest),
-            _ => Form(context, settings, invitation, email, displayName, result.Problem ?? "Check the fields and try again.", StatusCodes.Status422UnprocessableEntity),
+            _ => await FormAsync(context, settings, invitation, email, displayName, result.Problem ?? "Check the fields and try again.", StatusCodes.Status422UnprocessableEntity),
         };
     }
 
     private static string? Clip(string? invitation) => string.IsNullOrWhiteSpace(invitation) || invitation.Length > 256 ? null : invitation.Trim();
 
-    private static IResult Form(HttpContext context, PortalSettings settings, string? invitation, string? email, string? displayName, string? alert, int code)
+    private static Task<IResult> FormAsync(HttpContext context, PortalSettings settings, string? invitation, string? email, string? displayName, string? alert, int code)
     {
+        var alertHtml = alert is null ? "" : Html.Alert(alert);
         if (invitation is null && settings.SignUp == SignUpModes.Invitation)
         {
-            var closed = $"<h1>Sign up</h1>{(alert is null ? "" : ConsumerPage.Alert(alert))}<p>Accounts on this portal are by invitation: open the invitation link an administrator sent you.</p>";
-            return ConsumerPage.Html(context, "Sign up", closed, code);
+            return ConsumerPage.HtmlAsync(context, "Sign up",
+                $"{alertHtml}<p>Accounts on this portal are by invitation: open the invitation link an administrator sent you.</p>", code);
         }
 
         var note = invitation is null
             ? "<p>An administrator approves new accounts before they can sign in.</p>"
             : "<p>You were invited: your account is ready as soon as you sign up.</p>";
         var body = $"""
-            <h1>Sign up</h1>
-            {(alert is null ? "" : ConsumerPage.Alert(alert))}
+            {alertHtml}
             {note}
             <form method="post" action="/portal/signup">
             {PortalAntiforgery.Field(context)}
-            {(invitation is null ? "" : $"<input type=\"hidden\" name=\"invitation\" value=\"{ConsumerPage.Encode(invitation)}\">")}
-            <p><label for="email">Email</label>
-            <input type="email" id="email" name="email" autocomplete="email" required maxlength="320" value="{ConsumerPage.Encode(email)}"></p>
-            <p><label for="displayName">Display name</label>
-            <input type="text" id="displayName" name="displayName" autocomplete="name" required maxlength="200" value="{ConsumerPage.Encode(displayName)}"></p>
-            <p><label for="password">Password</label>
-            <input type="password" id="password" name="password" autocomplete="new-password" required></p>
+            {(invitation is null ? "" : Html.Hidden("invitation", invitation))}
+            {Html.Field("email", "Email", "email", email, required: true, autocomplete: "email")}
+            {Html.Field("displayName", "Display name", "text", displayName, required: true, autocomplete: "name")}
+            {Html.Field("password", "Password", "password", required: true, autocomplete: "new-password")}
             <p><button type="submit">Sign up</button></p>
             </form>
             <p>Already have an account? <a href="/portal/signin">Sign in</a></p>
             """;
-        return ConsumerPage.Html(context, "Sign up", body, code);
+        return ConsumerPage.HtmlAsync(context, "Sign up", body, code);
     }
 }

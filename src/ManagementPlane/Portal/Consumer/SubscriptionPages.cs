@@ -1,5 +1,8 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Text;
+using EdgeGateway.Contracts.Snapshot;
+using ManagementPlane.Portal.Web;
+using ManagementPlane.State;
+using Microsoft.AspNetCore.Mvc;
 
 namespace ManagementPlane.Portal.Consumer;
 
@@ -15,13 +18,12 @@ internal static class SubscriptionPages
     public static void MapSubscriptionPages(this WebApplication app)
     {
         app.MapGet("/portal/subscriptions", ListAsync).ExcludeFromDescription();
-        app.MapGet("/portal/subscriptions.js", () => Results.Text(SubscriptionsScript.Text, "text/javascript; charset=utf-8")).ExcludeFromDescription();
         app.MapPost("/portal/subscriptions/{id}/regenerate", RegenerateAsync).ExcludeFromDescription();
         app.MapPost("/portal/subscriptions/{id}/cancel", CancelAsync).ExcludeFromDescription();
         app.MapPost("/portal/products/{id}/subscribe", SubscribeAsync).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, [FromServices] IConsumerSubscriptions subscriptions, [FromServices] IPortalContent content, string? message)
+    private static async Task<IResult> ListAsync(HttpContext context, [FromServices] IConsumerSubscriptions subscriptions, [FromServices] StateStore store, string? message)
     {
         if (PortalSession.Current(context) is not { } signedIn)
         {
@@ -30,26 +32,28 @@ internal static class SubscriptionPages
 
         var list = await subscriptions.ListAsync(signedIn.AccountId, context.RequestAborted);
         var body = new StringBuilder();
-        body.Append("<h1>My subscriptions</h1>");
         if (Messages.Text(message) is { } note)
         {
-            body.Append(ConsumerPage.Status(note));
+            body.Append(Html.Notice(note));
         }
 
         if (list.Count == 0)
         {
             body.Append("<p>You have no subscriptions yet. Pick a product in the <a href=\"/portal\">catalogue</a> and subscribe.</p>");
-            return ConsumerPage.Html(context, "My subscriptions", body.ToString());
+            return await ConsumerPage.HtmlAsync(context, "My subscriptions", body.ToString());
         }
 
-        body.Append("<table><thead><tr><th scope=\"col\">Subscription</th><th scope=\"col\">Product</th><th scope=\"col\">State</th><th scope=\"col\">Keys</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
+        var products = store.Current.State.Products;
+        body.Append("<table><thead><tr><th scope=\"col\">Subscription</th><th scope=\"col\">Product</th><th scope=\"col\">State</th>")
+            .Append("<th scope=\"col\">Keys</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
         foreach (var subscription in list)
         {
-            body.Append(SubscriptionRow.Render(context, subscription));
+            var productName = products.Find(p => string.Equals(p.Id, subscription.ProductId, StringComparison.OrdinalIgnoreCase))?.Name;
+            body.Append(SubscriptionRow.Render(context, subscription, productName ?? subscription.ProductId));
         }
 
-        body.Append("</tbody></table><script src=\"/portal/subscriptions.js\" defer></script>");
-        return ConsumerPage.Html(context, "My subscriptions", body.ToString());
+        body.Append("</tbody></table>");
+        return await ConsumerPage.HtmlAsync(context, "My subscriptions", body.ToString(), StatusCodes.Status200OK, PortalAssets.Url("subscriptions.js"));
     }
 
     private static async Task<IResult> RegenerateAsync(HttpContext context, string id, [FromServices] IConsumerSubscriptions subscriptions, ILogger<SessionCookie> logger)
@@ -63,7 +67,7 @@ internal static class SubscriptionPages
         var which = form["which"].ToString();
         if (which is not ("primary" or "secondary"))
         {
-            return ConsumerPage.Html(context, "Bad request", $"<h1>Bad request</h1>{ConsumerPage.Alert("Choose the primary or the secondary key to regenerate.")}", StatusCodes.Status400BadRequest);
+            return await PortalLayout.ErrorAsync(context, StatusCodes.Status400BadRequest, "Bad request", "Choose the primary or the secondary key to regenerate.");
         }
 
         var change = await subscriptions.RegenerateAsync(signedIn.AccountId, id, which, context.RequestAborted);
@@ -74,7 +78,7 @@ internal static class SubscriptionPages
         }
 
         ConsumerLog.ChangeRefused(logger, signedIn.AccountId, "regenerate", id, change);
-        return Refused(context, change, "Only an active subscription's keys can be regenerated.");
+        return await RefusedAsync(context, change, "Only an active subscription's keys can be regenerated.");
     }
 
     private static async Task<IResult> CancelAsync(HttpContext context, string id, [FromServices] IConsumerSubscriptions subscriptions, ILogger<SessionCookie> logger)
@@ -93,29 +97,32 @@ internal static class SubscriptionPages
         }
 
         ConsumerLog.ChangeRefused(logger, signedIn.AccountId, "cancel", id, change);
-        return Refused(context, change, "This subscription cannot be cancelled in its current state.");
+        return await RefusedAsync(context, change, "This subscription cannot be cancelled in its current state.");
     }
 
     private static async Task<IResult> SubscribeAsync(HttpContext context, string id, [FromServices] IConsumerSubscriptions subscriptions, ILogger<SessionCookie> logger)
     {
-        var (refused, form, signedIn) = await CheckedAsync(context, logger, $"/portal/products/{Uri.EscapeDataString(id)}");
+        var (refused, form, signedIn) = await CheckedAsync(context, logger, $"/portal/products/{Html.Segment(id)}");
         if (refused is not null)
         {
             return refused;
         }
 
-        var name = ConsumerForms.Text(form, "name", 100);
-        var (change, subscription) = await subscriptions.SubscribeAsync(signedIn.AccountId, id, name, context.RequestAborted);
+        var (change, subscription) = await subscriptions.SubscribeAsync(signedIn.AccountId, id, ConsumerForms.Text(form, "name", 1000), context.RequestAborted);
         if (change == SubscriptionChange.Done && subscription is not null)
         {
             ConsumerLog.Subscribed(logger, signedIn.AccountId, id, subscription.Id, subscription.State);
-            var message = subscription.State == "active" ? Messages.Subscribed : Messages.SubmittedForApproval;
+            var message = subscription.State == SubscriptionStates.Active ? Messages.Subscribed : Messages.SubmittedForApproval;
             return ConsumerPage.Redirect($"/portal/subscriptions?message={message}");
         }
 
-        return change == SubscriptionChange.NotFound
-            ? ConsumerPage.Html(context, "Not found", $"<h1>Not found</h1>{ConsumerPage.Alert("There is no such product in the catalogue.")}", StatusCodes.Status404NotFound)
-            : ConsumerPage.Html(context, "Cannot subscribe", $"<h1>Cannot subscribe</h1>{ConsumerPage.Alert("This product does not take new subscriptions from the portal.")}", StatusCodes.Status409Conflict);
+        return change switch
+        {
+            SubscriptionChange.NotFound => await PortalLayout.NotFoundAsync(context),
+            SubscriptionChange.Invalid => await PortalLayout.ErrorAsync(context, StatusCodes.Status422UnprocessableEntity, "Cannot subscribe",
+                "The subscription name must be at most 100 characters, without control characters."),
+            _ => await PortalLayout.ErrorAsync(context, StatusCodes.Status409Conflict, "Cannot subscribe", "Your account cannot subscribe right now."),
+        };
     }
 
     /// <summary>A refusal (forged form, or not signed in: sign in first, then back to <paramref name="returnUrl"/>), or the form and the consumer.</summary>
@@ -124,17 +131,17 @@ internal static class SubscriptionPages
         var form = await ConsumerForms.ReadCheckedAsync(context);
         if (form is null)
         {
-            return (ConsumerPage.Forged(context, logger), FormCollection.Empty, null!);
+            return (await ConsumerPage.ForgedAsync(context, logger), FormCollection.Empty, null!);
         }
 
         return PortalSession.Current(context) is { } signedIn ? (null, form, signedIn) : (SignIn(returnUrl), form, null!);
     }
 
-    private static IResult SignIn(string returnUrl) => ConsumerPage.Redirect($"/portal/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
+    private static IResult SignIn(string returnUrl) => ConsumerPage.Redirect($"/portal/signin?returnUrl={Html.Query(returnUrl)}");
 
-    private static IResult Refused(HttpContext context, SubscriptionChange change, string notAllowed) => change switch
+    private static Task<IResult> RefusedAsync(HttpContext context, SubscriptionChange change, string notAllowed) => change switch
     {
-        SubscriptionChange.NotFound => ConsumerPage.Html(context, "Not found", $"<h1>Not found</h1>{ConsumerPage.Alert(NotFoundText)}", StatusCodes.Status404NotFound),
-        _ => ConsumerPage.Html(context, "Not allowed", $"<h1>Not allowed</h1>{ConsumerPage.Alert(notAllowed)}", StatusCodes.Status409Conflict),
+        SubscriptionChange.NotFound => PortalLayout.ErrorAsync(context, StatusCodes.Status404NotFound, "Not found", NotFoundText),
+        _ => PortalLayout.ErrorAsync(context, StatusCodes.Status409Conflict, "Not allowed", notAllowed),
     };
 }
