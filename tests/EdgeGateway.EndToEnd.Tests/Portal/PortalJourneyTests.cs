@@ -56,6 +56,8 @@ public sealed class PortalJourneyTests(PortalBrowserHost host, PortalGatewayStac
         await Expect(page.Locator("main strong", new PageLocatorOptions { HasText = "your" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Operations" })).ToBeVisibleAsync();
         await Expect(page.Locator($"a[href='/portal/apis/{PortalStack.ApiId}/operations/{PortalStack.OperationId}']")).ToContainTextAsync("GET");
+        var download = page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Download OpenAPI document" });
+        await Expect(download).ToHaveAttributeAsync("href", $"/portal/apis/{PortalStack.ApiId}/openapi.json");
         await Screenshots.SaveAsync(page, "api");
 
         // Subscribe from the product page; the key is on My subscriptions, and Copy puts it on the clipboard.

@@ -72,6 +72,23 @@ public abstract class PortalStack : IAsyncLifetime
 
     protected virtual string ProductDescription => "Everything you need to *start*: the Orders API, 100 calls a minute.";
 
+    /// <summary>The API's document as an admin stores it for the portal (download link and reference page).</summary>
+    private const string OpenApiDocument = """
+        { "openapi": "3.0.3",
+          "info": { "title": "Orders", "version": "1.0", "description": "Orders placed by your customers." },
+          "paths": {
+            "/items/{id}": { "get": { "operationId": "get-order", "summary": "Get an order",
+              "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
+              "responses": { "200": { "description": "The order",
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Order" } } } },
+                "404": { "description": "No such order" } } } },
+            "/items": { "post": { "operationId": "create-order", "summary": "Create an order",
+              "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Order" } } } },
+              "responses": { "201": { "description": "Created" } } } } },
+          "components": { "schemas": { "Order": { "type": "object",
+            "properties": { "id": { "type": "integer" }, "item": { "type": "string" }, "quantity": { "type": "integer" } } } } } }
+        """;
+
     private string Config() => $$"""
         { "schemaVersion": 1,
           "apis": [ { "id": "{{ApiId}}", "name": {{JsonSerializer.Serialize(ApiName)}}, "path": "/orders", "subscriptionRequired": true,
@@ -90,6 +107,7 @@ public abstract class PortalStack : IAsyncLifetime
     {
         await SendAsync(HttpMethod.Put, $"/apis/{ApiId}/description", new StringContent(ApiDescription, Encoding.UTF8, "text/markdown"));
         await SendAsync(HttpMethod.Put, $"/products/{ProductId}/description", new StringContent(ProductDescription, Encoding.UTF8, "text/markdown"));
+        await SendAsync(HttpMethod.Put, $"/apis/{ApiId}/openapi", new StringContent(OpenApiDocument, Encoding.UTF8, "application/json"));
         var settings = new Dictionary<string, string> { ["title"] = "Contoso developer portal", ["signUp"] = "approval" };
         if (Gateway is not null)
         {
