@@ -118,7 +118,7 @@ internal static partial class OperationPage
 
         body.Append("<p><button type=\"submit\">Send</button></p>\n</form>\n")
             .Append("<section id=\"try-it-result\" aria-live=\"polite\">\n<h3>Response</h3>\n")
-            .Append("<p>Status: <output id=\"try-it-status\" for=\"try-it\"></output></p>\n")
+            .Append("<p>Status: <output id=\"try-it-status\"></output></p>\n")
             .Append("<h4>Headers</h4>\n<pre id=\"try-it-headers\"></pre>\n<h4>Body</h4>\n<pre id=\"try-it-body\"></pre>\n")
             .Append("<p class=\"hint\">The browser shows only the response headers the gateway exposes (<code>Access-Control-Expose-Headers</code> of its <code>cors</code> policy).</p>\n")
             .Append("</section>\n");

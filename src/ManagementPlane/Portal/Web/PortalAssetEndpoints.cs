@@ -18,9 +18,11 @@ internal static class PortalAssetEndpoints
             return Results.NotFound();
         }
 
-        var response = context.Response;
-        var headers = response.Headers;
-        headers.ETag = asset.ETag;
+        // The gzip bytes are another representation of the same asset: another ETag (RFC 9110 8.8.3).
+        var gzip = asset.Gzip is not null && AcceptsGzip(context.Request);
+        var etag = gzip ? asset.ETag.TrimEnd('"') + "-gzip\"" : asset.ETag;
+        var headers = context.Response.Headers;
+        headers.ETag = etag;
         headers.XContentTypeOptions = "nosniff";
         // The version in the URL is the content's hash: that URL never changes meaning. Without it, revalidate.
         headers.CacheControl = context.Request.Query["v"] == asset.Version
@@ -31,15 +33,15 @@ internal static class PortalAssetEndpoints
             headers.Vary = HeaderNames.AcceptEncoding;
         }
 
-        if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == asset.ETag || t.Trim() == "*")))
+        if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        if (asset.Gzip is not null && AcceptsGzip(context.Request))
+        if (gzip)
         {
             headers.ContentEncoding = "gzip";
-            return Results.Bytes(asset.Gzip, asset.ContentType);
+            return Results.Bytes(asset.Gzip!, asset.ContentType);
         }
 
         return Results.Bytes(asset.Content, asset.ContentType);

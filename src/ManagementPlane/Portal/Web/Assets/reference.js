@@ -12,8 +12,6 @@
     showDeveloperTools: 'never',
     agent: { disabled: true },    // the AI agent calls api.scalar.com
     mcp: { disabled: true },
-    pathRouting: undefined,
-    hideDarkModeToggle: false,
   };
   if (element.dataset.server) {
     // Requests from "Test Request" go through the gateway, as try-it's do (never through Scalar's proxy).
