@@ -49,6 +49,19 @@ public sealed partial class ConsumerPagesTests(ConsumerPortalFixture fixture) : 
         Assert.Contains("Sign out", page);
     }
 
+    [Fact]
+    public async Task SignIn_OverHttps_MarksTheCookieSecure()
+    {
+        await PortalSeed.AccountAsync(Plane, "sam@example.com");
+        using var client = new PortalClient(Plane, "https://localhost");
+
+        var response = await client.SignInAsync("sam@example.com", PortalSeed.Password);
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("portal_session=", StringComparison.Ordinal));
+        Assert.Contains("secure", cookie.Split(';', StringSplitOptions.TrimEntries).Select(a => a.ToLowerInvariant()));
+    }
+
     [Theory]
     [InlineData("bo@example.com", "wrong password")]
     [InlineData("nobody@example.com", PortalSeed.Password)]

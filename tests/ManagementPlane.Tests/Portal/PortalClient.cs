@@ -12,9 +12,9 @@ internal sealed partial class PortalClient : IDisposable
 {
     private readonly HttpClient http;
 
-    public PortalClient(TestPlane plane)
+    public PortalClient(TestPlane plane, string baseAddress = "http://localhost")
     {
-        http = new HttpClient(new CookieHandler(Cookies) { InnerHandler = plane.Host.Server.CreateHandler() }) { BaseAddress = new Uri("http://localhost") };
+        http = new HttpClient(new CookieHandler(Cookies) { InnerHandler = plane.Host.Server.CreateHandler() }) { BaseAddress = new Uri(baseAddress) };
     }
 
     public CookieContainer Cookies { get; } = new();

@@ -69,11 +69,15 @@ internal sealed class SessionCookie(PortalCookieKeys keys, TimeProvider time)
 
     public static void Clear(HttpContext context) => context.Response.Cookies.Delete(Name, Options(context, null));
 
-    /// <summary>HttpOnly, SameSite=Lax, Path=/portal (never sent to the admin API), Secure on HTTPS.</summary>
+    /// <summary>
+    /// HttpOnly, SameSite=Lax, Path=/portal (never sent to the admin API), Secure on HTTPS, including HTTPS ended at a
+    /// proxy that says so in X-Forwarded-Proto (believing it is harmless here: a Secure cookie is at worst not kept).
+    /// </summary>
     internal static CookieOptions Options(HttpContext context, DateTimeOffset? expires) => new()
     {
         HttpOnly = true,
-        Secure = context.Request.IsHttps,
+        Secure = context.Request.IsHttps
+            || string.Equals(context.Request.Headers["X-Forwarded-Proto"].ToString(), "https", StringComparison.OrdinalIgnoreCase),
         SameSite = SameSiteMode.Lax,
         Path = "/portal",
         Expires = expires,
