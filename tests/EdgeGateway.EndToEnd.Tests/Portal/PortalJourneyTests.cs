@@ -17,6 +17,18 @@ public sealed class PortalJourneyTests(PortalBrowserHost host, PortalGatewayStac
     {
         var page = await host.Browser.NewPageAsync(stack.PortalUrl);
         using var dialogs = new DialogWatch(page);
+        // Nothing any page loads comes from anywhere but the portal and the gateway (checked at the end).
+        var elsewhere = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (Uri.TryCreate(request.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Host is not ("127.0.0.1" or "localhost"))
+            {
+                lock (elsewhere)
+                {
+                    elsewhere.Add(request.Url);
+                }
+            }
+        };
         var email = stack.NewEmail("ada");
 
         // Anyone browses the catalogue: the published product and its API, not the unpublished one.
@@ -90,9 +102,15 @@ public sealed class PortalJourneyTests(PortalBrowserHost host, PortalGatewayStac
         Assert.Contains(stack.Backend.Paths, p => p.EndsWith("/items/42", StringComparison.Ordinal));
         await Screenshots.SaveAsync(page, "try-it");
 
+        // The API reference (Scalar, served by the plane) renders the stored document's operations.
         await page.GotoAsync($"/portal/apis/{PortalStack.ApiId}/reference");
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Expect(page.GetByText("Create an order").First).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 60_000 });
         await Screenshots.SaveAsync(page, "reference");
+        lock (elsewhere)
+        {
+            Assert.Empty(elsewhere);
+        }
+
         Assert.Empty(dialogs.Messages);
     }
 

@@ -109,7 +109,7 @@ internal static class ApiPages
             .Append("<p><a href=\"/portal/apis/").Append(apiSegment).Append("\">Back to ").Append(Html.Encode(CataloguePages.NameOf(api))).Append("</a></p>\n")
             .Append("<noscript>").Append(Html.Alert("The API reference needs JavaScript; the document itself can be downloaded."))
             .Append("<p><a href=\"/portal/apis/").Append(apiSegment).Append("/openapi.").Append(format).Append("\">Download OpenAPI document</a></p></noscript>\n")
-            .Append("<div id=\"api-reference\" data-url=\"/portal/apis/").Append(apiSegment).Append("/openapi.").Append(format).Append('"');
+            .Append("<div id=\"portal-reference\" data-url=\"/portal/apis/").Append(apiSegment).Append("/openapi.").Append(format).Append('"');
         if (GatewayBase(settings) is { } gateway)
         {
             body.Append(" data-server=\"").Append(Html.Attr(gateway + ApiPath(api))).Append('"');

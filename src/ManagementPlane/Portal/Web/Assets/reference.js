@@ -2,7 +2,9 @@
 // OpenAPI document, with everything that would reach an outside service switched off.
 (function () {
   'use strict';
-  var element = document.getElementById('api-reference');
+  // Not id="api-reference": Scalar's bundle mounts a second reference, with its defaults (web fonts from
+  // fonts.scalar.com), on any element with that id by itself.
+  var element = document.getElementById('portal-reference');
   if (!element || !window.Scalar) { return; }
   var configuration = {
     url: element.dataset.url,
