@@ -13,6 +13,8 @@
 # skips it, =1 forces it), a third variant "on, recorded from the first request" (the same settings plus
 # Telemetry__RecordFromFirstRequest=true: exporters built before the listen) is timed the same way
 # (cold start and line; its throughput after start is the "on" variant's, so it gets no wrk rounds).
+# "On" keeps the binary's default sampler (about 5 new traces/s when it has one: `EdgeGateway settings` lists
+# OTEL_TRACES_SAMPLER); a further throughput variant, "every request traced", adds OTEL_TRACES_SAMPLER=parentbased_always_on.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 bench_init
@@ -31,7 +33,9 @@ TEL_ON_PORT=$((BENCH_PORT_BASE + 13))
 SINK_PORT=$((BENCH_PORT_BASE + 14))
 TEL_ADMIN_PORT=$((BENCH_PORT_BASE + 15))
 TEL_FIRST_PORT=$((BENCH_PORT_BASE + 16))
-require_free_ports "$TEL_ON_PORT" "$SINK_PORT" "$TEL_ADMIN_PORT" "$TEL_FIRST_PORT"
+TEL_TRACED_PORT=$((BENCH_PORT_BASE + 17))
+TEL_TRACED_ADMIN_PORT=$((BENCH_PORT_BASE + 18))
+require_free_ports "$TEL_ON_PORT" "$SINK_PORT" "$TEL_ADMIN_PORT" "$TEL_FIRST_PORT" "$TEL_TRACED_PORT" "$TEL_TRACED_ADMIN_PORT"
 ensure_tool firstline; FIRSTLINE=$TOOL
 EXPORT_LINE='Telemetry export:'
 
@@ -97,17 +101,22 @@ variant_cmd() {
         off) printf '%s\n' env "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$GATEWAY_PORT" "--Gateway:ConfigFile=$c/gateway.json" ;;
         on) printf '%s\n' env "${TELEMETRY_ENV[@]}" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$TEL_ON_PORT" "--Gateway:ConfigFile=$c/gateway.json" ;;
         first) printf '%s\n' env "${TELEMETRY_ENV[@]}" Telemetry__RecordFromFirstRequest=true "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$TEL_FIRST_PORT" "--Gateway:ConfigFile=$c/gateway.json" ;;
+        traced) printf '%s\n' env "${TELEMETRY_ENV[@]}" OTEL_TRACES_SAMPLER=parentbased_always_on "Gateway__AdminUrls=http://127.0.0.1:$TEL_TRACED_ADMIN_PORT" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$TEL_TRACED_PORT" "--Gateway:ConfigFile=$c/gateway.json" ;;
     esac
 }
-variant_port() { case $1 in on) echo "$TEL_ON_PORT" ;; first) echo "$TEL_FIRST_PORT" ;; *) echo "$GATEWAY_PORT" ;; esac; }
+variant_port() { case $1 in on) echo "$TEL_ON_PORT" ;; first) echo "$TEL_FIRST_PORT" ;; traced) echo "$TEL_TRACED_PORT" ;; *) echo "$GATEWAY_PORT" ;; esac; }
 variant_label() {
     case $1 in
         on) echo "EdgeGateway, every exporter on" ;;
         first) echo "EdgeGateway, every exporter on, recorded from the first request" ;;
+        traced) echo "EdgeGateway, every exporter on, every request traced" ;;
         *) echo "EdgeGateway, telemetry off" ;;
     esac
 }
 VARIANTS=(off on)
+# The sampler the binary keeps by default (a rate, when it has one of its own); "every request traced" only then.
+SAMPLER_DEFAULT=$("$EDGEGATEWAY_BIN" settings 2>/dev/null | grep -m1 '^OTEL_TRACES_SAMPLER ' | sed -E 's/^OTEL_TRACES_SAMPLER +//; s/  +.*//' || true)
+if [[ $SAMPLER_DEFAULT == *traces/s* ]]; then VARIANTS+=(traced); fi
 COLD_VARIANTS=(off on)
 LINE_VARIANTS=(on)
 if ((with_first)); then COLD_VARIANTS+=(first); LINE_VARIANTS+=(first); fi
@@ -205,7 +214,11 @@ scrapes_ok=$(grep -c '^200$' "$WORK/scrapes.txt" || true); scrapes_all=$(wc -l <
     echo
     echo "| variant | cold start median ms | cold start min–max ms | requests/s | p50 ms | p99 ms | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
-    for v in "${COLD_VARIANTS[@]}"; do
+    for v in "${COLD_VARIANTS[@]}" $([[ " ${VARIANTS[*]} " == *" traced "* ]] && echo traced); do
+        if [[ $v == traced ]]; then
+            echo "| $(variant_label "$v") | (as on) | | $(fmt "$(col 1 "$v")" 0) | $(fmt "$(col 2 "$v")" 2) | $(fmt "$(col 3 "$v")" 2) | $(errors "$v") |"
+            continue
+        fi
         read -r med min max n < <(stats <"$WORK/cold-$v.ms")
         if [[ -s $WORK/tp-$v.txt ]]; then
             echo "| $(variant_label "$v") | $(fmt "$med" 1) ($n/$RUNS) | $(fmt "$min" 1)–$(fmt "$max" 1) | $(fmt "$(col 1 "$v")" 0) | $(fmt "$(col 2 "$v")" 2) | $(fmt "$(col 3 "$v")" 2) | $(errors "$v") |"
@@ -217,6 +230,10 @@ scrapes_ok=$(grep -c '^200$' "$WORK/scrapes.txt" || true); scrapes_all=$(wc -l <
     echo "| on / off | ratio | goal | |"
     echo "|---|---:|---:|---|"
     echo "| requests/s (median of rounds) | $(fmt "$rps_ratio" 2)× | ≥ 0.9× | $(verdict "$rps_ratio" 0.9 min) |"
+    if [[ -s $WORK/tp-traced.txt ]]; then
+        traced_ratio=$(ratio "$(col 1 traced)" "$off_rps")
+        echo "| requests/s, every request traced (median of rounds) | $(fmt "$traced_ratio" 2)× | (none) | |"
+    fi
     echo "| cold start (median) | $(fmt "$cold_ratio" 2)× | ≤ 1.1× | $(verdict "$cold_ratio" 1.1 max) |"
     if ((with_first)); then
         read -r first_cold _ <<<"$(stats <"$WORK/cold-first.ms")"
@@ -244,6 +261,8 @@ scrapes_ok=$(grep -c '^200$' "$WORK/scrapes.txt" || true); scrapes_all=$(wc -l <
     echo "Requests the sink answered 2xx during the whole benchmark (cold starts included): OTLP traces $(sink_count '^/v1/traces'),"
     echo "metrics $(sink_count '^/v1/metrics'), logs $(sink_count '^/v1/logs'); Azure Monitor $(sink_count '^/v2(\.1)?/track') requests;"
     echo "\`/metrics\` scrapes answered 200: $scrapes_ok of $scrapes_all. Resident memory after the rounds: off $(fmt "$rss_off" 0) kB, on $(fmt "$rss_on" 0) kB."
+    echo
+    echo "Traces kept by the \"on\" variant (the binary's default sampler): ${SAMPLER_DEFAULT:-unknown}."
     if (($(sink_count '.') == 0 || scrapes_ok == 0)); then
         echo
         echo "**Warning: the \"on\" gateway exported nothing to the sink or answered no scrape: the binary has no exporters"

@@ -85,6 +85,11 @@ internal sealed class TelemetryExport
             logging.AddFilter<DeferredLoggerProvider>("Microsoft", LogLevel.Warning);
             logging.AddFilter<DeferredLoggerProvider>("System", LogLevel.Warning);
             logging.AddFilter<DeferredLoggerProvider>("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
+            // Never this category: ASP.NET Core makes an Activity for every request while its logger is on at any level
+            // (for log scopes), so with it on, every request the sampler dropped would still pay for a span nobody exports.
+            // Its lines are the per-request start/finish chatter; failures are logged by the server and our handler.
+            logging.AddFilter<DeferredLoggerProvider>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         }
 
         if (settings.Traces)
@@ -172,11 +177,11 @@ internal sealed class TelemetryExport
             if (settings.AzureMonitor)
             {
                 traces.AddAzureMonitorTraceExporter(o => AzureMonitor(o, settings));
-
-                // The Azure Monitor exporter sets the provider's sampler (the whole provider's: OTLP's spans too) to its own.
-                // Set again after it, the standard one (OTEL_TRACES_SAMPLER / _ARG, default parentbased_always_on) decides.
-                traces.SetSampler(StandardSampler.FromConfiguration(config));
             }
+
+            // Ours, for every exporter (OTEL_TRACES_SAMPLER / _ARG; default: parent-based, 5 new traces/s). Set after the
+            // Azure Monitor exporter, which sets the whole provider's sampler (OTLP's spans too) to its own.
+            traces.SetSampler(StandardSampler.FromConfiguration(config));
 
             Tracer = traces.Build();
         }

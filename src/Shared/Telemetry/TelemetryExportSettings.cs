@@ -57,6 +57,9 @@ internal sealed record TelemetryExportSettings
 
     public bool Prometheus { get; init; }
 
+    /// <summary>Which traces are kept (<see cref="StandardSampler.Describe"/>), for the start-up line.</summary>
+    public string Sampler { get; init; } = StandardSampler.DefaultDescription;
+
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
 
     /// <summary>
@@ -150,6 +153,7 @@ internal sealed record TelemetryExportSettings
         var target = general ?? perSignal.FirstOrDefault(e => e is not null);
         return new TelemetryExportSettings
         {
+            Sampler = StandardSampler.Describe(config),
             Disabled = disabled,
             Prometheus = prometheus,
             ShutdownTimeout = shutdown,
@@ -191,6 +195,11 @@ internal sealed record TelemetryExportSettings
         if (Prometheus)
         {
             parts.Add("Prometheus (/metrics)");
+        }
+
+        if (parts.Count > 0 && Traces)
+        {
+            parts.Add($"traces sampled: {Sampler}");
         }
 
         return parts.Count == 0 ? "none" : string.Join("; ", parts);

@@ -5,9 +5,10 @@ using EdgeGateway.EndToEnd.Tests.Infrastructure.Telemetry;
 namespace EdgeGateway.EndToEnd.Tests.Telemetry;
 
 /// <summary>
-/// Azure Monitor's exporter would sample the whole tracer provider down to 5 traces per second (its 1.10.0 default),
-/// OTLP's spans included: with both on, every request of a burst must reach both backends (the standard
-/// OTEL_TRACES_SAMPLER, default parentbased_always_on, decides for every exporter).
+/// One sampler decides for every exporter: Azure Monitor's exporter would otherwise install its own for the whole tracer
+/// provider, OTLP's spans included. With <c>parentbased_always_on</c> every request of a burst reaches both backends; at
+/// the default (5 new traces a second) a few do, the same ones at both, each saying the share kept, while the metrics still
+/// count every request.
 /// </summary>
 public sealed class AzureMonitorSamplingTests
 {
@@ -25,6 +26,7 @@ public sealed class AzureMonitorSamplingTests
         {
             ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = azure.ConnectionString,
             ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = $"{otlp.HttpEndpoint}/v1/traces",
+            ["OTEL_TRACES_SAMPLER"] = "parentbased_always_on",
         }));
         await ExportScenario.ExportingAsync(gateway);
 
@@ -39,6 +41,42 @@ public sealed class AzureMonitorSamplingTests
         await azure.WaitForAllAsync(items => Requests(items) == Burst, $"all {Burst} requests at the Azure Monitor stand-in", TimeSpan.FromSeconds(60));
         Assert.Empty(azure.Rejected);
         Assert.Empty(otlp.Rejected);
+    }
+
+    [Fact]
+    public async Task DefaultSampler_AFewTracesOfABurst_TheSameAtBoth_MetricsCountAll()
+    {
+        const int Requests = 200;
+        await using var azure = await AzureMonitorReceiver.StartAsync();
+        await using var otlp = await OtlpReceiver.StartAsync();
+        await using var backend = await TestBackend.StartAsync();
+        using var folder = new ConfigFolder();
+        folder.Write(ExportScenario.Config(backend.Url));
+        await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, env: ExportScenario.Fast(new()
+        {
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = azure.ConnectionString,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp.HttpEndpoint,
+            ["OTEL_TRACES_SAMPLER"] = "", // unset: the default
+        }));
+        await gateway.PrintedAsync("traces sampled: parent-based, 5 new traces/s");
+
+        for (var i = 0; i < Requests; i++)
+        {
+            using var response = await gateway.Client.GetAsync($"/echo/burst/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await otlp.WaitForMetricAsync("edgegateway.requests", m => m.Total(("edgegateway.api.id", "echo")) >= Requests);
+
+        // A stop flushes what is queued: after it, both receivers hold every span the gateway kept.
+        gateway.SendSigterm();
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        var kept = otlp.Spans.Where(s => s.Kind == "server" && s.Attributes["edgegateway.api.id"] == "echo").ToList();
+        Assert.InRange(kept.Count, 1, Requests - 1); // at most 10 a second: 200 requests would have to take 20 s to all be kept
+        Assert.All(kept, s => Assert.True(s.Attributes.Has("microsoft.sample_rate"), s.ToString()));
+        var atAzure = azure.Items.Where(i => i.Name == "Request" && i.Property("edgegateway.api.id") == "echo").Select(i => i.OperationId ?? "").ToHashSet();
+        Assert.Equal(kept.Select(s => s.TraceId).ToHashSet(), atAzure);
     }
 
     private static int ServerSpans(IReadOnlyList<ReceivedSpan> spans) =>

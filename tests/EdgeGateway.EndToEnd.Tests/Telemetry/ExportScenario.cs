@@ -18,13 +18,21 @@ internal static class ExportScenario
 
     public static Dictionary<string, string> Fast(Dictionary<string, string> exporters)
     {
-        var env = new Dictionary<string, string>(exporters)
+        var env = new Dictionary<string, string>
         {
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["APPLICATIONINSIGHTS_STATSBEAT_DISABLED"] = "true",
         };
+
+        foreach (var (key, value) in exporters)
+        {
+            env[key] = value;
+        }
+
+        // Every request traced (the default keeps 5 new traces per second): these tests follow particular requests.
+        env.TryAdd("OTEL_TRACES_SAMPLER", "parentbased_always_on");
         return env;
     }
 

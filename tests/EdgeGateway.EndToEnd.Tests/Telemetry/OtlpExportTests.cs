@@ -53,7 +53,7 @@ public sealed class OtlpExportTests
         await receiver.WaitForMetricAsync("edgegateway.requests", m =>
             m.Total(("edgegateway.api.id", "echo"), ("edgegateway.status_class", "2xx")) >= 1
             && m.Total(("edgegateway.api.id", "dead"), ("edgegateway.status_class", "5xx")) >= 1);
-        await receiver.WaitForMetricAsync("http.server.request.duration", m => m.Total() >= 2);
+        await receiver.WaitForMetricAsync("edgegateway.request.duration", m => m.Total() >= 2);
         await receiver.WaitForLogAsync(l => l.Body?.Contains("EdgeGateway listening on", StringComparison.Ordinal) == true, "the start-up line");
 
         Assert.Empty(receiver.Rejected);

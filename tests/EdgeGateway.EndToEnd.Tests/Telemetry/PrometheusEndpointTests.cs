@@ -58,7 +58,13 @@ public sealed class PrometheusEndpointTests
         Assert.Equal(1, metrics.Sum("edgegateway_rejections_total", ("edgegateway_api_id", "keyed"), ("edgegateway_rejection_reason", "subscription_key")));
         Assert.Equal(1, metrics.Sum("edgegateway_rejections_total", ("edgegateway_api_id", "limited"), ("edgegateway_rejection_reason", "rate_limit")));
         Assert.Equal(5, metrics.Sum("edgegateway_request_duration_seconds_count"));
-        Assert.Equal("histogram", metrics.Family("http_server_request_duration_seconds")?.Type);
+        Assert.Equal("histogram", metrics.Family("edgegateway_backend_duration_seconds")?.Type);
+        Assert.NotNull(metrics.Family("kestrel_active_connections"));
+
+        // Not ASP.NET Core's nor HttpClient's request durations: edgegateway_request_duration_seconds and
+        // edgegateway_backend_duration_seconds measure the same, by API and product, without paying twice per request.
+        Assert.Null(metrics.Family("http_server_request_duration_seconds"));
+        Assert.Null(metrics.Family("http_client_request_duration_seconds"));
         Assert.NotNull(metrics.Family("dotnet_gc_collections_total"));
         Assert.Contains(metrics.Find("target_info"), s => s["service_name"] == "edgegateway");
     }

@@ -38,7 +38,7 @@ public sealed class TelemetryExportSettingsTests
             ("Telemetry:Prometheus:Enabled", "true"));
         var line = settings.Describe();
         Assert.Equal("Azure Monitor (traces, metrics, logs to https://westeurope-5.in.applicationinsights.azure.com); "
-            + "OTLP grpc (traces, metrics, logs to https://collector.example:4317); Prometheus (/metrics)", line);
+            + "OTLP grpc (traces, metrics, logs to https://collector.example:4317); Prometheus (/metrics); traces sampled: parent-based, 5 new traces/s", line);
         Assert.DoesNotContain("secret-key", line, StringComparison.Ordinal);
         Assert.DoesNotContain("pw", line, StringComparison.Ordinal);
     }

@@ -6,16 +6,26 @@ using Microsoft.Extensions.Logging;
 namespace EdgeGateway.Tests.Telemetry;
 
 /// <summary>
-/// With Azure Monitor on, the provider's sampler is still the standard one: Azure Monitor's exporter (1.10.0) would
-/// otherwise install its own rate limiter (5 traces/s) for the whole provider, OTLP included, and ignore OTEL_TRACES_SAMPLER.
+/// With Azure Monitor on, the provider's sampler is still ours: Azure Monitor's exporter (1.10.0) would otherwise install
+/// its own rate limiter for the whole provider, OTLP included, and ignore OTEL_TRACES_SAMPLER.
 /// </summary>
 public sealed class TelemetrySamplingTests
 {
+    private const int Burst = 1000;
+
     [Fact]
-    public async Task AzureMonitorOn_DefaultSampler_RecordsEveryTraceOfABurst()
+    public async Task AzureMonitorOn_ParentBasedAlwaysOn_RecordsEveryTraceOfABurst()
     {
-        var recorded = await BurstAsync("TelemetrySamplingTests.Burst", sampler: null);
-        Assert.Equal(50, recorded);
+        var recorded = await BurstAsync("TelemetrySamplingTests.Burst", sampler: "parentbased_always_on");
+        Assert.Equal(Burst, recorded);
+    }
+
+    [Fact]
+    public async Task Default_KeepsAFewTracesOfABurst_NotAll()
+    {
+        // At most 10 a second (twice the 5/s target); the burst would have to last 100 seconds to keep them all.
+        var recorded = await BurstAsync("TelemetrySamplingTests.Default", sampler: null);
+        Assert.InRange(recorded, 1, Burst - 1);
     }
 
     [Fact]
@@ -47,7 +57,7 @@ public sealed class TelemetrySamplingTests
         Assert.Empty(failed);
         using var activities = new ActivitySource(source);
         var recorded = 0;
-        for (var i = 0; i < 50; i++)
+        for (var i = 0; i < Burst; i++)
         {
             using var activity = activities.StartActivity("burst", ActivityKind.Server);
             recorded += activity?.Recorded == true ? 1 : 0;
