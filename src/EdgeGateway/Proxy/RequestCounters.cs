@@ -15,8 +15,12 @@ internal sealed class RequestCounters
     private long windowRequests;
     private long windowErrors;
     private long windowRejections;
+    private readonly TaskCompletionSource firstRecorded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public long Total => Interlocked.Read(ref total);
+
+    /// <summary>Completes once the first request was recorded: the exporters are built after it (TelemetryLifecycle).</summary>
+    public Task FirstRecorded => firstRecorded.Task;
 
     public long Failed => Interlocked.Read(ref failed);
 
@@ -27,7 +31,11 @@ internal sealed class RequestCounters
     /// </summary>
     public void Record(int statusCode, TimeSpan elapsed, bool answeredByBackend)
     {
-        Interlocked.Increment(ref total);
+        if (Interlocked.Increment(ref total) == 1)
+        {
+            firstRecorded.TrySetResult();
+        }
+
         Interlocked.Increment(ref windowRequests);
         Interlocked.Increment(ref buckets[TrafficBuckets.IndexOf(elapsed.TotalMilliseconds)]);
         if (statusCode >= 500)

@@ -1,9 +1,10 @@
+using EdgeGateway.Proxy;
 using EdgeGateway.Telemetry.Export;
 
 namespace EdgeGateway.Telemetry;
 
 /// <summary>
-/// Builds the exporters once the server listens and says which are on (never the connection string or OTLP headers), and flushes them when the host
+/// Builds the exporters once the first request was answered (or a second after the listen without one) and says which are on (never the connection string or OTLP headers), and flushes them when the host
 /// has stopped: after the drain, within Telemetry:ShutdownTimeout, so a collector that hangs delays the exit by that much at most.
 /// </summary>
 internal sealed partial class TelemetryLifecycle(IHostApplicationLifetime lifetime, TelemetryExportSettings settings, IServiceProvider services,
@@ -16,9 +17,11 @@ internal sealed partial class TelemetryLifecycle(IHostApplicationLifetime lifeti
         var export = services.GetService<TelemetryExport>();
         if (export is not null)
         {
-            // Off the path to the first request: the providers are built once the server listens, then the line says so
-            // (hosted services start before the server: with Telemetry:RecordFromFirstRequest they are built here, first).
-            export.Start(lifetime, () => LogExporters(logger, settings.Describe()), what => LogBuildFailed(logger, what));
+            // Off the path to the first request: the providers are built once it was answered (or a second after the listen
+            // without one), then the line says so (hosted services start before the server: with
+            // Telemetry:RecordFromFirstRequest they are built here, first).
+            export.Start(lifetime, () => LogExporters(logger, settings.Describe()), what => LogBuildFailed(logger, what),
+                services.GetService<RequestCounters>()?.FirstRecorded);
             lifetime.ApplicationStopped.Register(() =>
             {
                 if (!export.Shutdown())

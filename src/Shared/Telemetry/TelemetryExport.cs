@@ -21,7 +21,8 @@ internal sealed record TelemetryIdentity(string DefaultServiceName, string Versi
 
 /// <summary>
 /// The OpenTelemetry providers of one process, only when an exporter is configured (<see cref="TelemetryExportSettings.Any"/>),
-/// and built on a background thread once the server listens (<see cref="StartBuilding"/>): their set-up (a small service
+/// and built on a background thread once the server listens (the gateway: once the first request is answered; see
+/// <see cref="Start"/>), in <see cref="StartBuilding"/>: their set-up (a small service
 /// container per provider, the exporters' HTTP clients) measured about as long as the whole rest of the start, so it is
 /// kept off the path to the first request. Traces and metrics use <see cref="Sdk"/>'s own builders (not the host's
 /// container); logs reach OpenTelemetry through a <see cref="DeferredLoggerProvider"/> beside the console logger. Requests
@@ -37,7 +38,9 @@ internal sealed class TelemetryExport
     private readonly string[] sources;
     private readonly string[] meters;
     private readonly DeferredLoggerProvider? logs;
+    private readonly Lock gate = new();
     private Task built = Task.CompletedTask;
+    private bool stopping;
     private Lazy<RequestDelegate>? scrapeBranch;
 
     private TelemetryExport(TelemetryExportSettings settings, TelemetryIdentity identity, IConfiguration config, string[] sources, string[] meters,
@@ -110,11 +113,22 @@ internal sealed class TelemetryExport
     /// <paramref name="failed"/> gets the signal and its exporters (never the exception's data, which may hold a header or
     /// a connection string), and the others are still built, so serving and the remaining exporters carry on.
     /// </summary>
-    public void StartBuilding(Action done, Action<string> failed) => built = Task.Run(() =>
+    public void StartBuilding(Action done, Action<string> failed)
     {
-        Build(failed);
-        done();
-    });
+        lock (gate)
+        {
+            if (stopping)
+            {
+                return; // the host stopped before the build began: nothing to build or flush
+            }
+
+            built = Task.Run(() =>
+            {
+                Build(failed);
+                done();
+            });
+        }
+    }
 
     /// <summary>
     /// Builds the providers on the calling thread, before the server listens (Telemetry:RecordFromFirstRequest): the first
@@ -126,18 +140,31 @@ internal sealed class TelemetryExport
         done();
     }
 
-    /// <summary>Builds now or once the server listens, as Telemetry:RecordFromFirstRequest says.</summary>
-    public void Start(IHostApplicationLifetime lifetime, Action done, Action<string> failed)
+    /// <summary>
+    /// Builds now (Telemetry:RecordFromFirstRequest), or once the server listens. With <paramref name="firstRequest"/> (the
+    /// gateway), not before that request was answered or <see cref="FirstRequestGrace"/> passed without one: on a small
+    /// instance the set-up would compete for the CPU with the request that woke it.
+    /// </summary>
+    public void Start(IHostApplicationLifetime lifetime, Action done, Action<string> failed, Task? firstRequest = null, TimeProvider? time = null)
     {
         if (settings.RecordFromFirstRequest)
         {
             BuildNow(done, failed);
         }
-        else
+        else if (firstRequest is null)
         {
             lifetime.ApplicationStarted.Register(() => StartBuilding(done, failed));
         }
+        else
+        {
+            lifetime.ApplicationStarted.Register(() =>
+                Task.WhenAny(firstRequest, Task.Delay(FirstRequestGrace, time ?? TimeProvider.System))
+                    .ContinueWith(_ => StartBuilding(done, failed), TaskScheduler.Default));
+        }
     }
+
+    /// <summary>How long after the listen the exporters wait for a first request before they are built all the same.</summary>
+    public static readonly TimeSpan FirstRequestGrace = TimeSpan.FromSeconds(1);
 
     private void Build(Action<string> failed)
     {
@@ -285,9 +312,16 @@ internal sealed class TelemetryExport
     public bool Shutdown()
     {
         var deadline = DateTime.UtcNow + settings.ShutdownTimeout;
+        Task building;
+        lock (gate)
+        {
+            stopping = true;
+            building = built;
+        }
+
         try
         {
-            if (!built.Wait(settings.ShutdownTimeout))
+            if (!building.Wait(settings.ShutdownTimeout))
             {
                 return false;
             }
