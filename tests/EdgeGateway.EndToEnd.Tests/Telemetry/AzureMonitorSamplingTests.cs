@@ -17,17 +17,8 @@ public sealed class AzureMonitorSamplingTests
     [Fact]
     public async Task AzureMonitorAndOtlp_EveryRequestOfABurst_ReachesBoth()
     {
-        await using var azure = await AzureMonitorReceiver.StartAsync();
-        await using var otlp = await OtlpReceiver.StartAsync();
-        await using var backend = await TestBackend.StartAsync();
-        using var folder = new ConfigFolder();
-        folder.Write(ExportScenario.Config(backend.Url));
-        await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, env: ExportScenario.Fast(new()
-        {
-            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = azure.ConnectionString,
-            ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = $"{otlp.HttpEndpoint}/v1/traces",
-            ["OTEL_TRACES_SAMPLER"] = "parentbased_always_on",
-        }));
+        await using var stack = await BothExporters.StartAsync("parentbased_always_on");
+        var (azure, otlp, gateway) = (stack.Azure, stack.Otlp, stack.Gateway);
         await ExportScenario.ExportingAsync(gateway);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, Burst).Select(async i =>
@@ -47,17 +38,8 @@ public sealed class AzureMonitorSamplingTests
     public async Task DefaultSampler_AFewTracesOfABurst_TheSameAtBoth_MetricsCountAll()
     {
         const int Requests = 200;
-        await using var azure = await AzureMonitorReceiver.StartAsync();
-        await using var otlp = await OtlpReceiver.StartAsync();
-        await using var backend = await TestBackend.StartAsync();
-        using var folder = new ConfigFolder();
-        folder.Write(ExportScenario.Config(backend.Url));
-        await using var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, env: ExportScenario.Fast(new()
-        {
-            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = azure.ConnectionString,
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp.HttpEndpoint,
-            ["OTEL_TRACES_SAMPLER"] = "", // unset: the default
-        }));
+        await using var stack = await BothExporters.StartAsync(sampler: ""); // unset: the default
+        var (azure, otlp, gateway) = (stack.Azure, stack.Otlp, stack.Gateway);
         await gateway.PrintedAsync("traces sampled: parent-based, 5 new traces/s");
 
         for (var i = 0; i < Requests; i++)
@@ -77,6 +59,49 @@ public sealed class AzureMonitorSamplingTests
         Assert.All(kept, s => Assert.True(s.Attributes.Has("microsoft.sample_rate"), s.ToString()));
         var atAzure = azure.Items.Where(i => i.Name == "Request" && i.Property("edgegateway.api.id") == "echo").Select(i => i.OperationId ?? "").ToHashSet();
         Assert.Equal(kept.Select(s => s.TraceId).ToHashSet(), atAzure);
+    }
+
+    /// <summary>Both receivers, a backend and the AOT gateway exporting to both with the given OTEL_TRACES_SAMPLER.</summary>
+    private sealed class BothExporters : IAsyncDisposable
+    {
+        private readonly TestBackend backend;
+        private readonly ConfigFolder folder;
+
+        private BothExporters(AzureMonitorReceiver azure, OtlpReceiver otlp, TestBackend backend, ConfigFolder folder, GatewayProcess gateway)
+        {
+            (Azure, Otlp, this.backend, this.folder, Gateway) = (azure, otlp, backend, folder, gateway);
+        }
+
+        public AzureMonitorReceiver Azure { get; }
+
+        public OtlpReceiver Otlp { get; }
+
+        public GatewayProcess Gateway { get; }
+
+        public static async Task<BothExporters> StartAsync(string sampler)
+        {
+            var azure = await AzureMonitorReceiver.StartAsync();
+            var otlp = await OtlpReceiver.StartAsync();
+            var backend = await TestBackend.StartAsync();
+            var folder = new ConfigFolder();
+            folder.Write(ExportScenario.Config(backend.Url));
+            var gateway = await GatewayProcess.StartAsync(folder.ConfigFile, env: ExportScenario.Fast(new()
+            {
+                ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = azure.ConnectionString,
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp.HttpEndpoint,
+                ["OTEL_TRACES_SAMPLER"] = sampler,
+            }));
+            return new BothExporters(azure, otlp, backend, folder, gateway);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Gateway.DisposeAsync();
+            await backend.DisposeAsync();
+            await Otlp.DisposeAsync();
+            await Azure.DisposeAsync();
+            folder.Dispose();
+        }
     }
 
     private static int ServerSpans(IReadOnlyList<ReceivedSpan> spans) =>
