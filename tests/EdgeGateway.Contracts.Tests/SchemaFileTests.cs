@@ -201,6 +201,20 @@ public sealed partial class SchemaFileTests
     }
 
     [Theory]
+    [InlineData("/records/{id}.{format}", true)]
+    [InlineData("/v1/{name}:cancel", true)]
+    [InlineData("/search?a={a}&b={b}", true)]
+    [InlineData("/a/{x}{y}", false)]
+    [InlineData("records/{id}", false)]
+    public void UrlTemplatePattern_RefusesWhatTheValidatorRefusesForItsShape(string template, bool accepted)
+    {
+        var pattern = new Regex((string)Definition("operation")["properties"]!["urlTemplate"]!["pattern"]!);
+
+        Assert.Equal(accepted, pattern.IsMatch(template));
+        Assert.Equal(accepted, UrlTemplate.TryParse(template, out _, out _));
+    }
+
+    [Theory]
     [MemberData(nameof(ExampleFiles))]
     public void ExampleFile_ParsedAndValidated_IsValid(string fileName)
     {

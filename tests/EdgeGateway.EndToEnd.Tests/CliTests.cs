@@ -91,6 +91,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_AdjacentParametersInATemplateSegment_Exit1NamingTheTemplate()
+    {
+        var config = folder.Write("""
+            { "schemaVersion": 1, "apis": [ { "id": "a", "path": "/a", "backend": { "urls": ["http://127.0.0.1:5099"] },
+              "operations": [ { "id": "ok", "method": "GET", "urlTemplate": "/records/{id}.{format}" },
+                              { "id": "bad", "method": "GET", "urlTemplate": "/a/{x}{y}" } ] } ] }
+            """);
+
+        var (code, _, stderr) = await GatewayCommand.RunAsync("validate", config);
+
+        Assert.Equal(1, code);
+        Assert.Contains("apis[0].operations[1].urlTemplate: segment '{x}{y}': parameters '{x}' and '{y}' need literal text between them",
+            stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("operations[0]", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sign_MissingOrInvalidInput_Exit1AndNothingSigned()
     {
         var keys = folder.File_("keys");

@@ -28,7 +28,10 @@ public sealed class RoutingFixture : IAsyncLifetime
                 { "id": "ops", "path": "ops", "subscriptionRequired": false, "backend": { "urls": ["{{Main.Url}}"] },
                   "operations": [ { "id": "get-item", "method": "GET", "urlTemplate": "/items/{id}" },
                                   { "id": "add-item", "method": "POST", "urlTemplate": "/items" },
-                                  { "id": "special", "method": "GET", "urlTemplate": "/items/special/*" } ] },
+                                  { "id": "special", "method": "GET", "urlTemplate": "/items/special/*" },
+                                  { "id": "get-record", "method": "GET", "urlTemplate": "/records/{id}.{format}" },
+                                  { "id": "cancel-job", "method": "POST", "urlTemplate": "/v1/{name}:cancel",
+                                    "policies": { "inbound": [ { "type": "rewrite-uri", "template": "/jobs/{name}/cancel" } ] } } ] },
                 { "id": "keyed", "path": "/keyed", "backend": { "urls": ["{{Main.Url}}"] } },
                 { "id": "custom", "path": "/custom", "subscriptionKeyParameterNames": { "header": "X-Api-Key", "query": "apikey" },
                   "backend": { "urls": ["{{Main.Url}}"] } },
@@ -115,11 +118,25 @@ public sealed class RoutingTests(RoutingFixture f) : IClassFixture<RoutingFixtur
         Assert.Equal("/items/special/a/b", (await Echo.ReadAsync(wildcard)).Path);
     }
 
+    [Fact]
+    public async Task Operations_ComplexSegments_RequestReachesTheBackendThroughTheOperation()
+    {
+        using var record = await Client.GetAsync("/ops/records/42.json");
+        using var cancel = await Client.PostAsync("/ops/v1/job-1:cancel", new StringContent(""));
+
+        Assert.Equal(HttpStatusCode.OK, record.StatusCode);
+        Assert.Equal("/records/42.json", (await Echo.ReadAsync(record)).Path);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal("/jobs/job-1/cancel", (await Echo.ReadAsync(cancel)).Path); // {name} of "{name}:cancel", via rewrite-uri
+    }
+
     [Theory]
     [InlineData("DELETE", "/ops/items/42")]
     [InlineData("GET", "/ops/items")]
     [InlineData("GET", "/ops/other")]
     [InlineData("PUT", "/ops/items")]
+    [InlineData("GET", "/ops/records/42")]
+    [InlineData("POST", "/ops/v1/job-1")]
     public async Task Operations_MethodOrPathMismatch_404(string method, string path)
     {
         var hitsBefore = f.Main.Paths.Count(p => p.StartsWith(path[4..], StringComparison.Ordinal));

@@ -1,7 +1,7 @@
 namespace EdgeGateway.Contracts.Snapshot;
 
 /// <summary>
-/// An operation's path template ("/items/{id}", "/files/*"), parsed once and shared by the
+/// An operation's path template ("/items/{id}", "/records/{id}.{format}", "/files/*"), parsed once and shared by the
 /// validator and the gateway's router so that both agree on what a template means.
 /// </summary>
 public sealed class UrlTemplate
@@ -20,12 +20,14 @@ public sealed class UrlTemplate
     /// <summary>Ends in "/*": matches any number of further segments.</summary>
     public bool HasWildcard { get; }
 
-    /// <summary>Literal segments count more than parameters: the most specific template wins.</summary>
-    public int Specificity => Segments.Sum(s => s.IsParameter ? 1 : 4) * 2 - (HasWildcard ? 1 : 0);
+    /// <summary>
+    /// Literal segments count more than complex ones ("{id}.json"), and those more than parameters: the most specific
+    /// template wins.
+    /// </summary>
+    public int Specificity => Segments.Sum(s => s.IsParameter ? 1 : s.IsComplex ? 2 : 4) * 2 - (HasWildcard ? 1 : 0);
 
-    /// <summary>A key equal for templates that match exactly the same paths ("/a/{x}" and "/a/{y}").</summary>
-    public string ShapeKey => "/" + string.Join('/', Segments.Select(s => s.IsParameter ? "{}" : s.Value.ToUpperInvariant()))
-        + (HasWildcard ? "/*" : "");
+    /// <summary>A key equal for templates that match exactly the same paths ("/a/{x}" and "/a/{y}", "/r/{a}.{b}" and "/r/{x}.{y}").</summary>
+    public string ShapeKey => "/" + string.Join('/', Segments.Select(Shape)) + (HasWildcard ? "/*" : "");
 
     public static bool TryParse(string? text, out UrlTemplate? template, out string? error)
     {
@@ -63,26 +65,18 @@ public sealed class UrlTemplate
 
             if (part.Contains('{') || part.Contains('}'))
             {
-                if (part[0] != '{' || part[^1] != '}' || part.Count(c => c == '{') != 1 || part.Count(c => c == '}') != 1)
+                if (!TemplateSegment.TryParseWithParameters(part, names, out var segment, out error))
                 {
-                    error = $"segment '{part}': a parameter must fill a whole segment, like '{{id}}'";
                     return false;
                 }
 
-                var name = part[1..^1];
-                if (!IsParameterName(name))
+                if (segment.IsComplex && HasCharactersNotInAPath(part))
                 {
-                    error = $"segment '{part}': parameter names use letters, digits, '-' and '_'";
+                    error = $"segment '{part}' has characters not allowed in a path";
                     return false;
                 }
 
-                if (!names.Add(name))
-                {
-                    error = $"parameter '{name}' appears twice";
-                    return false;
-                }
-
-                segments.Add(new TemplateSegment(name, IsParameter: true));
+                segments.Add(segment);
             }
             else if (part == "*")
             {
@@ -91,7 +85,7 @@ public sealed class UrlTemplate
             }
             else
             {
-                if (part.Any(c => char.IsControl(c) || c == ' ' || c == '#'))
+                if (HasCharactersNotInAPath(part))
                 {
                     error = $"segment '{part}' has characters not allowed in a path";
                     return false;
@@ -115,8 +109,7 @@ public sealed class UrlTemplate
 
         for (var i = 0; i < Segments.Count; i++)
         {
-            var segment = Segments[i];
-            if (!segment.IsParameter && !string.Equals(segment.Value, pathSegments[i], StringComparison.OrdinalIgnoreCase))
+            if (!Segments[i].Matches(pathSegments[i]))
             {
                 return false;
             }
@@ -125,8 +118,29 @@ public sealed class UrlTemplate
         return true;
     }
 
-    private static bool IsParameterName(string name) =>
-        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-}
+    /// <summary>The index of the segment that binds parameter <paramref name="name"/> (whole or in a complex segment), or -1.</summary>
+    public int SegmentOf(string name)
+    {
+        for (var i = 0; i < Segments.Count; i++)
+        {
+            var segment = Segments[i];
+            if (segment.IsParameter ? string.Equals(segment.Value, name, StringComparison.OrdinalIgnoreCase)
+                : segment.Parts?.Any(p => p.IsParameter && string.Equals(p.Text, name, StringComparison.OrdinalIgnoreCase)) == true)
+            {
+                return i;
+            }
+        }
 
-public readonly record struct TemplateSegment(string Value, bool IsParameter);
+        return -1;
+    }
+
+    internal static bool IsParameterName(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static bool HasCharactersNotInAPath(string part) => part.Any(c => char.IsControl(c) || c == ' ' || c == '#');
+
+    private static string Shape(TemplateSegment segment) =>
+        segment.IsParameter ? "{}"
+        : segment.Parts is { } parts ? string.Concat(parts.Select(p => p.IsParameter ? "{}" : p.Text.ToUpperInvariant()))
+        : segment.Value.ToUpperInvariant();
+}

@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Proxy;
 
 namespace EdgeGateway.Policies;
@@ -7,9 +8,10 @@ namespace EdgeGateway.Policies;
 internal static class TemplateParameters
 {
     /// <summary>
-    /// The raw text (as the client wrote it, still percent-encoded) of the path segment the operation's template names
-    /// <paramref name="name"/>; null when it names no such segment. Dot segments are resolved first, as they were for
-    /// routing, so the segment is the one the template matched.
+    /// The raw text (as the client wrote it, still percent-encoded) the operation's template gives parameter
+    /// <paramref name="name"/>: a whole path segment, or its share of a complex one ("{id}.{format}"); null when the
+    /// template names no such parameter. Dot segments are resolved first, as they were for routing, so the segment is the
+    /// one the template matched.
     /// </summary>
     public static string? PathValue(PolicyRun run, string name)
     {
@@ -18,17 +20,7 @@ internal static class TemplateParameters
             return null;
         }
 
-        var index = -1;
-        for (var i = 0; i < operation.Template.Segments.Count; i++)
-        {
-            var segment = operation.Template.Segments[i];
-            if (segment.IsParameter && string.Equals(segment.Value, name, StringComparison.OrdinalIgnoreCase))
-            {
-                index = i;
-                break;
-            }
-        }
-
+        var index = operation.Template.SegmentOf(name);
         if (index < 0)
         {
             return null;
@@ -37,7 +29,12 @@ internal static class TemplateParameters
         var raw = run.Remainder.Path;
         var path = RawRemainder.HasDotSegment(raw) ? RawRemainder.RemoveDotSegments(raw) : raw.ToString();
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return index < segments.Length ? segments[index] : null;
+        if (index >= segments.Length)
+        {
+            return null;
+        }
+
+        return ShareOf(operation.Template.Segments[index], name, segments[index]);
     }
 
     /// <summary>The decoded value of the query parameter the operation's template binds to <paramref name="name"/> (<c>?a={name}</c>).</summary>
@@ -83,6 +80,48 @@ internal static class TemplateParameters
 
             query.Append(query.Length == 0 ? "" : "&").Append(pair);
         }
+    }
+
+    /// <summary>
+    /// The parameter's share of a raw segment. Routing matched the segment decoded, where a literal the client
+    /// percent-encoded ("42%2Ejson") is plain: match it with its ASCII escapes decoded (never %2F, which routing keeps too),
+    /// then cut the raw text at the same places, so the value keeps the bytes the client wrote.
+    /// </summary>
+    private static string? ShareOf(TemplateSegment segment, string name, string raw)
+    {
+        if (!segment.IsComplex || !raw.Contains('%'))
+        {
+            return segment.TryGetParameter(name, raw, out var range) ? raw[range] : null;
+        }
+
+        var decoded = new StringBuilder(raw.Length);
+        var rawIndex = new int[raw.Length + 1]; // rawIndex[i]: where decoded character i starts in raw
+        var i = 0;
+        while (i < raw.Length)
+        {
+            rawIndex[decoded.Length] = i;
+            if (raw[i] == '%' && i + 2 < raw.Length
+                && byte.TryParse(raw.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var b) && b < 0x80 && b != '/')
+            {
+                decoded.Append((char)b);
+                i += 3;
+            }
+            else
+            {
+                decoded.Append(raw[i]);
+                i++;
+            }
+        }
+
+        rawIndex[decoded.Length] = raw.Length;
+        var text = decoded.ToString();
+        if (!segment.TryGetParameter(name, text, out var share))
+        {
+            return null;
+        }
+
+        var (start, length) = share.GetOffsetAndLength(text.Length);
+        return raw[rawIndex[start]..rawIndex[start + length]];
     }
 
     private static bool IsMatched(PolicyRun run, string name)

@@ -266,6 +266,24 @@ public sealed class SnapshotValidatorTests
     }
 
     [Fact]
+    public void Validate_ComplexSegments_ValidUnlessAdjacentParametersOrTheSameShape()
+    {
+        var report = Validate(Samples.OneApi($$"""
+            { "id": "a", "path": "/a", {{Backend}}, "operations": [
+              { "id": "o1", "method": "GET", "urlTemplate": "/records/{id}.{format}" },
+              { "id": "o2", "method": "POST", "urlTemplate": "/v1/{name}:cancel" },
+              { "id": "o3", "method": "GET", "urlTemplate": "/records/{rid}.{fmt}" },
+              { "id": "o4", "method": "GET", "urlTemplate": "/a/{x}{y}" },
+              { "id": "o5", "method": "GET", "urlTemplate": "/records/{id}" },
+              { "id": "o6", "method": "GET", "urlTemplate": "/records/latest.json" } ] }
+            """));
+
+        AssertError(report, "apis[0].operations[2].urlTemplate", "same requests as apis[0].operations[0]");
+        AssertError(report, "apis[0].operations[3].urlTemplate", "segment '{x}{y}': parameters '{x}' and '{y}' need literal text between them");
+        Assert.Equal(2, report.Errors.Count);
+    }
+
+    [Fact]
     public void Validate_BackendOptions_AreChecked()
     {
         var report = Validate(Samples.OneApi($$"""

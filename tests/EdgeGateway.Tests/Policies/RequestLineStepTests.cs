@@ -67,6 +67,20 @@ public sealed class RequestLineStepTests
         Assert.Equal("/pkg/@scope%2Fname", Sent(run));
     }
 
+    [Theory]
+    [InlineData("/records/{id}.{format}", "/a/records/42.json", "/v2/{format}/{id}", "/v2/json/42")]
+    [InlineData("/files/{name}.{ext}", "/a/files/a.b.c", "/store/{ext}/{name}", "/store/c/a.b")]
+    [InlineData("/v1/{name}:cancel", "/a/v1/job-1:cancel", "/jobs/{name}/cancel", "/jobs/job-1/cancel")]
+    [InlineData("/records/{id}.{format}", "/a/records/4%202.json", "/v2/{id}", "/v2/4%202")]
+    [InlineData("/records/{id}.{format}", "/a/records/42%2Ejson", "/v2/{format}/{id}", "/v2/json/42")]
+    public void RewriteUri_ParametersOfAComplexSegment_EachItsShareAsWritten(string operation, string target, string template, string sent)
+    {
+        var run = Rewrite(template, target, operation: operation);
+
+        Assert.Equal(PolicyResult.Continue, Inbound(run));
+        Assert.Equal(sent, Sent(run));
+    }
+
     [Fact]
     public void RewriteUri_SubscriptionKeyInTheQuery_NeverCopied()
     {

@@ -52,6 +52,42 @@ public sealed class RouteTableTests
         Assert.False(api.MatchOperation("GET", "/nothing").PathMatched);
     }
 
+    [Theory]
+    [InlineData("/records/42.json", "/records/{id}.{format}")]
+    [InlineData("/records/42.JSON", "/records/{id}.{format}")]
+    [InlineData("/v1/job-1:cancel", "/v1/{name}:cancel")]
+    [InlineData("/v1/job-1", "/v1/{name}")]
+    [InlineData("/v1/job-1:CANCEL/", "/v1/{name}:cancel")]
+    public void MatchOperation_ComplexSegment_MatchesOnlyPathsItsLiteralsFit(string path, string expected)
+    {
+        var api = Api("a", "/a", ("GET", "/records/{id}.{format}"), ("POST", "/v1/{name}:cancel"), ("GET", "/v1/{name}"));
+
+        var match = api.MatchOperation(expected.EndsWith(":cancel", StringComparison.Ordinal) ? "POST" : "GET", path);
+
+        Assert.Equal(expected, match.Operation?.Template.Text);
+    }
+
+    [Fact]
+    public void MatchOperation_ComplexSegmentWithoutItsLiteral_NoOperation()
+    {
+        var api = Api("a", "/a", ("POST", "/v1/{name}:cancel"), ("GET", "/records/{id}.{format}"));
+
+        Assert.False(api.MatchOperation("POST", "/v1/job-1").PathMatched);
+        Assert.False(api.MatchOperation("GET", "/records/42").PathMatched);
+        Assert.False(api.MatchOperation("GET", "/records/.json").PathMatched);
+    }
+
+    [Theory]
+    [InlineData("/files/latest.json", "/files/latest.json")]
+    [InlineData("/files/report.json", "/files/{name}.json")]
+    [InlineData("/files/report.csv", "/files/{name}")]
+    public void MatchOperation_LiteralBeatsComplexBeatsParameter_WhateverTheOrder(string path, string expected)
+    {
+        var api = Api("a", "/a", ("GET", "/files/{name}"), ("GET", "/files/{name}.json"), ("GET", "/files/latest.json"));
+
+        Assert.Equal(expected, api.MatchOperation("GET", path).Operation?.Template.Text);
+    }
+
     [Fact]
     public void MatchOperation_NoOperations_EverythingPasses()
     {

@@ -41,6 +41,16 @@ public sealed class TryItFormTests
         Assert.Contains("<input id=\"try-it-key\" name=\"key\" type=\"password\"", html);
     }
 
+    [Fact]
+    public void AppendTryIt_SeveralParametersInOneSegment_AsksForEach()
+    {
+        var html = Render(new OperationDefinition { Id = "op", Method = "GET", UrlTemplate = "/records/{id}.{format}" }, []);
+
+        Assert.Contains("data-template=\"/records/{id}.{format}\"", html);
+        Assert.Contains("<label for=\"try-it-path-id\">id</label>", html);
+        Assert.Contains("<label for=\"try-it-path-format\">format</label>", html);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
