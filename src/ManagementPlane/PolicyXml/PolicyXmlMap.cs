@@ -87,7 +87,9 @@ internal static class PolicyXmlMap
             new(ChildKind.Repeated, "address", "addresses"),
             new(ChildKind.ObjectList, "address-range", "addressRanges")]),
         ["validate-jwt"] = new(Renames(("failed-validation-httpcode", "failedValidationHttpCode")), [
-            new(ChildKind.Object, "openid-config", "openidConfig"), Audiences,
+            new(ChildKind.Object, "openid-config", "openidConfig"),
+            // Our keys are JWK-like objects: <key kty="RSA" n="…" e="…" kid="…" />; APIM's base64 text keys are refused.
+            new(ChildKind.ObjectList, "issuer-signing-keys", "issuerSigningKeys") { Item = "key" }, Audiences,
             new(ChildKind.Wrapped, "issuers", "issuers") { Item = "issuer" }, Claims]),
         ["validate-azure-ad-token"] = new(Renames(("failed-validation-httpcode", "failedValidationHttpCode")), [
             new(ChildKind.Wrapped, "client-application-ids", "clientApplicationIds") { Item = "application-id" },

@@ -20,7 +20,7 @@ internal sealed record PolicyXmlResult<T>(T? Value, IReadOnlyList<XmlRefusal> Er
 /// Everything that does not map is refused with its line and column; nothing is dropped. The XML is read with DTDs
 /// prohibited, no resolver and a character limit, so no entity expansion or outside fetch can happen.
 /// </summary>
-internal sealed class PolicyXmlReader
+internal sealed partial class PolicyXmlReader
 {
     public const string IncludeFragment = "include-fragment";
     public const string FragmentId = "fragmentId";
@@ -64,65 +64,11 @@ internal sealed class PolicyXmlReader
             {
                 reader.NoAttributes(root, "");
                 // A fragment's policies may stand in any section; expressions are checked where the fragment is included.
-                policies = reader.List(root, null, "policies", nested: true);
+                policies = reader.List(root, null, "policies");
             }
         }
 
         return new(reader.errors.Count == 0 ? policies : null, reader.errors, reader.positions);
-    }
-
-    private XElement? Load(string xml, long maxCharacters)
-    {
-        if (xml.Length > maxCharacters)
-        {
-            // Refused before parsing, where the limit falls (the reader's own limit trips at a buffer boundary, without a position).
-            Refuse(xml, (int)maxCharacters, $"the document is longer than {maxCharacters} characters");
-            return null;
-        }
-
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersInDocument = maxCharacters,
-            MaxCharactersFromEntities = 1024,
-            IgnoreProcessingInstructions = true,
-            IgnoreComments = true,
-        };
-        try
-        {
-            using var reader = XmlReader.Create(new StringReader(xml), settings);
-            return XDocument.Load(reader, LoadOptions.SetLineInfo).Root;
-        }
-        catch (XmlException e) when (e.Message.Contains("DTD", StringComparison.Ordinal))
-        {
-            // Refused without a position of its own: the declaration is the place.
-            Refuse(xml, Math.Max(0, xml.IndexOf("<!DOCTYPE", StringComparison.Ordinal)), "DTDs (and so entity declarations) are not accepted in a policy document");
-            return null;
-        }
-        catch (XmlException e)
-        {
-            errors.Add(new XmlRefusal("", "not well-formed XML: " + e.Message, e.LineNumber, raw?.Original(e.LineNumber, e.LinePosition) ?? e.LinePosition));
-            return null;
-        }
-    }
-
-    /// <summary>A refusal at a character index of the text parsed.</summary>
-    private void Refuse(string xml, int index, string message)
-    {
-        var line = 1;
-        var lineStart = 0;
-        for (var i = 0; i < index && i < xml.Length; i++)
-        {
-            if (xml[i] == '\n')
-            {
-                line++;
-                lineStart = i + 1;
-            }
-        }
-
-        var column = index - lineStart + 1;
-        errors.Add(new XmlRefusal("", message, line, raw?.Original(line, column) ?? column));
     }
 
     private PolicySet? Policies(XElement root)
@@ -163,7 +109,7 @@ internal sealed class PolicyXmlReader
 
             NoAttributes(element, match.Name);
             Position(match.Name, element);
-            lists[match.Section] = List(element, match.Section, match.Name, nested: false);
+            lists[match.Section] = List(element, match.Section, match.Name);
         }
 
         return new PolicySet
@@ -176,7 +122,7 @@ internal sealed class PolicyXmlReader
     }
 
     /// <summary>The policies under <paramref name="parent"/>; <paramref name="section"/> null: a fragment's (not yet placed).</summary>
-    private List<PolicyDefinition> List(XElement parent, Sections? section, string path, bool nested)
+    private List<PolicyDefinition> List(XElement parent, Sections? section, string path)
     {
         var list = new List<PolicyDefinition>();
         foreach (var node in parent.Nodes())
@@ -187,14 +133,14 @@ internal sealed class PolicyXmlReader
             }
             else if (node is XElement element)
             {
-                list.AddRange(Policy(element, section, $"{path}[{list.Count}]", nested));
+                list.AddRange(Policy(element, section, $"{path}[{list.Count}]"));
             }
         }
 
         return list;
     }
 
-    private List<PolicyDefinition> Policy(XElement element, Sections? section, string path, bool nested)
+    private List<PolicyDefinition> Policy(XElement element, Sections? section, string path)
     {
         var name = element.Name.LocalName;
         Position(path, element);
@@ -206,7 +152,7 @@ internal sealed class PolicyXmlReader
 
         if (name == PolicyCatalog.Base || name == IncludeFragment)
         {
-            return [Special(element, name, path, nested)];
+            return [Special(element, name, path)];
         }
 
         if (PolicyCatalog.AttributesOf(name) is not { } attributes)
@@ -258,7 +204,7 @@ internal sealed class PolicyXmlReader
         return [policy, .. after];
     }
 
-    private PolicyDefinition Special(XElement element, string name, string path, bool nested)
+    private PolicyDefinition Special(XElement element, string name, string path)
     {
         if (name == PolicyCatalog.Base)
         {
@@ -286,243 +232,7 @@ internal sealed class PolicyXmlReader
             Refuse(path, element, "<include-fragment> needs fragment-id");
         }
 
-        _ = nested;
         return new PolicyDefinition { Type = IncludeFragment, Attributes = new() { [FragmentId] = JsonValues.Element(id ?? "") } };
-    }
-
-    private void Children(XElement element, PolicyContext context, Dictionary<string, object> values, List<PolicyDefinition> after)
-    {
-        var repeated = new Dictionary<ChildMap, List<object>>();
-        foreach (var node in element.Nodes())
-        {
-            if (node is XText text)
-            {
-                NoText(text, context.Path);
-                continue;
-            }
-
-            if (node is not XElement child)
-            {
-                continue;
-            }
-
-            var childName = child.Name.LocalName;
-            if (context.Shape.Hoisted.Contains(childName))
-            {
-                // APIM nests forward-request in retry; here retry shapes the forward that follows it.
-                after.AddRange(Policy(child, context.Section, $"{context.Path}+{childName}", nested: true));
-                continue;
-            }
-
-            var map = context.Shape.ChildFor(childName) ?? context.Shape.Children.FirstOrDefault(c => c.Kind == ChildKind.ChildPolicies);
-            if (map is null || child.Name.NamespaceName.Length > 0)
-            {
-                Refuse(context.Path, child, $"<{child.Name}> inside <{context.Type}> is not supported by EdgeGateway");
-                continue;
-            }
-
-            var path = $"{context.Path}.{map.Attr}";
-            Position(path, child);
-            switch (map.Kind)
-            {
-                case ChildKind.Text:
-                    NoAttributes(child, path);
-                    if (child.Elements().FirstOrDefault() is { } inner)
-                    {
-                        Refuse(path, inner, $"<{childName}> holds text only");
-                    }
-
-                    Scalar(context, values, Info(context, map.Attr), Text(child, map.Attr), child);
-                    break;
-                case ChildKind.Repeated:
-                    NoAttributes(child, path);
-                    NoElements(child, path);
-                    Add(repeated, map, Checked(context, map.Attr, child.Value.Trim(), child, path));
-                    break;
-                case ChildKind.Wrapped:
-                    foreach (var attribute in child.Attributes())
-                    {
-                        if (map.ContainerAttributes.Contains(attribute.Name.LocalName))
-                        {
-                            Scalar(context, values, Info(context, PolicyXmlMap.Camel(attribute.Name.LocalName)), attribute.Value, attribute);
-                        }
-                        else if (!attribute.IsNamespaceDeclaration)
-                        {
-                            Refuse(path, attribute, $"<{childName}> has no attribute '{attribute.Name}' in EdgeGateway");
-                        }
-                    }
-
-                    var items = Add(repeated, map, null);
-                    foreach (var item in Items(child, map.Item!, path))
-                    {
-                        NoAttributes(item, path);
-                        NoElements(item, path);
-                        items.Add(Checked(context, map.Attr, item.Value.Trim(), item, $"{path}[{items.Count}]"));
-                    }
-
-                    break;
-                case ChildKind.Object:
-                    NoContent(child, path);
-                    values[map.Attr] = ObjectOf(child, path, null);
-                    break;
-                case ChildKind.ObjectList:
-                    var objects = Add(repeated, map, null);
-                    foreach (var item in map.Item is null ? [child] : Items(child, map.Item, path))
-                    {
-                        if (map.Item is not null)
-                        {
-                            NoAttributes(child, path);
-                        }
-
-                        objects.Add(ObjectOf(item, $"{path}[{objects.Count}]", map.Single));
-                    }
-
-                    break;
-                case ChildKind.Flatten:
-                    NoContent(child, path);
-                    foreach (var attribute in child.Attributes())
-                    {
-                        if (map.Renames.TryGetValue(attribute.Name.LocalName, out var target))
-                        {
-                            Scalar(context, values, Info(context, target), attribute.Value, attribute);
-                        }
-                        else if (!attribute.IsNamespaceDeclaration)
-                        {
-                            Refuse(path, attribute, $"<{childName}> inside <{context.Type}> has no attribute '{attribute.Name}' in EdgeGateway");
-                        }
-                    }
-
-                    break;
-                case ChildKind.Branches:
-                    var branches = Add(repeated, map, null);
-                    var condition = child.Attribute("condition");
-                    foreach (var attribute in child.Attributes().Where(a => a.Name.LocalName != "condition" && !a.IsNamespaceDeclaration))
-                    {
-                        Refuse(path, attribute, $"<when> has no attribute '{attribute.Name}'");
-                    }
-
-                    var branchPath = $"{path}[{branches.Count}]";
-                    if (condition is null)
-                    {
-                        Refuse(branchPath, child, "<when> needs a condition");
-                    }
-                    else
-                    {
-                        CheckExpression(condition.Value, context.Section, isCondition: true, condition, $"{branchPath}.condition");
-                    }
-
-                    branches.Add(new List<KeyValuePair<string, object>>
-                    {
-                        new(ChoosePolicy.Condition, condition?.Value ?? ""),
-                        new(ChoosePolicy.Policies, List(child, context.Section, $"{branchPath}.policies", nested: true)),
-                    });
-                    break;
-                case ChildKind.Policies:
-                    NoAttributes(child, path);
-                    values[map.Attr] = List(child, context.Section, path, nested: true);
-                    break;
-                case ChildKind.ChildPolicies:
-                    var children = Add(repeated, map, null);
-                    var childPath = $"{path}[{children.Count}]";
-                    if (childName == PolicyXmlMap.SetUrl)
-                    {
-                        NoAttributes(child, childPath);
-                        NoElements(child, childPath);
-                        var url = child.Value.Trim();
-                        CheckExpression(url, context.Section, isCondition: false, child, $"{childPath}.url");
-                        children.Add(new PolicyDefinition { Type = PolicyXmlMap.SetUrl, Attributes = new() { ["url"] = JsonValues.Element(url) } });
-                    }
-                    else
-                    {
-                        children.AddRange(Policy(child, context.Section, childPath, nested: true));
-                    }
-
-                    break;
-            }
-        }
-
-        foreach (var (map, list) in repeated)
-        {
-            if (map.Single is not null && map.Kind == ChildKind.Repeated && list.Count == 1)
-            {
-                values[map.Single] = list[0];
-            }
-            else if (list.Count > 0)
-            {
-                values[map.Attr] = list;
-            }
-        }
-    }
-
-    private static List<object> Add(Dictionary<ChildMap, List<object>> repeated, ChildMap map, object? item)
-    {
-        if (!repeated.TryGetValue(map, out var list))
-        {
-            repeated[map] = list = [];
-        }
-
-        if (item is not null)
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
-
-    private IEnumerable<XElement> Items(XElement container, string item, string path)
-    {
-        foreach (var node in container.Nodes())
-        {
-            if (node is XText text)
-            {
-                NoText(text, path);
-            }
-            else if (node is XElement element)
-            {
-                if (element.Name.LocalName == item && element.Name.NamespaceName.Length == 0)
-                {
-                    yield return element;
-                }
-                else
-                {
-                    Refuse(path, element, $"<{container.Name}> holds <{item}> elements, not <{element.Name}>");
-                }
-            }
-        }
-    }
-
-    /// <summary>An object from an element's attributes (camel-cased) and its <c>&lt;value&gt;</c> children.</summary>
-    private List<KeyValuePair<string, object>> ObjectOf(XElement element, string path, string? single)
-    {
-        var members = new List<KeyValuePair<string, object>>();
-        foreach (var attribute in element.Attributes())
-        {
-            if (!attribute.IsNamespaceDeclaration)
-            {
-                var member = PolicyXmlMap.Camel(attribute.Name.LocalName);
-                Position($"{path}.{member}", attribute);
-                members.Add(new(member, attribute.Value));
-            }
-        }
-
-        var valueList = new List<object>();
-        foreach (var item in Items(element, "value", path))
-        {
-            NoAttributes(item, path);
-            NoElements(item, path);
-            valueList.Add(item.Value.Trim());
-        }
-
-        if (valueList.Count == 1 && single is not null)
-        {
-            members.Add(new(single, valueList[0]));
-        }
-        else if (valueList.Count > 0)
-        {
-            members.Add(new("values", valueList));
-        }
-
-        return members;
     }
 
     private static PolicyAttributeInfo? Info(PolicyContext context, string name) => context.Attributes.FirstOrDefault(a => a.Name == name);
@@ -572,10 +282,9 @@ internal sealed class PolicyXmlReader
         }
     }
 
-    private string Checked(PolicyContext context, string attr, string text, XObject at, string path)
+    private string Checked(PolicyContext context, string text, XObject at, string path)
     {
         CheckExpression(text, context.Section, isCondition: false, at, path);
-        _ = attr;
         return text;
     }
 

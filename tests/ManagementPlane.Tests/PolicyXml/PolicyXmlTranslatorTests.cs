@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeGateway.Contracts.Policies;
 using EdgeGateway.Contracts.Snapshot;
 using ManagementPlane.PolicyXml;
 
@@ -49,6 +50,12 @@ public sealed class PolicyXmlTranslatorTests
               "audiences":["api://orders"],"issuers":["https://login.example.com/"],
               "requiredClaims":[{"name":"scp","match":"any","separator":" ","values":["orders.read","orders.admin"]}]}]
             """ },
+        { "inbound", """
+            <validate-jwt header-name="X-Jwt">
+                <issuer-signing-keys><key kty="oct" k="{{jwt-key}}" kid="k1" /></issuer-signing-keys>
+            </validate-jwt>
+            """,
+            """[{"type":"validate-jwt","headerName":"X-Jwt","issuerSigningKeys":[{"kty":"oct","k":"{{jwt-key}}","kid":"k1"}]}]""" },
         { "inbound", """
             <cors allow-credentials="true" terminate-unmatched-request="false">
                 <allowed-origins><origin>https://app.example.com</origin></allowed-origins>
@@ -201,6 +208,19 @@ public sealed class PolicyXmlTranslatorTests
             AssertJson(Json(first), Json(second.Value!));
             Assert.Equal(written, PolicyXmlWriter.WritePolicies(second.Value!, raw));
         }
+    }
+
+    [Fact]
+    public void Map_EveryListOrObjectAttributeOfTheCatalog_HasAnXmlForm()
+    {
+        var missing = PolicyCatalog.KnownTypes
+            .SelectMany(type => PolicyCatalog.AttributesOf(type)!
+                .Where(a => a.Kind is not (AttrKind.String or AttrKind.Integer or AttrKind.Boolean))
+                .Where(a => PolicyXmlMap.For(type).ChildForAttr(a.Name) is null)
+                .Select(a => $"{type}.{a.Name}"))
+            .ToList();
+
+        Assert.Empty(missing);
     }
 
     [Fact]
