@@ -148,6 +148,11 @@ internal static class PolicyDocuments
             var included = relative.IndexOf(" (fragment", StringComparison.Ordinal);
             relative = included >= 0 ? relative[..included] : relative;
         }
+        else if (prefix is null && fragment is null)
+        {
+            // Found before the state was touched: the path is the document's own.
+            relative = path;
+        }
 
         if (relative is not null)
         {

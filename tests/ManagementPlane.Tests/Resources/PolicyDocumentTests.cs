@@ -240,6 +240,17 @@ public sealed class PolicyDocumentTests : IAsyncLifetime
         Assert.Equal("set-header", (await plane.GetJsonAsync("/policy-fragments/stamp"))["policies"]![0]!["type"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Fragment_PutXmlWithBaseOrInclude_Is422AtEachPlace()
+    {
+        const string xml = "<fragment>\n  <base />\n  <include-fragment fragment-id=\"other\" />\n</fragment>";
+
+        var problem = await Problem.AssertAsync(await SendAsync(HttpMethod.Put, "/policy-fragments/bad", xml, RawXml), 422);
+
+        Assert.Equal([2, 3], problem["errors"]!.AsArray().Select(e => e!["line"]!.GetValue<int>()));
+        await Problem.AssertAsync(await plane.Client.GetAsync("/policy-fragments/bad"), 404);
+    }
+
     [Theory]
     [InlineData("""{"policies":[{"type":"base"}]}""")]
     [InlineData("""{"policies":[{"type":"include-fragment","fragmentId":"other"}]}""")]
