@@ -3,8 +3,8 @@ using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Contracts.Sync;
 using ManagementPlane.Config;
 using ManagementPlane.Import;
-using ManagementPlane.State;
 using ManagementPlane.Resources;
+using ManagementPlane.State;
 using ManagementPlane.Sync;
 using Microsoft.AspNetCore.Mvc;
 
