@@ -99,6 +99,15 @@ public static class PolicyCatalog
 
     internal static bool TryGet(string type, out PolicyShape shape) => Shapes.TryGetValue(type, out shape!);
 
+    /// <summary>
+    /// The attributes a type takes and their kinds, for tools that translate other notations (the management plane's
+    /// APIM XML); null for a type not in the catalog.
+    /// </summary>
+    public static IReadOnlyList<PolicyAttributeInfo>? AttributesOf(string type) =>
+        Shapes.TryGetValue(type, out var shape)
+            ? [.. shape.Attributes.Select(a => new PolicyAttributeInfo(a.Name, a.Kind, a.IsCondition, a.EvaluatedIn))]
+            : null;
+
     private static FrozenDictionary<string, PolicyShape> Build(params PolicyShape[] shapes) =>
         shapes.ToFrozenDictionary(s => s.Type, StringComparer.Ordinal);
 }
@@ -116,7 +125,11 @@ public enum Sections
 
 internal sealed record PolicyShape(string Type, Sections AllowedIn, IReadOnlyList<Attr> Attributes);
 
-internal enum AttrKind
+/// <summary>One attribute of a policy type as <see cref="PolicyCatalog.AttributesOf"/> describes it.</summary>
+public sealed record PolicyAttributeInfo(string Name, AttrKind Kind, bool IsCondition, Sections? EvaluatedIn);
+
+/// <summary>The JSON shape of a policy attribute.</summary>
+public enum AttrKind
 {
     String,
     Integer,

@@ -4,6 +4,7 @@ using EdgeGateway.Contracts.Sync;
 using ManagementPlane.Config;
 using ManagementPlane.Import;
 using ManagementPlane.Resources;
+using ManagementPlane.State;
 using ManagementPlane.Sync;
 using Microsoft.AspNetCore.Mvc;
 
@@ -23,6 +24,8 @@ namespace ManagementPlane.Hosting;
 [JsonSerializable(typeof(OperationDefinition))]
 [JsonSerializable(typeof(ProductDefinition))]
 [JsonSerializable(typeof(PolicySet))]
+[JsonSerializable(typeof(PolicyFragment))]
+[JsonSerializable(typeof(ResourceList<PolicyFragment>))]
 [JsonSerializable(typeof(ImportResult))]
 [JsonSerializable(typeof(ResourceList<ApiDefinition>))]
 [JsonSerializable(typeof(ResourceList<OperationDefinition>))]

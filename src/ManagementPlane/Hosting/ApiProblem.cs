@@ -16,4 +16,5 @@ internal sealed class ApiProblem
     public IReadOnlyList<ProblemError>? Errors { get; init; }
 }
 
-internal sealed record ProblemError(string Path, string Message);
+/// <summary>One problem: its JSON path and, for a policy document sent as XML, its line and column there.</summary>
+internal sealed record ProblemError(string Path, string Message, int? Line = null, int? Column = null);

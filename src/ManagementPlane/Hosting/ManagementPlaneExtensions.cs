@@ -101,6 +101,7 @@ internal static class ManagementPlaneExtensions
         admin.MapNamedValues();
         admin.MapCertificates();
         admin.MapGlobalPolicies();
+        admin.MapPolicyFragments();
         admin.MapConfig();
         admin.MapPortalAdmin();
 

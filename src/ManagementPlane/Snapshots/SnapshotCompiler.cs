@@ -25,6 +25,7 @@ internal sealed class SnapshotCompiler(SecretProtector protector)
 
     public GatewayCompilation Compile(ManagementState state, StoredGateway gateway, long revision)
     {
+        state = FragmentExpansion.Expand(state);
         ManagementTelemetry.SnapshotsCompiled.Add(1, new KeyValuePair<string, object?>("gateway", gateway.Id));
         var assigned = gateway.Apis.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var apis = state.Apis.Where(a => assigned.Contains(a.Id!)).ToList();
@@ -86,7 +87,7 @@ internal sealed class SnapshotCompiler(SecretProtector protector)
         return new GatewayCompilation(snapshot with { NamedValues = namedValues, Certificates = certificates.Count > 0 ? certificates : null }, unreadable);
     }
 
-    /// <summary>Everything at once (no gateway): what the state validator checks.</summary>
+    /// <summary>Everything at once (no gateway): what the state validator checks (on the state with its fragments expanded).</summary>
     public static GatewaySnapshot CompileAll(ManagementState state) => new()
     {
         SchemaVersion = SnapshotValidator.SupportedSchemaVersion,

@@ -25,6 +25,9 @@ internal sealed class ManagementState
 
     public PolicySet? Policies { get; set; }
 
+    /// <summary>Policy fragments (<c>/policy-fragments</c>), expanded where <c>include-fragment</c> names them when snapshots are compiled.</summary>
+    public List<PolicyFragment> Fragments { get; set; } = [];
+
     public List<StoredGateway> Gateways { get; set; } = [];
 
     /// <summary>Per resource ("apis/echo", "policies", …): the revision that last changed it; its ETag.</summary>

@@ -14,8 +14,10 @@ internal static class StateValidation
 
     public static List<ConfigError> Validate(ManagementState state)
     {
-        var report = SnapshotValidator.Validate(SnapshotCompiler.CompileAll(state), Options);
-        var errors = report.Errors.ToList();
+        var expanded = FragmentExpansion.Expand(state, out var expansion);
+        var report = SnapshotValidator.Validate(SnapshotCompiler.CompileAll(expanded), Options);
+        var errors = expansion.Missing;
+        errors.AddRange(report.Errors.Select(e => e with { Path = expansion.Original(e.Path) }));
         var apiIds = state.Apis.Select(a => a.Id!).ToHashSet(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < state.Gateways.Count; i++)
         {
