@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 using EdgeGateway.Contracts.Validation;
 
 namespace ManagementPlane.Import.ApiOps;
@@ -37,9 +38,11 @@ internal sealed record MigrationReport(
     IReadOnlyList<ConfigError> Errors)
 {
     /// <summary>Everything imported as it is and the result valid.</summary>
+    [JsonIgnore]
     public bool Clean => Summary.Changed == 0 && Summary.Refused == 0 && Summary.Ignored == 0 && Errors.Count == 0;
 
     /// <summary>Nothing refused and the result valid: the import applies (or would).</summary>
+    [JsonIgnore]
     public bool Applicable => Summary.Refused == 0 && Errors.Count == 0;
 
     public static MigrationSummary Summarize(IReadOnlyList<MigrationEntry> entries) => new(
