@@ -16,7 +16,7 @@ internal static class ApiOpsEndpoints
 
     public static RouteGroupBuilder MapApiOpsImport(this RouteGroupBuilder admin)
     {
-        admin.MapPost("/import/apiops", ImportAsync).Accepts<byte[]>("application/zip")
+        admin.MapPost("/import/apiops", ImportAsync).Accepts<string>("application/zip")
             .Produces<MigrationReport>().Produces<MigrationReport>(422).ProducesProblem(400).ProducesProblem(413)
             .WithDescription("Imports a zip of an APIOps extractor folder (apis, products, namedValues, policyFragments, gateways, backends, policy.xml) as one all-or-nothing change; its artifacts are added or replace those with the same id. dryRun=true: report only. Values for Key Vault named values: .edgegateway/named-values.json in the zip ({\"name\": \"value\"}).");
         return admin;
