@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EdgeGateway.Contracts.Snapshot;
-using ManagementPlane.Config;
 using ManagementPlane.PolicyXml;
 using ManagementPlane.State;
 
@@ -47,63 +46,6 @@ internal sealed partial class ApiOpsPlanner
         return planner.plan;
     }
 
-    private void PlanNamedValues()
-    {
-        foreach (var name in folder.Folders("namedValues"))
-        {
-            var source = $"namedValues/{name}/namedValueInformation.json";
-            var notes = new ArtifactNotes("namedValue", name, source);
-            if (Properties(source, notes) is { } properties)
-            {
-                // Policies name a named value by its display name ({{displayName}}), so that is its id here.
-                var displayName = ApiOpsJson.String(properties, "displayName") ?? name;
-                var id = Id(displayName, "named value", notes) ?? "";
-                var secret = ApiOpsJson.Bool(properties, "secret") ?? false;
-                var value = ApiOpsJson.String(properties, "value");
-                var keyVault = ApiOpsJson.Object(properties, "keyVault") is { } kv ? ApiOpsJson.String(kv, "secretIdentifier") : null;
-                var given = supplied.GetValueOrDefault(name) ?? supplied.GetValueOrDefault(displayName);
-                if (keyVault is not null)
-                {
-                    if (given is null)
-                    {
-                        notes.Refuse($"its value is in Key Vault ({keyVault}); EdgeGateway does not read Key Vault: supply the value (import-apiops --named-value {displayName}=VALUE)");
-                    }
-                    else
-                    {
-                        (value, secret) = (given, true);
-                        notes.Change($"the Key Vault secret {keyVault} is not referenced: the value supplied at import is stored (encrypted) and is not refreshed when the secret rotates");
-                    }
-                }
-                else if (value is null)
-                {
-                    if (given is null)
-                    {
-                        notes.Refuse(secret
-                            ? "a secret value: the extractor does not write it; supply it (import-apiops --named-value " + displayName + "=VALUE)"
-                            : "has no value");
-                    }
-                    else
-                    {
-                        value = given;
-                        notes.Change("the value supplied at import is used");
-                    }
-                }
-                else if (given is not null)
-                {
-                    value = given;
-                    notes.Change("the value supplied at import replaces the folder's");
-                }
-
-                if (!notes.Refused)
-                {
-                    plan.NamedValues.Add(new NamedValueDefinition { Id = id, Value = value, Secret = secret });
-                }
-            }
-
-            plan.Entries.Add(notes.ToEntry());
-        }
-    }
-
     private void PlanFragments()
     {
         foreach (var name in folder.Folders("policyFragments"))
@@ -126,109 +68,6 @@ internal sealed partial class ApiOpsPlanner
 
             plan.Entries.Add(notes.ToEntry());
         }
-    }
-
-    private void PlanProducts()
-    {
-        foreach (var name in folder.Folders("products"))
-        {
-            var source = $"products/{name}/productInformation.json";
-            var notes = new ArtifactNotes("product", name, source);
-            var id = Id(name, "product", notes);
-            if (Properties(source, notes) is { } properties)
-            {
-                var state = ApiOpsJson.String(properties, "state") ?? ProductStates.Published;
-                if (!ProductStates.All.Contains(state))
-                {
-                    notes.Refuse($"state '{state}' is not one of {string.Join(", ", ProductStates.All)}");
-                }
-
-                if (properties.TryGetProperty("subscriptionsLimit", out var limit) && limit.ValueKind == JsonValueKind.Number)
-                {
-                    notes.Change($"subscriptionsLimit {limit.GetRawText()} is not enforced (EdgeGateway has no per-product subscription limit)");
-                }
-
-                if (ApiOpsJson.String(properties, "terms") is { Length: > 0 })
-                {
-                    notes.Change("the terms of use are not imported (the developer portal does not show them)");
-                }
-
-                var apis = ProductApis(name, notes);
-                var policies = Policies($"products/{name}/policy.xml", notes);
-                if (!notes.Refused)
-                {
-                    plan.Products.Add(new ProductDefinition
-                    {
-                        Id = id,
-                        Name = ApiOpsJson.String(properties, "displayName") ?? name,
-                        State = state,
-                        SubscriptionRequired = ApiOpsJson.Bool(properties, "subscriptionRequired"),
-                        ApprovalRequired = ApiOpsJson.Bool(properties, "approvalRequired"),
-                        Apis = apis,
-                        Policies = policies,
-                    });
-                }
-            }
-
-            plan.Entries.Add(notes.ToEntry());
-        }
-    }
-
-    private List<string> ProductApis(string product, ArtifactNotes notes) => AssignedApis($"products/{product}", notes);
-
-    private void PlanGateways()
-    {
-        foreach (var name in folder.Folders("gateways"))
-        {
-            var source = $"gateways/{name}/gatewayInformation.json";
-            var notes = new ArtifactNotes("gateway", name, source);
-            var id = Id(name, "gateway", notes);
-            if (Properties(source, notes) is { } properties)
-            {
-                var location = ApiOpsJson.Object(properties, "locationData") is { } l ? ApiOpsJson.String(l, "name") : null;
-                var apis = AssignedApis($"gateways/{name}", notes);
-                if (!notes.Refused)
-                {
-                    plan.Gateways.Add(new ConfigGateway { Id = id, Name = location ?? name, Description = ApiOpsJson.String(properties, "description"), Apis = apis });
-                }
-            }
-
-            plan.Entries.Add(notes.ToEntry());
-        }
-    }
-
-    /// <summary>An <c>apis.json</c> (older extractors) or an <c>apis/&lt;name&gt;/</c> folder per API (newer ones).</summary>
-    private List<string> AssignedApis(string owner, ArtifactNotes notes)
-    {
-        var names = new List<string>();
-        if (folder.Read($"{owner}/apis.json") is { } list)
-        {
-            var (read, error) = ApiOpsJson.Names(list);
-            if (error is not null)
-            {
-                notes.Refuse($"{owner}/apis.json: {error}");
-            }
-            else
-            {
-                names.AddRange(read!);
-            }
-        }
-
-        names.AddRange(folder.Folders($"{owner}/apis"));
-        var ids = new List<string>();
-        foreach (var name in names.Distinct(StringComparer.OrdinalIgnoreCase))
-        {
-            if (apiIds.TryGetValue(name, out var id))
-            {
-                ids.Add(id);
-            }
-            else
-            {
-                notes.Refuse($"names the API '{name}', which the folder does not import (missing, refused, or a non-current revision)");
-            }
-        }
-
-        return ids;
     }
 
     private void PlanGlobalPolicy()
