@@ -74,6 +74,8 @@ public sealed class ImportApiOpsCommandTests : IAsyncLifetime
         Assert.Contains("changed  product starter", output, StringComparison.Ordinal);
         Assert.Contains("ignored  loggers *", output, StringComparison.Ordinal);
         Assert.Contains("without --dry-run this would be applied", output, StringComparison.Ordinal);
+        Assert.Contains("Plan (+ added, ~ replaced): apis +inventory +orders; products +starter +unlimited; named values +backend-token +partner-secret; "
+            + "policy fragments +add-imported-by; gateways +onprem-dc1; global policy ~", output, StringComparison.Ordinal);
         Assert.Empty((await plane.GetJsonAsync("/config"))["apis"]!.AsArray());
     }
 

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using EdgeGateway.Contracts.Validation;
 using ManagementPlane.Config;
+using ManagementPlane.Hosting;
 using ManagementPlane.Resources;
 using ManagementPlane.State;
 
@@ -16,14 +18,13 @@ internal sealed class ApiOpsImporter(StateStore store, ConfigApplier applier)
     public async Task<(MigrationReport? Report, StateError? Error)> ImportAsync(ApiOpsPlan plan, bool dryRun, CancellationToken cancellationToken)
     {
         var errors = new List<ConfigError>();
+        MigrationChanges? changes = null;
         var abort = StateError.Invalid("not applied");
         var outcome = await store.UpdateAsync((state, mutation) =>
         {
+            errors.Clear();
+            var fragments = FragmentChanges(state, plan, mutation);
             state.Fragments = Merge(state.Fragments, plan.Fragments, f => f.Id);
-            foreach (var fragment in plan.Fragments)
-            {
-                mutation.Touch(Crud.Key("policy-fragments", fragment.Id!));
-            }
 
             var current = ConfigApplier.Export(state);
             var document = current with
@@ -34,8 +35,9 @@ internal sealed class ApiOpsImporter(StateStore store, ConfigApplier applier)
                 Gateways = Merge(current.Gateways, plan.Gateways, g => g.Id),
                 Policies = plan.GlobalPolicies ?? current.Policies,
             };
-            var (problems, _) = applier.Apply(state, mutation, document);
+            var (problems, result) = applier.Apply(state, mutation, document);
             errors.AddRange(problems);
+            changes = result is null ? null : new MigrationChanges(result.Apis, result.Products, result.NamedValues, fragments, result.Gateways, result.PoliciesChanged);
             if (problems.Count == 0)
             {
                 // What the store checks after this: fragments expanded where they are included.
@@ -51,7 +53,29 @@ internal sealed class ApiOpsImporter(StateStore store, ConfigApplier applier)
         }
 
         var applied = outcome.Error is null;
-        return (new MigrationReport(dryRun, applied, applied ? outcome.State.Revision : null, MigrationReport.Summarize(plan.Entries), plan.Entries, errors), null);
+        return (new MigrationReport(dryRun, applied, applied ? outcome.State.Revision : null, MigrationReport.Summarize(plan.Entries), plan.Entries, errors)
+        {
+            Changes = errors.Count == 0 ? changes : null,
+        }, null);
+    }
+
+    /// <summary>Which of the folder's fragments are new or differ from the stored ones (only those get a new ETag).</summary>
+    private static ChangeSet FragmentChanges(ManagementState state, ApiOpsPlan plan, Mutation mutation)
+    {
+        var (added, updated) = (new List<string>(), new List<string>());
+        foreach (var fragment in plan.Fragments)
+        {
+            var stored = state.Fragments.Find(f => Crud.SameId(f.Id, fragment.Id));
+            if (stored is not null && JsonSerializer.Serialize(stored with { Id = fragment.Id }, ApiJsonContext.Api.PolicyFragment) == JsonSerializer.Serialize(fragment, ApiJsonContext.Api.PolicyFragment))
+            {
+                continue;
+            }
+
+            (stored is null ? added : updated).Add(fragment.Id!);
+            mutation.Touch(Crud.Key("policy-fragments", fragment.Id!));
+        }
+
+        return new ChangeSet(added, updated, []);
     }
 
     /// <summary>The imported items replace those with the same id (ignoring case) in place; new ones are appended.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Serialization;
 using EdgeGateway.Contracts.Validation;
+using ManagementPlane.Config;
 
 namespace ManagementPlane.Import.ApiOps;
 
@@ -25,6 +26,9 @@ internal sealed record MigrationEntry(string Kind, string Name, string Source, s
 
 internal sealed record MigrationSummary(int Imported, int Changed, int Refused, int Ignored);
 
+/// <summary>The plan: what the import adds to the plane and what it replaces there (it never removes).</summary>
+internal sealed record MigrationChanges(ChangeSet Apis, ChangeSet Products, ChangeSet NamedValues, ChangeSet PolicyFragments, ChangeSet Gateways, bool GlobalPolicyChanged);
+
 /// <summary>
 /// The answer of an APIOps import (and of its dry run): every artifact's outcome, the problems of the resulting
 /// configuration as a whole (an imported policy valid alone but not where it lands), and whether it was applied.
@@ -37,6 +41,9 @@ internal sealed record MigrationReport(
     IReadOnlyList<MigrationEntry> Artifacts,
     IReadOnlyList<ConfigError> Errors)
 {
+    /// <summary>What the import adds and replaces in the plane (null when it cannot apply).</summary>
+    public MigrationChanges? Changes { get; init; }
+
     /// <summary>Everything imported as it is and the result valid.</summary>
     [JsonIgnore]
     public bool Clean => Summary.Changed == 0 && Summary.Refused == 0 && Summary.Ignored == 0 && Errors.Count == 0;
@@ -69,6 +76,11 @@ internal sealed record MigrationReport(
             text.Append("error    ").Append(error.Path).Append(": ").Append(error.Message).Append('\n');
         }
 
+        if (Changes is not null)
+        {
+            text.Append('\n').Append(DryRun ? "Plan (+ added, ~ replaced): " : "Changes (+ added, ~ replaced): ").Append(Describe(Changes)).Append('\n');
+        }
+
         text.Append('\n').Append($"{Summary.Imported} imported, {Summary.Changed} imported with changes, {Summary.Refused} refused, {Summary.Ignored} ignored");
         if (Errors.Count > 0)
         {
@@ -81,6 +93,25 @@ internal sealed record MigrationReport(
             : DryRun ? "Dry run: nothing was applied; as it is, the import would be refused.\n"
             : "Nothing was applied.\n");
         return text.ToString();
+    }
+
+    private static string Describe(MigrationChanges changes)
+    {
+        var parts = new List<string>();
+        foreach (var (kind, set) in new[] { ("apis", changes.Apis), ("products", changes.Products), ("named values", changes.NamedValues), ("policy fragments", changes.PolicyFragments), ("gateways", changes.Gateways) })
+        {
+            if (set.Added.Count + set.Updated.Count > 0)
+            {
+                parts.Add(kind + " " + string.Join(' ', set.Added.Select(a => "+" + a).Concat(set.Updated.Select(u => "~" + u))));
+            }
+        }
+
+        if (changes.GlobalPolicyChanged)
+        {
+            parts.Add("global policy ~");
+        }
+
+        return parts.Count == 0 ? "nothing changes" : string.Join("; ", parts);
     }
 }
 

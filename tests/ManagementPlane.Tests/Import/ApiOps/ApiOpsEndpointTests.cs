@@ -66,6 +66,26 @@ public sealed class ApiOpsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_SameFolderAgain_PlanEmptyAndNoNewRevision()
+    {
+        var (_, first) = await PostAsync(ApiOpsSample.Zip(WithValues()));
+        Assert.Equal(["inventory", "orders"], first["changes"]!["apis"]!["added"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal(["add-imported-by"], first["changes"]!["policyFragments"]!["added"]!.AsArray().Select(a => a!.GetValue<string>()));
+
+        var (status, again) = await PostAsync(ApiOpsSample.Zip(WithValues()));
+
+        Assert.True(status == 200, again.ToJsonString());
+        Assert.Equal(first["revision"]!.GetValue<long>(), again["revision"]!.GetValue<long>());
+        foreach (var kind in new[] { "apis", "products", "namedValues", "policyFragments", "gateways" })
+        {
+            Assert.Empty(again["changes"]![kind]!["added"]!.AsArray());
+            Assert.Empty(again["changes"]![kind]!["updated"]!.AsArray());
+        }
+
+        Assert.False(again["changes"]!["globalPolicyChanged"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Post_DryRun_ReportsAndStoresNothing()
     {
         var before = (await plane.GetJsonAsync("/config")).ToJsonString();
@@ -76,6 +96,7 @@ public sealed class ApiOpsEndpointTests : IAsyncLifetime
         Assert.True(report["dryRun"]!.GetValue<bool>());
         Assert.False(report["applied"]!.GetValue<bool>());
         Assert.Equal("changed", Outcome(report, "namedValue", "partner-secret"));
+        Assert.Equal(["inventory", "orders"], report["changes"]!["apis"]!["added"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.Equal(before, (await plane.GetJsonAsync("/config")).ToJsonString());
     }
 
