@@ -56,6 +56,7 @@ public sealed class ApiOpsImportTests : PlaneFixture
         var (code, output, error) = await ImportAsync(folder, "--named-values", values);
         Assert.True(code == 3, output + error);
         Assert.Contains("Applied as revision", output, StringComparison.Ordinal);
+        Assert.Contains("Changes (+ added, ~ replaced): apis +inventory +orders;", output, StringComparison.Ordinal);
 
         using (var subscription = await Plane.Admin.PutAsync("/subscriptions/alice", new StringContent(
             """{ "scope": "products/starter", "primaryKey": "alice-key", "state": "active" }""", Encoding.UTF8, "application/json")))
