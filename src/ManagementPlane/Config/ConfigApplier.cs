@@ -4,6 +4,7 @@ using EdgeGateway.Contracts.Snapshot;
 using EdgeGateway.Contracts.Validation;
 using ManagementPlane.Hosting;
 using ManagementPlane.Resources;
+using ManagementPlane.Snapshots;
 using ManagementPlane.State;
 
 namespace ManagementPlane.Config;
@@ -34,18 +35,24 @@ internal sealed class ConfigApplier(SecretProtector protector)
             }
         }
 
+        // Includes of the plane's fragments are expanded before validation, as the store's own validation does.
+        var expansion = (FragmentExpansion?)null;
+        var expanded = (document.Apis ?? []).Any(a => a is null) || (document.Products ?? []).Any(p => p is null)
+            ? null
+            : FragmentExpansion.Expand(new ManagementState { Apis = [.. document.Apis ?? []], Products = [.. document.Products ?? []], Policies = document.Policies, Fragments = state.Fragments }, out expansion);
         var snapshot = new GatewaySnapshot
         {
             SchemaVersion = document.SchemaVersion,
-            Apis = document.Apis,
-            Products = document.Products,
+            Apis = expanded is null ? document.Apis : document.Apis is null ? null : expanded.Apis,
+            Products = expanded is null ? document.Products : document.Products is null ? null : expanded.Products,
             Subscriptions = checkedSubscriptions,
             NamedValues = namedValues,
             Certificates = ManagementPlane.Snapshots.SnapshotCompiler.Withheld(state), // the plane's own: kept, not in the document
-            Policies = document.Policies,
+            Policies = expanded is null ? document.Policies : expanded.Policies,
         };
         var report = SnapshotValidator.Validate(snapshot, new ValidationOptions { AllowPlainKeys = true, AllowWithheldSecrets = true });
-        errors.AddRange(report.Errors);
+        errors.AddRange(expansion?.Missing ?? []);
+        errors.AddRange(report.Errors.Select(e => expansion is null ? e : e with { Path = expansion.Original(e.Path) }));
         CheckGateways(document, errors);
         if (errors.Count > 0)
         {

@@ -27,6 +27,7 @@ namespace ManagementPlane.Hosting;
 [JsonSerializable(typeof(PolicyFragment))]
 [JsonSerializable(typeof(ResourceList<PolicyFragment>))]
 [JsonSerializable(typeof(ImportResult))]
+[JsonSerializable(typeof(ManagementPlane.Import.ApiOps.MigrationReport))]
 [JsonSerializable(typeof(ResourceList<ApiDefinition>))]
 [JsonSerializable(typeof(ResourceList<OperationDefinition>))]
 [JsonSerializable(typeof(ResourceList<ProductDefinition>))]

@@ -2,6 +2,7 @@ using Backup.Providers;
 using Backup.Providers.Configuration;
 using ManagementPlane.Auth;
 using ManagementPlane.Config;
+using ManagementPlane.Import.ApiOps;
 using ManagementPlane.Portal;
 using ManagementPlane.Resources;
 using ManagementPlane.Snapshots;
@@ -69,6 +70,7 @@ internal static class ManagementPlaneExtensions
         services.AddSingleton<SnapshotConfirmations>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ConfigApplier>();
+        services.AddSingleton<ApiOpsImporter>();
         services.AddSingleton<AdminKeys>();
         services.AddSingleton<GatewayAuthenticator>();
         services.AddSingleton<HeartbeatStore>();
@@ -103,6 +105,7 @@ internal static class ManagementPlaneExtensions
         admin.MapGlobalPolicies();
         admin.MapPolicyFragments();
         admin.MapConfig();
+        admin.MapApiOpsImport();
         admin.MapPortalAdmin();
 
         app.MapPortal();

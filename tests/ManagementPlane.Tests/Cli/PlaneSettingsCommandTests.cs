@@ -84,6 +84,7 @@ public sealed class PlaneSettingsCommandTests
         Assert.Contains("healthcheck", stdout.ToString(), StringComparison.Ordinal);
         Assert.Contains("settings [--names]", stdout.ToString(), StringComparison.Ordinal);
         Assert.Contains("export-keys", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("import-apiops DIR", stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -32,6 +32,22 @@ public sealed class ConfigTests : IAsyncLifetime
     public async Task DisposeAsync() => await plane.DisposeAsync();
 
     [Fact]
+    public async Task PutConfig_IncludeOfAStoredFragment_AcceptedAndMissingOneRefusedAtItsPath()
+    {
+        await plane.PutOkAsync("/policy-fragments/stamp", """{ "policies": [ { "type": "set-header", "name": "X-Stamp", "value": "1" } ] }""");
+        const string WithInclude = """
+            { "schemaVersion": 1,
+              "apis": [ { "id": "echo", "path": "/echo", "backend": { "urls": ["http://127.0.0.1:9"] },
+                          "policies": { "inbound": [ { "type": "include-fragment", "fragmentId": "FRAGMENT" } ] } } ] }
+            """;
+
+        await plane.PutOkAsync("/config", WithInclude.Replace("FRAGMENT", "stamp", StringComparison.Ordinal));
+        var problem = await Problem.AssertAsync(await plane.PutAsync("/config", WithInclude.Replace("FRAGMENT", "nope", StringComparison.Ordinal)), 400);
+
+        Assert.Contains(problem["errors"]!.AsArray(), e => e!["path"]!.GetValue<string>().StartsWith("apis[0].policies.inbound[0]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PutConfig_ThenGet_RoundTripsWithSecretsRedacted()
     {
         var result = await plane.PutOkAsync("/config", Document);
