@@ -84,7 +84,8 @@ internal static class TemplateParameters
 
     /// <summary>
     /// The parameter's share of a raw segment. Routing matched the segment decoded, where a literal the client
-    /// percent-encoded ("42%2Ejson") is plain: match it with its ASCII escapes decoded (never %2F, which routing keeps too),
+    /// percent-encoded ("42%2Ejson", "caf%C3%A9") is plain: match it with its escapes decoded as UTF-8 (never %2F, which
+    /// routing keeps too),
     /// then cut the raw text at the same places, so the value keeps the bytes the client wrote.
     /// </summary>
     private static string? ShareOf(TemplateSegment segment, string name, string raw)
@@ -97,14 +98,23 @@ internal static class TemplateParameters
         var decoded = new StringBuilder(raw.Length);
         var rawIndex = new int[raw.Length + 1]; // rawIndex[i]: where decoded character i starts in raw
         var i = 0;
+        Span<byte> utf8 = stackalloc byte[4];
+        Span<char> chars = stackalloc char[2];
         while (i < raw.Length)
         {
             rawIndex[decoded.Length] = i;
-            if (raw[i] == '%' && i + 2 < raw.Length
-                && byte.TryParse(raw.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var b) && b < 0x80 && b != '/')
+            var escaped = EscapedUtf8(raw, i, utf8);
+            if (escaped > 0 && Rune.DecodeFromUtf8(utf8[..escaped], out var rune, out _) == System.Buffers.OperationStatus.Done
+                && rune.Value != '/')
             {
-                decoded.Append((char)b);
-                i += 3;
+                var count = rune.EncodeToUtf16(chars);
+                for (var c = 0; c < count; c++)
+                {
+                    rawIndex[decoded.Length] = i;
+                    decoded.Append(chars[c]);
+                }
+
+                i += escaped * 3;
             }
             else
             {
@@ -122,6 +132,42 @@ internal static class TemplateParameters
 
         var (start, length) = share.GetOffsetAndLength(text.Length);
         return raw[rawIndex[start]..rawIndex[start + length]];
+    }
+
+    /// <summary>
+    /// How many bytes of one UTF-8 character the percent escapes at <paramref name="at"/> hold (copied to
+    /// <paramref name="bytes"/>); 0 when there is no escape there or it is not a whole character.
+    /// </summary>
+    private static int EscapedUtf8(string raw, int at, Span<byte> bytes)
+    {
+        if (!TryEscapedByte(raw, at, out var first))
+        {
+            return 0;
+        }
+
+        var length = first < 0x80 ? 1 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 0;
+        if (length == 0 || at + (length * 3) > raw.Length)
+        {
+            return 0;
+        }
+
+        bytes[0] = first;
+        for (var k = 1; k < length; k++)
+        {
+            if (!TryEscapedByte(raw, at + (k * 3), out bytes[k]))
+            {
+                return 0;
+            }
+        }
+
+        return length;
+    }
+
+    private static bool TryEscapedByte(string raw, int at, out byte value)
+    {
+        value = 0;
+        return at + 2 < raw.Length && raw[at] == '%'
+            && byte.TryParse(raw.AsSpan(at + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out value);
     }
 
     private static bool IsMatched(PolicyRun run, string name)

@@ -73,6 +73,9 @@ public sealed class RequestLineStepTests
     [InlineData("/v1/{name}:cancel", "/a/v1/job-1:cancel", "/jobs/{name}/cancel", "/jobs/job-1/cancel")]
     [InlineData("/records/{id}.{format}", "/a/records/4%202.json", "/v2/{id}", "/v2/4%202")]
     [InlineData("/records/{id}.{format}", "/a/records/42%2Ejson", "/v2/{format}/{id}", "/v2/json/42")]
+    [InlineData("/r/{a}é{b}", "/a/r/x%C3%A9y", "/v2/{a}/{b}", "/v2/x/y")]
+    [InlineData("/records/{id}.{format}", "/a/records/caf%C3%A9.json", "/v2/{id}", "/v2/caf%C3%A9")]
+    [InlineData("/r/{a}€{b}", "/a/r/%E2%82%AC%E2%82%AC1", "/v2/{a}/{b}", "/v2/%E2%82%AC/1")]
     public void RewriteUri_ParametersOfAComplexSegment_EachItsShareAsWritten(string operation, string target, string template, string sent)
     {
         var run = Rewrite(template, target, operation: operation);
