@@ -75,6 +75,7 @@ internal static class GatewaySettingsList
         ["TrustedProxies"] = "addresses/CIDR ranges whose X-Forwarded-For is believed",
         ["EntraAuthorityHost"] = "validate-azure-ad-token: the Entra ID authority",
         ["ShutdownTimeout"] = "on SIGTERM, how long in-flight requests may finish",
+        ["InlineScheduling"] = "requests run on the socket thread that read them (no thread-pool hop); true by default",
     };
 
     private static readonly Dictionary<string, string> Tls = new()

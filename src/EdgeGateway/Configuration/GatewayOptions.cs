@@ -51,6 +51,13 @@ public sealed class GatewayOptions
     /// <summary>How long in-flight requests may finish after SIGTERM.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>
+    /// Requests run on the socket threads that read them (Kestrel's <c>UnsafePreferInlineScheduling</c>), as nginx's event
+    /// loop does, instead of hopping to the thread pool twice per request. The gateway's request path never blocks a
+    /// thread; turn it off only for a custom build that does.
+    /// </summary>
+    public bool InlineScheduling { get; set; } = true;
+
     public TlsOptions Tls { get; set; } = new();
 }
 

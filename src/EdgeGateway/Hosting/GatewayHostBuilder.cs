@@ -102,6 +102,8 @@ internal static class GatewayHostBuilder
     public static void ConfigureKestrel(WebApplicationBuilder builder, GatewayOptions options)
     {
         builder.WebHost.UseKestrelCore();
+        // No thread hop per request: the request runs on the socket thread that read it (docs/performance.md).
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = options.InlineScheduling);
         var urls = builder.Configuration[UrlsKey] is { Length: > 0 } configured ? configured : DefaultUrls;
         var certificate = LoadCertificate(options.Tls);
         var endpoints = ParseUrls(urls);
