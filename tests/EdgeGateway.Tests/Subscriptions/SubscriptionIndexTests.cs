@@ -62,3 +62,82 @@ public sealed class SubscriptionIndexTests
         Assert.Equal(Enum.Parse<SubscriptionOutcome>(outcome), Index.Check(key, Orders).Outcome);
     }
 }
+
+public sealed class SubscriptionKeyCacheTests
+{
+    private static readonly ApiRoute Orders = new(new ApiDefinition
+    {
+        Id = "orders",
+        Path = "/orders",
+        Backend = new BackendDefinition { Urls = ["http://127.0.0.1:1"] },
+    }, []);
+
+    private static SubscriptionIndex Index(int capacity = SubscriptionIndex.CacheCapacity, int count = 3) =>
+        new(Enumerable.Range(1, count).Select(i => new SubscriptionDefinition { Id = $"s{i}", Scope = "apis", PrimaryKey = $"key-{i}" }), capacity);
+
+    [Fact]
+    public void ValidKey_IsRemembered_AndStillValidFromTheCache()
+    {
+        var index = Index();
+
+        var first = index.Check("key-1", Orders);
+        var second = index.Check("key-1", Orders);
+
+        Assert.Equal(1, index.CachedKeys);
+        Assert.Equal((SubscriptionOutcome.Valid, "s1"), (first.Outcome, first.SubscriptionId));
+        Assert.Equal((SubscriptionOutcome.Valid, "s1"), (second.Outcome, second.SubscriptionId));
+    }
+
+    [Theory]
+    [InlineData("key-")]
+    [InlineData("key-11")]
+    [InlineData("Key-1")]
+    [InlineData("key-1 ")]
+    public void KeysNearARememberedOne_AreStillInvalid_AndNotRemembered(string wrong)
+    {
+        var index = Index();
+        index.Check("key-1", Orders);
+
+        Assert.Equal(SubscriptionOutcome.Invalid, index.Check(wrong, Orders).Outcome);
+        Assert.Equal(SubscriptionOutcome.Invalid, index.Check(wrong, Orders).Outcome);
+        Assert.Equal(1, index.CachedKeys);
+    }
+
+    [Fact]
+    public void Cache_IsBounded_AndKeysBeyondItAreCheckedTheSlowWay()
+    {
+        var index = Index(capacity: 2, count: 5);
+
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Equal($"s{i}", index.Check($"key-{i}", Orders).SubscriptionId);
+        }
+
+        Assert.Equal(2, index.CachedKeys);
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Equal($"s{i}", index.Check($"key-{i}", Orders).SubscriptionId);
+        }
+    }
+
+    [Fact]
+    public void RememberedKey_OfASubscriptionOutOfScope_IsStillRefusedForThatApi()
+    {
+        var index = new SubscriptionIndex([new SubscriptionDefinition { Id = "b", Scope = "apis/billing", PrimaryKey = "b-key" }]);
+        var billing = new ApiRoute(new ApiDefinition { Id = "billing", Path = "/billing", Backend = new BackendDefinition { Urls = ["http://127.0.0.1:1"] } }, []);
+
+        Assert.Equal(SubscriptionOutcome.Valid, index.Check("b-key", billing).Outcome);
+        Assert.Equal(SubscriptionOutcome.Invalid, index.Check("b-key", Orders).Outcome);
+    }
+
+    [Fact]
+    public void SipHash_MatchesTheReferenceVectors()
+    {
+        // The SipHash paper's key 00 01 .. 0f; vectors_sip64 of the reference implementation for inputs 00 01 .. (n-1).
+        var key = Enumerable.Range(0, 16).Select(i => (byte)i).ToArray();
+        var sip = new SipHash(key);
+
+        Assert.Equal(0x726fdb47dd0e0e31UL, sip.Hash(ReadOnlySpan<byte>.Empty));
+        Assert.Equal(0xa129ca6149be45e5UL, sip.Hash(Enumerable.Range(0, 15).Select(i => (byte)i).ToArray()));
+    }
+}
