@@ -486,6 +486,10 @@ write_section() {
             $0 == b { while ((getline l < f) > 0) print l; skip = 1; next }
             $0 == e { skip = 0; next }
             !skip { print }' "$RESULTS_MD" >"$tmp"
+    elif [[ $name == goals ]] && grep -q '^<!-- header:end -->$' "$RESULTS_MD"; then
+        awk -v e="<!-- header:end -->" -v f="$tmp.section" '
+            { print }
+            $0 == e { print ""; while ((getline l < f) > 0) print l }' "$RESULTS_MD" >"$tmp"
     elif [[ $name != howto ]] && grep -q '^<!-- howto:begin -->$' "$RESULTS_MD"; then
         awk -v b="<!-- howto:begin -->" -v f="$tmp.section" '
             $0 == b { while ((getline l < f) > 0) print l; print "" }
@@ -496,6 +500,26 @@ write_section() {
     cat "$tmp" >"$RESULTS_MD"
     rm -f "$tmp" "$tmp.section"
     log "wrote section '$name' of $RESULTS_MD"
+}
+
+# goals_section: the summary of issue 17's goals, one row per `Goal (issue 17): ` line of RESULTS.md's sections
+# (each benchmark writes its own), with the section and when it was measured.
+goals_section() {
+    echo "## Issue 17 goals at a glance"
+    echo
+    echo "Collected from the sections below (each row is one \`Goal (issue 17):\` line; the section says how it was"
+    echo "measured, beside nginx, Caddy and HAProxy where they do the same work). Sections are rewritten only when"
+    echo "their benchmark runs, so rows may come from different runs: see the date."
+    echo
+    echo "| goal: measured (goal): result | section | measured |"
+    echo "|---|---|---|"
+    awk '
+        /^<!-- [a-z0-9]+:begin -->$/ { section = $2; sub(/:begin$/, "", section); when = ""; next }
+        /^Measured [0-9-]+ [0-9:]+ UTC/ { when = $2 " " $3 }
+        section != "goals" && /^Goal \(issue 17\): / {
+            text = $0; sub(/^Goal \(issue 17\): /, "", text); gsub(/\|/, "\\|", text)
+            printf "| %s | `%s` | %s |\n", text, section, when
+        }' "$RESULTS_MD"
 }
 
 # ---------------------------------------------------------------- management plane, hybrid gateways, stores

@@ -118,7 +118,7 @@ EOF
 
 target_port() {
     case $1 in
-        nginx) echo "$NGINX_PORT" ;; a) echo "$GATEWAY_PORT" ;; key) echo "$GATEWAY_KEYS_PORT" ;;
+        nginx) echo "$NGINX_PORT" ;; caddy | haproxy) proxy_port "$1" ;; a) echo "$GATEWAY_PORT" ;; key) echo "$GATEWAY_KEYS_PORT" ;;
         b) echo "$POLICIES_B_PORT" ;; c) echo "$POLICIES_C_PORT" ;;
         rl) echo "$POLICIES_RL_PORT" ;; rlr) echo "$POLICIES_RLR_PORT" ;; hit) echo "$POLICIES_HIT_PORT" ;;
     esac
@@ -134,7 +134,7 @@ target_header() {
 
 target_label() {
     case $1 in
-        nginx) proxy_label nginx ;;
+        nginx | caddy | haproxy) proxy_label "$1" ;;
         a) echo "(a) EdgeGateway, no policies" ;;
         key) echo "EdgeGateway, subscription key only" ;;
         b) if [[ $IP_FILTER == 1 ]]; then echo "(b) key + set-header + ip-filter"; else echo "(b) key + set-header (**no ip-filter**)"; fi ;;
@@ -147,7 +147,7 @@ target_label() {
 
 # target_log T: the name of T's server log in $WORK (start_server's for the lib.sh configs, else gateway-T).
 target_log() {
-    case $1 in nginx) echo nginx ;; a) echo edgegateway ;; key) echo edgegateway-keys ;; *) echo "gateway-$1" ;; esac
+    case $1 in nginx | caddy | haproxy) echo "$1" ;; a) echo edgegateway ;; key) echo edgegateway-keys ;; *) echo "gateway-$1" ;; esac
 }
 
 # start_policy_gateway T CONFIG [SETTING...]: a gateway for scenario T; fails at once, with its log, if it exits.
@@ -201,6 +201,10 @@ check_target() {
 start_backend
 targets=(nginx)
 start_server nginx
+# Caddy and HAProxy's plain proxies (as in the throughput section) beside nginx's, when installed.
+for p in caddy haproxy; do
+    if have_proxy "$p"; then start_server "$p"; targets+=("$p"); fi
+done
 for s in $SCENARIOS; do
     case $s in
         a) start_server edgegateway ;;
@@ -255,8 +259,11 @@ done
 col() { awk -v c="$1" '$1 != "NA" { print $c }' "$WORK/pol-$2.txt" | median; }
 errors() { awk '{ s += $4 } END { print s + 0 }' "$WORK/pol-$1.txt"; }
 has() { [[ " ${targets[*]} " == *" $1 "* ]]; }
-# round_ratios T REF: the per-round rps ratios T / REF (one a line).
-round_ratios() { paste -d' ' "$WORK/pol-$1.txt" "$WORK/pol-$2.txt" | awk '$1 != "NA" && $5 != "NA" && $5 != 0 { printf "%.4f\n", $1 / $5 }'; }
+# round_ratios T REF [COLUMN]: the per-round ratios T / REF of requests/s (or COLUMN: 2 p50, 3 p99), one a line.
+round_ratios() {
+    paste -d' ' "$WORK/pol-$1.txt" "$WORK/pol-$2.txt" |
+        awk -v c="${3:-1}" '$c != "NA" && $(c + 4) != "NA" && $(c + 4) != 0 { printf "%.4f\n", $c / $(c + 4) }'
+}
 
 for t in "${targets[@]}"; do
     read -r "rps_$t" "p50_$t" "p99_$t" <<<"$(col 1 "$t") $(col 2 "$t") $(col 3 "$t")"
@@ -293,7 +300,7 @@ v() { local n="$1_$2"; echo "${!n:-NA}"; }
         echo
         echo "| ratio |$(for ((r = 1; r <= ROUNDS; r++)); do printf ' round %d |' "$r"; done) median |"
         echo "|---|$(for ((r = 1; r <= ROUNDS; r++)); do printf -- '---:|'; done)---:|"
-        for t in key b c rl rlr hit nginx; do
+        for t in key b c rl rlr hit nginx caddy haproxy; do
             has "$t" || continue
             echo "| $(target_label "$t") / (a) |$(round_ratios "$t" a | awk '{ printf " %.2f× |", $1 }') $(fmt "$(round_ratios "$t" a | median)" 2)× |"
         done
@@ -309,6 +316,23 @@ v() { local n="$1_$2"; echo "${!n:-NA}"; }
             verdict=$(awk -v m="$med" 'BEGIN { if (m == "NA" || m == "") print "not measured"; else if (m >= 0.9) print "**met**"; else print "**not met**" }')
             echo "Goal (issue 11): (11b) at least 0.9× (a) in the same run: $verdict (median of per-round ratios $(fmt "$med" 2)×)."
         fi
+    fi
+    if has rl; then
+        echo
+        echo "Issue 17 compares the gateway with policies on, (11b), to nginx's plain proxy, per round (same load):"
+        echo
+        echo "| (11b) over nginx |$(for ((r = 1; r <= ROUNDS; r++)); do printf ' round %d |' "$r"; done) median |"
+        echo "|---|$(for ((r = 1; r <= ROUNDS; r++)); do printf -- '---:|'; done)---:|"
+        echo "| requests/s |$(round_ratios rl nginx | awk '{ printf " %.2f× |", $1 }') $(fmt "$(round_ratios rl nginx | median)" 2)× |"
+        echo "| p99 latency |$(round_ratios rl nginx 3 | awk '{ printf " %.2f× |", $1 }') $(fmt "$(round_ratios rl nginx 3 | median)" 2)× |"
+        echo
+        med=$(round_ratios rl nginx | median)
+        verdict=$(awk -v m="$med" 'BEGIN { if (m == "NA" || m == "") print "not measured"; else if (m >= 0.8) print "**met**"; else print "**missed**" }')
+        echo "Goal (issue 17): requests/s with subscription key + rate-limit-by-key + set-header, over nginx's plain proxy: $(fmt "$med" 2)× (goal ≥ 0.8×): $verdict"
+        med=$(round_ratios rl nginx 3 | median)
+        verdict=$(awk -v m="$med" 'BEGIN { if (m == "NA" || m == "") print "not measured"; else if (m <= 1.3) print "**met**"; else print "**missed**" }')
+        echo "Goal (issue 17): p99 latency of the same, over nginx's, same load: $(fmt "$med" 2)× (goal ≤ 1.3×): $verdict"
+        echo
     fi
     echo "\"errors\" counts non-2xx responses and socket errors over all rounds. The micro-benchmark section below"
     echo "gives the same pipelines' CPU time and allocations per request without the network."

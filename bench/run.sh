@@ -92,6 +92,10 @@ for b in "${selected[@]}"; do
     fi
 done
 
+# The goals of issue 17, collected from every section's `Goal (issue 17): ...` lines (this run's and earlier ones').
+goals_section >"$WORK/goals.md"
+write_section goals "$WORK/goals.md"
+
 cat >"$WORK/howto.md" <<'EOF'
 ## How to reproduce
 
