@@ -158,6 +158,7 @@ start_policy_gateway() {
     require_free_ports "$port"
     start_bg "gateway-$t" "$EDGEGATEWAY_BIN" --urls "http://127.0.0.1:$port" "--Gateway:ConfigFile=$config" "$@"
     local pid=$BG_PID deadline=$(($(date +%s) + 20))
+    TPID[$t]=$pid
     while ! port_answers "$port"; do
         if ! kill -0 "$pid" 2>/dev/null || (($(date +%s) > deadline)); then
             tail -20 "$WORK/gateway-$t.log" >&2 || true
@@ -199,16 +200,18 @@ check_target() {
 # ---------------------------------------------------------------- start and check
 
 start_backend
+declare -A TPID
 targets=(nginx)
 start_server nginx
+TPID[nginx]=$SERVER_PID
 # Caddy and HAProxy's plain proxies (as in the throughput section) beside nginx's, when installed.
 for p in caddy haproxy; do
-    if have_proxy "$p"; then start_server "$p"; targets+=("$p"); fi
+    if have_proxy "$p"; then start_server "$p"; TPID[$p]=$SERVER_PID; targets+=("$p"); fi
 done
 for s in $SCENARIOS; do
     case $s in
-        a) start_server edgegateway ;;
-        key) start_server edgegateway-keys ;;
+        a) start_server edgegateway; TPID[a]=$SERVER_PID ;;
+        key) start_server edgegateway-keys; TPID[key]=$SERVER_PID ;;
         b) write_policy_config "$WORK/conf/gateway-policies-b.json" true "$(policies_b)"
            start_policy_gateway b "$WORK/conf/gateway-policies-b.json" ;;
         c) make_jwt
@@ -230,7 +233,15 @@ done
 for t in "${targets[@]}"; do
     check_target "$t"
     : >"$WORK/pol-$t.txt"
+    : >"$WORK/cpu-$t.txt"
 done
+
+# tree_ticks PID: utime + stime of the process and its descendants (nginx's workers), in clock ticks.
+tree_ticks() {
+    local total=0 p
+    for p in $(proc_tree "$1"); do total=$((total + $(cpu_ticks "$p" 2>/dev/null || echo 0))); done
+    echo "$total"
+}
 
 # ---------------------------------------------------------------- measure
 
@@ -246,8 +257,13 @@ for t in "${targets[@]}"; do run_wrk "$t" "$WRK_WARMUP" >/dev/null 2>&1 || true;
 log "policies: $ROUNDS interleaved rounds of $WRK_DURATION each over: ${targets[*]}"
 for ((r = 1; r <= ROUNDS; r++)); do
     for t in "${targets[@]}"; do
+        ticks0=$(tree_ticks "${TPID[$t]}")
         out=$(run_wrk "$t" "$WRK_DURATION" 2>&1) || log "wrk failed against $t: $(tail -1 <<<"$out")"
+        ticks1=$(tree_ticks "${TPID[$t]}")
         echo "$out" >>"$WORK/wrk-policies-$t.log"
+        # CPU time the target spent per request it answered (user + system, over the whole wrk run).
+        awk -v d=$((ticks1 - ticks0)) -v hz="$CLK_TCK" '/ requests in / { if ($1 > 0) printf "%.2f\n", d * 1e6 / hz / $1; else print "NA" }' \
+            <<<"$out" >>"$WORK/cpu-$t.txt"
         line=$(parse_wrk <<<"$out")
         echo "$line" >>"$WORK/pol-$t.txt"
         log "round $r $t: rps p50ms p99ms errors = $line"
@@ -317,6 +333,18 @@ v() { local n="$1_$2"; echo "${!n:-NA}"; }
             echo "Goal (issue 11): (11b) at least 0.9× (a) in the same run: $verdict (median of per-round ratios $(fmt "$med" 2)×)."
         fi
     fi
+    echo
+    echo "CPU time each target spent per request it answered (user + system of its processes, from \`/proc/PID/stat\`,"
+    echo "over each wrk run; nginx: master and workers): unlike requests/s, this does not depend on how the 2 cores"
+    echo "were shared between wrk, the backend and the proxy, so it is the steadier figure on a busy machine."
+    echo
+    echo "| target | CPU µs per request (median of rounds) | over nginx |"
+    echo "|---|---:|---:|"
+    cpu_nginx=$(grep -v NA "$WORK/cpu-nginx.txt" | median)
+    for t in "${targets[@]}"; do
+        c=$(grep -v NA "$WORK/cpu-$t.txt" | median)
+        echo "| $(target_label "$t") | $(fmt "$c" 1) | $(ratio "$c" "$cpu_nginx")× |"
+    done
     if has rl; then
         echo
         echo "Issue 17 compares the gateway with policies on, (11b), to nginx's plain proxy, per round (same load):"
