@@ -43,7 +43,10 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
 
         proxyRequest.RequestUri = new Uri(string.Concat(prefix, remainder, query), in AsWritten);
         var headers = proxyRequest.Headers;
-        headers.Remove(keyHeader);
+        // Every header of proxyRequest was copied from the request (policies included) by the base transform: a name
+        // the request does not have needs no Remove, which parses the name on every call (docs/performance.md).
+        var incoming = request.Headers;
+        RemoveIfSent(incoming, headers, keyHeader);
 
         // Fields the client named in Connection were removed before inbound (GatewayRequestHandler): a policy's header
         // is never dropped here, and naming X-Forwarded-For drops only the client's value, never the gateway's.
@@ -57,25 +60,39 @@ internal sealed class GatewayTransformer(string keyHeader, string keyQuery, stri
         var clientIp = httpContext.Connection.RemoteIpAddress?.ToString();
         if (clientIp is not null)
         {
-            var existing = headers.NonValidated.TryGetValues("X-Forwarded-For", out var values) ? values.ToString() : null;
-            headers.Remove("X-Forwarded-For");
+            string? existing = null;
+            if (incoming.ContainsKey("X-Forwarded-For"))
+            {
+                existing = headers.NonValidated.TryGetValues("X-Forwarded-For", out var values) ? values.ToString() : null;
+                headers.Remove("X-Forwarded-For");
+            }
+
             headers.TryAddWithoutValidation("X-Forwarded-For", string.IsNullOrEmpty(existing) ? clientIp : $"{existing}, {clientIp}");
         }
 
-        headers.Remove("Forwarded");
-        headers.Remove("X-Real-IP");
-        headers.Remove("X-Forwarded-Proto");
+        RemoveIfSent(incoming, headers, "Forwarded");
+        RemoveIfSent(incoming, headers, "X-Real-IP");
+        RemoveIfSent(incoming, headers, "X-Forwarded-Proto");
         headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
-        headers.Remove("X-Forwarded-Host");
-        if (request.Host.HasValue)
+        RemoveIfSent(incoming, headers, "X-Forwarded-Host");
+        var host = request.Host;
+        if (host.HasValue)
         {
-            headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+            headers.TryAddWithoutValidation("X-Forwarded-Host", host.Value);
         }
 
-        headers.Remove("X-Forwarded-Prefix");
+        RemoveIfSent(incoming, headers, "X-Forwarded-Prefix");
         if (forwardedPrefix.Length > 0)
         {
             headers.TryAddWithoutValidation("X-Forwarded-Prefix", forwardedPrefix);
+        }
+    }
+
+    private static void RemoveIfSent(IHeaderDictionary incoming, System.Net.Http.Headers.HttpRequestHeaders outgoing, string name)
+    {
+        if (incoming.ContainsKey(name))
+        {
+            outgoing.Remove(name);
         }
     }
 
